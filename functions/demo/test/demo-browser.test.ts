@@ -1,0 +1,156 @@
+/**
+ * The demo page in real Chromium, against the demo function under functions-framework on a real socket,
+ * backed by the real model server: type, generate, watch the reply stream in, regenerate, do it all again
+ * with the keyboard only; screenshots go to assets/demo.png and assets/demo-phone.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startModelServer, type ModelServer } from '../../twitter/test/model-server.js';
+import { runFunction, type RunningFunction } from '../../twitter/test/run-function.js';
+import { startStandInModel } from '../../twitter/test/stand-in-model.js';
+import { parseConfig } from '../src/config.js';
+import { demoDepsFromConfig } from '../src/from-config.js';
+import { createDemoHandler } from '../src/handler.js';
+
+const assets = resolve(import.meta.dirname, '..', '..', '..', 'assets');
+
+let model: ModelServer;
+let fn: RunningFunction;
+let browser: Browser;
+
+beforeAll(async () => {
+  model = await startModelServer();
+  const config = parseConfig({ MODEL_ENDPOINT: model.url, MAX_TOKENS: '16', RATE_LIMIT_PER_MINUTE: '100' });
+  fn = await runFunction(createDemoHandler({ ...demoDepsFromConfig(config), log: () => {} }));
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await fn?.stop();
+  await model?.stop();
+});
+
+/** Records every change of the newest bot bubble's text until it is marked done, in the page itself. */
+async function watchNextReply(page: Page, index: number): Promise<void> {
+  await page.evaluate((i) => {
+    const w = window as unknown as { updates: Record<number, string[]> };
+    w.updates ??= {};
+    w.updates[i] = [];
+    new MutationObserver((_records, observer) => {
+      const bubble = document.querySelectorAll('#chat .bot')[i] as HTMLElement | undefined;
+      if (!bubble) return;
+      if (bubble.dataset.state) return observer.disconnect();
+      const text = bubble.querySelector('.text')?.textContent ?? '';
+      if (text && text !== w.updates[i].at(-1)) w.updates[i].push(text);
+    }).observe(document.getElementById('chat')!, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, index);
+}
+
+async function replyDone(page: Page, index: number): Promise<{ text: string; updates: string[] }> {
+  const bubble = page.locator('#chat .bot').nth(index);
+  await bubble.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+  return {
+    text: (await bubble.locator('.text').textContent()) ?? '',
+    updates: await page.evaluate((i) => (window as unknown as { updates: Record<number, string[]> }).updates[i], index),
+  };
+}
+
+describe('the demo page in Chromium', () => {
+  it('streams a reply into a bubble, regenerates it, and works with the keyboard alone', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    await page.goto(fn.url);
+    expect(await page.title()).toContain('mimicbot');
+
+    // Mouse: type a prompt, click Generate, watch the text arrive in pieces.
+    await watchNextReply(page, 0);
+    await page.getByLabel('Start the bot off (optional)').fill('The best thing about Mondays is');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const first = await replyDone(page, 0);
+    expect(first.text.length).toBeGreaterThan(0);
+    expect(first.updates.length).toBeGreaterThan(1);
+    expect(first.updates.at(-1)).toBe(first.text);
+    expect(await page.locator('#chat .me .text').first().textContent()).toBe('The best thing about Mondays is');
+    await expect.poll(() => page.locator('#announcer').textContent()).toBe(`mimicbot says: ${first.text}`);
+
+    // Regenerate replaces the same bubble's text, streaming again.
+    await watchNextReply(page, 0);
+    await page.getByRole('button', { name: 'Regenerate this reply' }).click();
+    const again = await replyDone(page, 0);
+    expect(again.updates.length).toBeGreaterThan(1);
+    expect(await page.locator('#chat .bot').count()).toBe(1);
+
+    // Keyboard only: Tab to the skip link, follow it to the prompt box, type, Enter.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the prompt box');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt');
+    await watchNextReply(page, 1);
+    await page.keyboard.type('Keyboards are');
+    await page.keyboard.press('Enter');
+    // Focus stays in the prompt box for the next message.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt');
+    const third = await replyDone(page, 1);
+    expect(third.updates.length).toBeGreaterThan(1);
+    // Shift+Tab from the prompt box goes back up the page to the newest reply's Regenerate button.
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Regenerate this reply');
+    expect(await page.evaluate(() => document.activeElement?.closest('.bot') === document.querySelectorAll('#chat .bot')[1])).toBe(true);
+    await watchNextReply(page, 1);
+    await page.keyboard.press('Enter');
+    const fourth = await replyDone(page, 1);
+    expect(fourth.updates.length).toBeGreaterThan(1);
+    // Focus was not lost while the button was busy, and it shows a visible focus ring.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('regen'))).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).toBe('solid');
+
+    mkdirSync(assets, { recursive: true });
+    await page.screenshot({ path: resolve(assets, 'demo.png') });
+    await page.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await page.goto(fn.url);
+    await watchNextReply(page, 0);
+    await page.getByLabel('Start the bot off (optional)').fill('Coffee or tea?');
+    await page.getByRole('button', { name: 'Generate', exact: true }).tap();
+    await replyDone(page, 0);
+    // Nothing wider than the screen: no sideways scrolling.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = await page.getByRole('button', { name: 'Generate', exact: true }).boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    await page.screenshot({ path: resolve(assets, 'demo-phone.png') });
+    await page.close();
+  });
+
+  it('shows the slow note while the server has not answered yet, then the reply replaces it', async () => {
+    // Timing the test controls: a stand-in that waits before its first byte, like a cold-starting server.
+    const slowModel = await startStandInModel([' finally here it is'], { firstByteDelayMs: 1500 });
+    const config = parseConfig({ MODEL_ENDPOINT: slowModel.url });
+    const slowFn = await runFunction(createDemoHandler({ ...demoDepsFromConfig(config), log: () => {} }));
+    const page = await browser.newPage();
+    try {
+      await page.goto(slowFn.url);
+      await page.evaluate(() => (document.body.dataset.slowAfterMs = '300'));
+      await page.getByRole('button', { name: 'Generate', exact: true }).click();
+      await expect.poll(() => page.locator('#chat .bot .note').textContent(), { timeout: 5_000 }).toContain('taking a while');
+      expect(await page.locator('#chat .bot .thinking').count()).toBe(1);
+      await page.locator('#chat .bot[data-state="done"]').waitFor({ timeout: 10_000 });
+      expect(await page.locator('#chat .bot .note').count()).toBe(0);
+      expect(await page.locator('#chat .bot .text').textContent()).toBe('finally here it is');
+    } finally {
+      await page.close();
+      await slowFn.stop();
+      await slowModel.stop();
+    }
+  });
+});

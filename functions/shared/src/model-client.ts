@@ -1,0 +1,293 @@
+/**
+ * The client every function uses to call the inference server.
+ *
+ * It speaks the server's OpenAI-compatible `POST /v1/completions` rather than millzbot's `POST /`: that route
+ * streams (SSE, needed by the demo page), takes stop sequences, `n` and a seed, and reports errors as
+ * `{error:{message,type,param,code}}` with 429 + Retry-After when the server's queue is full — all things the
+ * millzbot route lacks. It also means any OpenAI-compatible server can stand in.
+ *
+ * Every failure comes out as a ModelError (see errors.ts); retries with backoff cover 429/502/503/504 and
+ * connection errors (a server that is cold-starting). A timeout is not retried: the server is up but slow,
+ * and asking again would only add load.
+ */
+import { authHeadersSource, type IdTokenSource } from './auth.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfterMs, RETRYABLE_STATUSES, type BackoffOptions } from './backoff.js';
+import {
+  ModelAbortedError,
+  ModelError,
+  ModelRejectedError,
+  ModelResponseError,
+  ModelTimeoutError,
+  ModelUnavailableError,
+} from './errors.js';
+import { readSseData } from './sse.js';
+import type { CompletionsRequestBody, CompletionsResponseBody, CompletionsStreamChunk, WireErrorBody } from './wire.js';
+
+export interface CompletionRequest {
+  prompt: string;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  /** How many completions to return (one call, several choices). */
+  n?: number;
+  stop?: string | string[];
+  seed?: number;
+}
+
+export interface CompletionChoice {
+  text: string;
+  /** 'stop' (end of text or a stop sequence), 'length' (max tokens), or what the server said. */
+  finishReason: string | null;
+}
+
+export interface Completion {
+  /** The first choice's text, raw (see cleanGeneratedText). */
+  text: string;
+  choices: CompletionChoice[];
+  usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
+}
+
+export interface CallOptions {
+  /** Aborting ends the call with a ModelAbortedError and closes the connection (the server frees the slot). */
+  signal?: AbortSignal;
+}
+
+export interface ModelClient {
+  complete(request: CompletionRequest, options?: CallOptions): Promise<Completion>;
+  /** Text deltas of the first choice as the server generates them. Retries happen only before the first byte. */
+  stream(request: CompletionRequest, options?: CallOptions): AsyncIterable<string>;
+}
+
+export interface RetryInfo {
+  /** The retry about to happen: 1 for the first. */
+  retry: number;
+  delayMs: number;
+  /** HTTP status, or the connection error's code. */
+  reason: string;
+}
+
+export interface ModelClientOptions {
+  /** Base URL of the server (`https://host` or `https://host/v1/completions`). */
+  endpoint: string;
+  /** Shared secret for the server's API_KEYS, sent as a Bearer token. */
+  requestToken?: string;
+  /** When set, a Google-signed ID token for this audience is sent too (private Cloud Run). */
+  audience?: string;
+  /** Where ID tokens come from; google-auth-library's default credentials unless given. */
+  idTokenSource?: IdTokenSource;
+  /** The `model` field sent to the server; omitted when unset (the server uses the model it serves). */
+  model?: string;
+  /** Per attempt: until the whole answer is read (complete) or between stream chunks (stream), ms. */
+  timeoutMs: number;
+  /** Retries after the first attempt, for retryable failures only. */
+  retries: number;
+  backoff?: Partial<BackoffOptions>;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export function completionsUrl(endpoint: string): string {
+  const base = endpoint.replace(/\/+$/, '');
+  return base.endsWith('/v1/completions') ? base : `${base}/v1/completions`;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One attempt's abort controller: fires on the caller's signal or when the (re-armable) timer runs out. */
+class Attempt {
+  readonly controller = new AbortController();
+  timedOut = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onCallerAbort = () => this.controller.abort();
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly callerSignal: AbortSignal | undefined,
+  ) {
+    callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    this.arm();
+  }
+
+  arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, this.timeoutMs);
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    this.controller.abort();
+  }
+
+  /** The ModelError for an exception thrown while this attempt was running. */
+  explain(error: unknown, what: string): ModelError {
+    if (error instanceof ModelError) return error;
+    if (this.callerSignal?.aborted) return new ModelAbortedError('the call to the model server was aborted');
+    if (this.timedOut) return new ModelTimeoutError(this.timeoutMs);
+    return new ModelUnavailableError(`${what}: ${describeFetchError(error)}`, { attempts: 1, cause: error });
+  }
+}
+
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+function toWireBody(request: CompletionRequest, model: string | undefined, stream: boolean): CompletionsRequestBody {
+  const body: CompletionsRequestBody = { prompt: request.prompt };
+  if (model !== undefined) body.model = model;
+  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.n !== undefined) body.n = request.n;
+  if (request.stop !== undefined) body.stop = request.stop;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (stream) body.stream = true;
+  return body;
+}
+
+async function readErrorBody(response: Response): Promise<Partial<WireErrorBody['error']>> {
+  const text = await response.text();
+  try {
+    const parsed = JSON.parse(text) as Partial<WireErrorBody>;
+    if (parsed.error && typeof parsed.error === 'object') return parsed.error;
+  } catch {
+    // not JSON: a proxy's HTML page, say; fall through with its first line
+  }
+  return { message: text.split('\n')[0]?.slice(0, 200) || response.statusText };
+}
+
+export function createModelClient(options: ModelClientOptions): ModelClient {
+  const url = completionsUrl(options.endpoint);
+  const fetchImpl = options.fetch ?? fetch;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const authHeaders = authHeadersSource(options);
+
+  /** Sends the request, retrying retryable failures; returns the first 2xx response with its live attempt. */
+  async function send(body: CompletionsRequestBody, signal: AbortSignal | undefined) {
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw new ModelAbortedError('the call to the model server was aborted');
+      const headers = await authHeaders();
+      const live = new Attempt(options.timeoutMs, signal);
+      let status: number | undefined;
+      let retryAfterMs: number | undefined;
+      let failure: ModelError;
+      try {
+        const response = await fetchImpl(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: body.stream ? 'text/event-stream' : 'application/json', ...headers },
+          body: JSON.stringify(body),
+          signal: live.controller.signal,
+        });
+        if (response.ok) return { response, live };
+        status = response.status;
+        retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), now());
+        const error = await readErrorBody(response);
+        const message = error.message ?? `HTTP ${status}`;
+        failure =
+          status >= 500 || RETRYABLE_STATUSES.has(status)
+            ? new ModelUnavailableError(`the model server answered ${status}: ${message}`, { status, attempts: attempt })
+            : new ModelRejectedError(message, {
+                status,
+                type: error.type ?? undefined,
+                param: error.param ?? undefined,
+                errorCode: error.code ?? undefined,
+              });
+      } catch (error) {
+        failure = live.explain(error, `could not reach the model server at ${url}`);
+      }
+      // On success (returned above) the attempt stays live: the caller still reads the body under its timer.
+      live.end();
+      const retryable =
+        failure instanceof ModelUnavailableError && (status === undefined || RETRYABLE_STATUSES.has(status));
+      if (!retryable || attempt > options.retries) {
+        if (failure instanceof ModelUnavailableError) {
+          throw new ModelUnavailableError(failure.message, { status, attempts: attempt, cause: failure.cause });
+        }
+        throw failure;
+      }
+      const delayMs = backoffDelayMs(attempt, retryAfterMs, backoff, random());
+      options.onRetry?.({ retry: attempt, delayMs, reason: status !== undefined ? String(status) : describeFetchError(failure.cause) });
+      await sleep(delayMs);
+    }
+  }
+
+  async function complete(request: CompletionRequest, callOptions: CallOptions = {}): Promise<Completion> {
+    const { response, live } = await send(toWireBody(request, options.model, false), callOptions.signal);
+    let parsed: CompletionsResponseBody;
+    try {
+      parsed = (await response.json()) as CompletionsResponseBody;
+    } catch (error) {
+      const explained = live.explain(error, 'reading the model server answer failed');
+      throw explained instanceof ModelUnavailableError
+        ? new ModelResponseError('the model server answered with a body that is not JSON', { cause: error })
+        : explained;
+    } finally {
+      live.end();
+    }
+    if (!Array.isArray(parsed?.choices) || parsed.choices.length === 0 || typeof parsed.choices[0]?.text !== 'string') {
+      throw new ModelResponseError('the model server answer has no choices[].text');
+    }
+    const choices = parsed.choices.map((c) => ({ text: String(c.text), finishReason: c.finish_reason ?? null }));
+    const usage = parsed.usage
+      ? {
+          promptTokens: parsed.usage.prompt_tokens,
+          completionTokens: parsed.usage.completion_tokens,
+          totalTokens: parsed.usage.total_tokens,
+        }
+      : undefined;
+    return { text: choices[0].text, choices, usage };
+  }
+
+  async function* stream(request: CompletionRequest, callOptions: CallOptions = {}): AsyncGenerator<string> {
+    const { response, live } = await send(toWireBody(request, options.model, true), callOptions.signal);
+    if (!response.body) {
+      live.end();
+      throw new ModelResponseError('the model server sent no stream body');
+    }
+    let done = false;
+    try {
+      for await (const data of readSseData(rearmOnEachChunk(response.body, live))) {
+        if (data.trim() === '[DONE]') {
+          done = true;
+          return;
+        }
+        let chunk: CompletionsStreamChunk & Partial<WireErrorBody>;
+        try {
+          chunk = JSON.parse(data);
+        } catch (error) {
+          throw new ModelResponseError('the model server sent a stream event that is not JSON', { cause: error });
+        }
+        if (chunk.error) {
+          throw new ModelUnavailableError(`the model server failed mid-stream: ${chunk.error.message}`, { attempts: 1 });
+        }
+        const delta = chunk.choices?.find((c) => (c.index ?? 0) === 0)?.text;
+        if (delta) yield delta;
+      }
+    } catch (error) {
+      throw live.explain(error, 'the model server stream broke');
+    } finally {
+      live.end();
+    }
+    if (!done) throw new ModelUnavailableError('the model server stream ended before [DONE]', { attempts: 1 });
+  }
+
+  return { complete, stream };
+}
+
+/** Passes the body's chunks through, re-arming the attempt's timer on each one (an idle timeout). */
+async function* rearmOnEachChunk(body: ReadableStream<Uint8Array>, live: Attempt): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    live.arm();
+    yield chunk;
+  }
+}

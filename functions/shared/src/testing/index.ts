@@ -1,0 +1,4 @@
+/** Test helpers shared by the functions' test suites (not part of any deployed bundle). */
+export * from './free-port.js';
+export * from './redis-server.js';
+export * from './model-server.js';

@@ -1,0 +1,94 @@
+/**
+ * Everything the X function reads from its environment, checked once at start-up. The only file of this
+ * function that reads `process.env`.
+ */
+import {
+  ConfigError,
+  parseSharedConfig,
+  readBoolean,
+  readNumber,
+  readOptionalString,
+  readRequiredString,
+  readUrl,
+  type Env,
+  type SharedConfig,
+} from '@mimicbot/functions-shared';
+
+export interface XCredentials {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  accessSecret: string;
+}
+
+export interface TwitterConfig {
+  shared: SharedConfig;
+  /**
+   * X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET: OAuth 1.0a user context of the bot account.
+   * Optional only with DRY_RUN (nothing is posted; mentions are then not read either).
+   */
+  x?: XCredentials;
+  /** X_API_URL: send X API calls here instead of https://api.x.com/ (tests, a local fake). */
+  xApiUrl?: string;
+  trigger: {
+    /** TRIGGER_SECRET: a caller presenting it in the `x-trigger-secret` header is let in. */
+    secret?: string;
+    /** SCHEDULER_AUDIENCE: the audience Cloud Scheduler's OIDC token must be issued for (the function URL). */
+    audience?: string;
+    /** SCHEDULER_SERVICE_ACCOUNT: the service account Cloud Scheduler signs its token as. */
+    serviceAccount?: string;
+  };
+  /** DRY_RUN (default off): log the text instead of posting it. */
+  dryRun: boolean;
+  /** REPLY_TO_MENTIONS (default off): after posting, answer mentions that arrived since the last run. */
+  replyToMentions: boolean;
+  /** MAX_ATTEMPTS (default 4): generations tried before giving up on duplicates and filtered text. */
+  maxAttempts: number;
+  /** MAX_RATE_LIMIT_WAIT_MS (default 20000): wait this long at most for X's rate limit to reset. */
+  maxRateLimitWaitMs: number;
+  /** MAX_REPLIES_PER_RUN (default 5): mentions answered per trigger, oldest first. */
+  maxRepliesPerRun: number;
+  /** TWEET_PROMPT (default empty): prompt for scheduled posts; empty lets the model start a tweet. */
+  tweetPrompt: string;
+}
+
+const X_KEYS_HINT = 'from the X developer portal: your app > Keys and tokens';
+
+export function parseConfig(env: Env = process.env): TwitterConfig {
+  const trigger = {
+    secret: readOptionalString(env, 'TRIGGER_SECRET'),
+    audience: readOptionalString(env, 'SCHEDULER_AUDIENCE'),
+    serviceAccount: readOptionalString(env, 'SCHEDULER_SERVICE_ACCOUNT'),
+  };
+  if (trigger.audience && !trigger.serviceAccount) {
+    throw new ConfigError('SCHEDULER_SERVICE_ACCOUNT', 'is required with SCHEDULER_AUDIENCE (the e-mail of the service account Cloud Scheduler uses)');
+  }
+  if (!trigger.secret && !trigger.audience) {
+    throw new ConfigError(
+      'TRIGGER_SECRET',
+      'or SCHEDULER_AUDIENCE + SCHEDULER_SERVICE_ACCOUNT is required, so that only Cloud Scheduler can make the bot post',
+    );
+  }
+  const dryRun = readBoolean(env, 'DRY_RUN', false);
+  const anyXKey = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'].some((name) => readOptionalString(env, name));
+  return {
+    shared: parseSharedConfig(env),
+    x:
+      dryRun && !anyXKey
+        ? undefined
+        : {
+            appKey: readRequiredString(env, 'X_APP_KEY', X_KEYS_HINT),
+            appSecret: readRequiredString(env, 'X_APP_SECRET', X_KEYS_HINT),
+            accessToken: readRequiredString(env, 'X_ACCESS_TOKEN', X_KEYS_HINT),
+            accessSecret: readRequiredString(env, 'X_ACCESS_SECRET', X_KEYS_HINT),
+          },
+    xApiUrl: env.X_API_URL?.trim() ? readUrl(env, 'X_API_URL') : undefined,
+    trigger,
+    dryRun,
+    replyToMentions: readBoolean(env, 'REPLY_TO_MENTIONS', false),
+    maxAttempts: readNumber(env, 'MAX_ATTEMPTS', 4, { min: 1, max: 20, integer: true }),
+    maxRateLimitWaitMs: readNumber(env, 'MAX_RATE_LIMIT_WAIT_MS', 20_000, { min: 0, max: 600_000, integer: true }),
+    maxRepliesPerRun: readNumber(env, 'MAX_REPLIES_PER_RUN', 5, { min: 0, max: 100, integer: true }),
+    tweetPrompt: env.TWEET_PROMPT ?? '',
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The HTTP boundary of the X function: checks who is calling, runs a post (and mention replies when on),
+ * and maps every outcome and error to one JSON answer. Everything it uses is passed in.
+ */
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { isModelError, KeyValueStoreError, type KeyValueStore, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
+import { postWithRetries, type PostOutcome } from './post-with-retries.js';
+import { replyToMentions, type ReplyOutcome } from './reply-to-mentions.js';
+import { checkTrigger, type TriggerAuthOptions } from './trigger-auth.js';
+import { XApiError, type XApi } from './x-client.js';
+
+export type Log = (event: string, fields?: Record<string, unknown>) => void;
+
+export interface TwitterDeps {
+  model: ModelClient;
+  filter: OutputFilter;
+  store: KeyValueStore;
+  /** Absent only in a dry run without X credentials: posts are logged and mentions are not read. */
+  x?: XApi;
+  trigger: TriggerAuthOptions;
+  dryRun: boolean;
+  replyToMentions: boolean;
+  maxAttempts: number;
+  maxRateLimitWaitMs: number;
+  maxRepliesPerRun: number;
+  tweetPrompt: string;
+  generation: { maxTokens: number; temperature: number; topP: number };
+  log: Log;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Structured one-line JSON logs, which Cloud Logging reads as fields. Callers never pass secrets. */
+export const jsonLog: Log = (event, fields = {}) => {
+  console.log(JSON.stringify({ severity: event.endsWith('_failed') ? 'ERROR' : 'INFO', message: event, ...fields }));
+};
+
+/** In a dry run X is read (when credentials exist) but never written: posts and replies go to the log. */
+function dryRunX(x: XApi | undefined, log: Log): XApi {
+  let counter = 0;
+  const logged = async (text: string, inReplyTo?: string) => {
+    log('dry_run_post', { text, inReplyTo });
+    return { id: `dry-run-${++counter}`, text };
+  };
+  const noX = () => Promise.reject(new XApiError('no X credentials in this dry run; mentions are not read'));
+  return {
+    tweet: (text) => logged(text),
+    reply: (text, to) => logged(text, to),
+    myUserId: x ? () => x.myUserId() : noX,
+    mentionsSince: x ? (...args) => x.mentionsSince(...args) : noX,
+  };
+}
+
+function statusFor(outcome: PostOutcome): number {
+  if (outcome.status === 'posted') return 200;
+  if (outcome.status === 'rate_limited') return 429;
+  return 500;
+}
+
+export function createTwitterHandler(deps: TwitterDeps) {
+  const { log } = deps;
+  const x = deps.dryRun ? dryRunX(deps.x, log) : deps.x;
+  if (!x) throw new Error('X credentials are required unless DRY_RUN is on');
+  const generate = async (prompt: string) =>
+    (await deps.model.complete({ prompt, maxTokens: deps.generation.maxTokens, temperature: deps.generation.temperature, topP: deps.generation.topP })).text;
+
+  return async function twitterHandler(req: Request, res: Response): Promise<void> {
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      res.status(405).set('allow', 'GET, POST').json({ error: { message: 'use POST (or GET) to trigger a post', field: 'method' } });
+      return;
+    }
+    const auth = await checkTrigger(req.headers, deps.trigger);
+    if (!auth.ok) {
+      log('trigger_refused', { reason: auth.reason });
+      res.status(401).json({ error: { message: `not allowed: ${auth.reason}`, field: 'authorization' } });
+      return;
+    }
+
+    try {
+      const post = await postWithRetries({
+        generate: () => generate(deps.tweetPrompt),
+        post: (text) => x.tweet(text),
+        filter: deps.filter,
+        maxAttempts: deps.maxAttempts,
+        maxRateLimitWaitMs: deps.maxRateLimitWaitMs,
+        now: deps.now,
+        sleep: deps.sleep,
+        log,
+      });
+      log('post_outcome', { ...post, dryRun: deps.dryRun });
+      let mentions: ReplyOutcome | { error: string } | undefined;
+      if (deps.replyToMentions && post.status !== 'rate_limited') {
+        mentions = await replyToMentions({
+          x,
+          store: deps.store,
+          filter: deps.filter,
+          generate,
+          maxReplies: deps.maxRepliesPerRun,
+          maxAttempts: deps.maxAttempts,
+          log,
+        }).catch((error: unknown) => {
+          // A failed reply run must not hide a successful post; it is reported beside it.
+          log('mentions_failed', { error: (error as Error).message });
+          return { error: (error as Error).message };
+        });
+      }
+      const body = { ...post, ...(deps.dryRun ? { dryRun: true } : {}), ...(mentions ? { mentions } : {}) };
+      if (post.status === 'rate_limited' && post.retryAt) {
+        res.set('retry-after', String(Math.max(1, Math.ceil((Date.parse(post.retryAt) - (deps.now ?? Date.now)()) / 1000))));
+      }
+      res.status(statusFor(post)).json(body);
+    } catch (error) {
+      const { status, kind } = classify(error);
+      log('post_failed', { kind, error: (error as Error).message });
+      res.status(status).json({ status: kind, error: { message: (error as Error).message } });
+    }
+  };
+}
+
+function classify(error: unknown): { status: number; kind: string } {
+  if (isModelError(error)) return { status: 503, kind: 'model_unavailable' };
+  if (error instanceof XApiError) return { status: 502, kind: 'x_error' };
+  if (error instanceof KeyValueStoreError) return { status: 503, kind: 'store_unavailable' };
+  return { status: 500, kind: 'internal_error' };
+}

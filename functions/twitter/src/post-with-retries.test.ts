@@ -1,0 +1,80 @@
+import { createOutputFilter } from '@mimicbot/functions-shared';
+import { describe, expect, it } from 'vitest';
+import { postWithRetries, type PostLoopOptions } from './post-with-retries.js';
+import { XApiError, XDuplicateError, XRateLimitError } from './x-client.js';
+
+const filter = createOutputFilter({ words: ['badword'] });
+
+/** A loop whose generations come from `texts` and whose posts answer with `answers` in turn. */
+function loop(texts: string[], answers: (Error | 'ok')[], extra: Partial<PostLoopOptions> = {}) {
+  const posted: string[] = [];
+  const sleeps: number[] = [];
+  let generated = 0;
+  const options: PostLoopOptions = {
+    generate: async () => texts[generated++] ?? 'fallback text',
+    post: async (text) => {
+      posted.push(text);
+      const answer = answers.shift() ?? 'ok';
+      if (answer !== 'ok') throw answer;
+      return { id: String(posted.length), text };
+    },
+    filter,
+    maxAttempts: 3,
+    maxRateLimitWaitMs: 20_000,
+    now: () => 1_000_000,
+    sleep: async (ms) => void sleeps.push(ms),
+    ...extra,
+  };
+  return { options, posted, sleeps, generations: () => generated };
+}
+
+describe('postWithRetries', () => {
+  it('posts the first usable text', async () => {
+    const { options, posted } = loop(['first'], []);
+    expect(await postWithRetries(options)).toEqual({ status: 'posted', id: '1', text: 'first', attempts: 1 });
+    expect(posted).toEqual(['first']);
+  });
+
+  it('regenerates when X calls the text a duplicate, and posts the new text', async () => {
+    const { options, posted } = loop(['same', 'new'], [new XDuplicateError('dup'), 'ok']);
+    expect(await postWithRetries(options)).toMatchObject({ status: 'posted', text: 'new', attempts: 2 });
+    expect(posted).toEqual(['same', 'new']);
+  });
+
+  it('gives up after maxAttempts duplicates or filtered texts, saying why', async () => {
+    const { options, generations } = loop(['a', 'a badword', 'c'], [new XDuplicateError('dup'), new XDuplicateError('dup')]);
+    expect(await postWithRetries(options)).toEqual({ status: 'gave_up', attempts: 3, reasons: ['duplicate', 'filtered', 'duplicate'] });
+    expect(generations()).toBe(3);
+  });
+
+  it('never posts filtered text', async () => {
+    const { options, posted } = loop(['badword!', 'clean'], []);
+    expect(await postWithRetries(options)).toMatchObject({ status: 'posted', text: 'clean', attempts: 2 });
+    expect(posted).toEqual(['clean']);
+  });
+
+  it('waits for a rate limit that resets soon, then posts the same text', async () => {
+    const { options, posted, sleeps } = loop(['hello'], [new XRateLimitError(1_000_000 + 5_000), 'ok']);
+    expect(await postWithRetries(options)).toMatchObject({ status: 'posted', text: 'hello', attempts: 1 });
+    expect(posted).toEqual(['hello', 'hello']);
+    expect(sleeps).toEqual([5_250]);
+  });
+
+  it('stops on a rate limit that resets later than it may wait, saying when', async () => {
+    const resetAt = 1_000_000 + 15 * 60_000;
+    const { options, sleeps } = loop(['hello'], [new XRateLimitError(resetAt)]);
+    expect(await postWithRetries(options)).toEqual({ status: 'rate_limited', retryAt: new Date(resetAt).toISOString(), attempts: 1 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('waits only once: still limited after the reset means stop', async () => {
+    const { options, sleeps } = loop(['hello'], [new XRateLimitError(1_001_000), new XRateLimitError(1_002_000)]);
+    expect(await postWithRetries(options)).toMatchObject({ status: 'rate_limited' });
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('lets other X errors through to the boundary', async () => {
+    const { options } = loop(['hello'], [new XApiError('X answered 401', 401)]);
+    await expect(postWithRetries(options)).rejects.toBeInstanceOf(XApiError);
+  });
+});

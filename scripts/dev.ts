@@ -1,0 +1,134 @@
+/**
+ * `npm run dev`: the whole bot on this machine. Starts the inference server and the three functions on fixed
+ * ports, prefixes each one's output with its name, prints the URLs once all are up, and stops them all on
+ * Ctrl-C (or when one of them dies).
+ *
+ *   server  http://127.0.0.1:8080   (MODEL_DIR, or the server's default model)
+ *   slack   http://127.0.0.1:8081/  (signed Slack events; dev secrets unless SLACK_* are set)
+ *   twitter http://127.0.0.1:8082/  (DRY_RUN=1: logs the tweet instead of posting)
+ *   demo    http://127.0.0.1:8083/  (open in a browser)
+ *
+ * Functions run through scripts/serve-function.ts (functions-framework's server on 127.0.0.1). Anything set
+ * in the environment wins over the dev defaults below, except DRY_RUN for twitter, which is always on here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const MODEL_ENDPOINT = 'http://127.0.0.1:8080';
+const DEV_SLACK_SECRET = 'dev-signing-secret';
+const DEV_TRIGGER_SECRET = 'dev-trigger-secret';
+
+interface Service {
+  name: string;
+  port: number;
+  args: string[];
+  /** Defaults applied only where the environment has no value. */
+  defaults: Record<string, string>;
+  /** Always applied. */
+  forced?: Record<string, string>;
+  ready: RegExp;
+}
+
+const slackDefaults: Record<string, string> = process.env.SLACK_BOT_TOKEN
+  ? { SLACK_SIGNING_SECRET: DEV_SLACK_SECRET }
+  : // With the made-up token, give the bot ids too so nothing asks the real Slack's auth.test who we are.
+    { SLACK_SIGNING_SECRET: DEV_SLACK_SECRET, SLACK_BOT_TOKEN: 'xoxb-dev-token', SLACK_BOT_USER_ID: 'U0DEVBOT', SLACK_BOT_ID: 'B0DEVBOT' };
+
+const SERVICES: Service[] = [
+  { name: 'server', port: 8080, args: ['server/src/main.ts'], defaults: {}, ready: /ready on port/ },
+  { name: 'slack', port: 8081, args: ['scripts/serve-function.ts', 'slack'], defaults: { MODEL_ENDPOINT, ...slackDefaults }, ready: /listening on/ },
+  {
+    name: 'twitter',
+    port: 8082,
+    args: ['scripts/serve-function.ts', 'twitter'],
+    defaults: { MODEL_ENDPOINT, TRIGGER_SECRET: DEV_TRIGGER_SECRET },
+    forced: { DRY_RUN: '1' },
+    ready: /listening on/,
+  },
+  { name: 'demo', port: 8083, args: ['scripts/serve-function.ts', 'demo'], defaults: { MODEL_ENDPOINT }, ready: /listening on/ },
+];
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function prefixLines(name: string, write: (line: string) => void) {
+  let pending = '';
+  return (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) write(`[${name.padEnd(7)}] ${line}\n`);
+  };
+}
+
+function start(service: Service): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...service.defaults, ...process.env, ...service.forced, PORT: String(service.port) };
+  const child = spawn(process.execPath, ['--import', 'tsx', ...service.args, String(service.port)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.set(service.name, child);
+  return new Promise((resolveReady, reject) => {
+    let seen = '';
+    const watch = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (service.ready.test(seen)) {
+        seen = '';
+        resolveReady();
+      }
+    };
+    child.stdout?.on('data', prefixLines(service.name, (line) => process.stdout.write(line)));
+    child.stderr?.on('data', prefixLines(service.name, (line) => process.stderr.write(line)));
+    child.stdout?.on('data', watch);
+    child.stderr?.on('data', watch);
+    child.once('exit', (code, signal) => {
+      children.delete(service.name);
+      const why = `${service.name} exited (${signal ?? `code ${code}`})`;
+      reject(new Error(why));
+      if (!stopping) {
+        process.stderr.write(`dev: ${why}; stopping the others\n`);
+        void stopAll(1);
+      }
+    });
+  });
+}
+
+async function stopAll(exitCode: number): Promise<never> {
+  stopping = true;
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((done) => {
+          const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(killer);
+            done();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  // The server first: the functions can start without it, but the first requests would only get apologies.
+  await start(SERVICES[0]);
+  await Promise.all(SERVICES.slice(1).map(start));
+} catch (error) {
+  if (!stopping) {
+    process.stderr.write(`dev: ${(error as Error).message}\n`);
+    await stopAll(1);
+  }
+}
+
+const slackSecret = process.env.SLACK_SIGNING_SECRET ?? DEV_SLACK_SECRET;
+const triggerSecret = process.env.TRIGGER_SECRET ?? DEV_TRIGGER_SECRET;
+process.stdout.write(`
+mimicbot is running (Ctrl-C stops everything):
+  server   ${MODEL_ENDPOINT}      POST /v1/completions, POST / (millzbot), GET /healthz
+  slack    http://127.0.0.1:8081/  Slack Events API (signing secret ${slackSecret === DEV_SLACK_SECRET ? `"${DEV_SLACK_SECRET}"` : 'from SLACK_SIGNING_SECRET'})
+  twitter  http://127.0.0.1:8082/  DRY_RUN: curl -X POST -H 'x-trigger-secret: ${triggerSecret === DEV_TRIGGER_SECRET ? DEV_TRIGGER_SECRET : '$TRIGGER_SECRET'}' http://127.0.0.1:8082/
+  demo     http://127.0.0.1:8083/  open it in a browser
+`);

@@ -1,0 +1,29 @@
+/**
+ * The benchmark's model folder: random weights in the GPT-2 124M shape with the real GPT-2 tokenizer,
+ * written once by the training package (model.onnx, onnx/model.onnx for transformers.js, and our
+ * server_decoder.onnx) and reused from `models/bench-gpt2-124m/` (git-ignored) afterwards.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildGpt2ServerDecoder, buildGpt2Tokenizer, GPT2_124M, initGpt2Weights, SERVER_DECODER_FILE, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
+import { createProgressBar } from '../../training/src/progress.js';
+
+export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
+
+export async function ensureBenchModel(dir = BENCH_MODEL_DIR): Promise<string> {
+  const files = ['config.json', 'tokenizer.json', 'onnx/model.onnx', SERVER_DECODER_FILE];
+  if (files.every((f) => existsSync(join(dir, f)))) return dir;
+  const config: Gpt2Config = { ...GPT2_124M, vocabSize: 50257 };
+  process.stderr.write(`writing the benchmark model (random GPT-2 124M weights) to ${dir}\n`);
+  const initBar = createProgressBar('init weights', { unit: 'M floats', scale: 1e6 });
+  const weights = initGpt2Weights(config, 124, { onProgress: (done, total) => initBar.update(done, total) });
+  initBar.stop();
+  const writeBar = createProgressBar('write ONNX', { unit: 'MB', scale: 1e6 });
+  await writeModelFolder(
+    dir,
+    { config, weights, tokenizer: buildGpt2Tokenizer() },
+    { overwrite: true, extraModels: { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) }, onProgress: (done, total) => writeBar.update(done, total) },
+  );
+  writeBar.stop();
+  return dir;
+}

@@ -1,0 +1,174 @@
+/**
+ * `npm run bench`: this server (bundled like the image, over real HTTP on 127.0.0.1) against
+ * transformers.js text generation, on the same model folder of random GPT-2 124M weights. Each side runs
+ * in its own child process, one after the other, so each one's peak RSS is its own.
+ *
+ * Measures cold start to ready, single-stream tokens/s and time to first token, and aggregate tokens/s
+ * with 1, 4 and 16 concurrent clients (greedy, so both sides do the same work), then prints a table with
+ * the ratios. Options: --single-tokens N (128), --tokens N per concurrent request (64),
+ * --concurrency 1,4,16, --standard-graph (also run this server on model.onnx, the optimum contract).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { link, mkdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { ensureBenchModel } from './bench-model.js';
+import { streamedCompletion } from './http-client.js';
+import { peakRssMb, runConcurrent, type ConcurrencyResult, type SideResult, type Workload } from './load.js';
+
+const { values: args } = parseArgs({
+  options: {
+    'single-tokens': { type: 'string', default: '128' },
+    tokens: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: '1,4,16' },
+    'standard-graph': { type: 'boolean', default: false },
+  },
+});
+const workload: Workload = {
+  // ~16 GPT-2 tokens, about a tweet's prompt.
+  prompt: 'The quick brown fox jumps over the lazy dog, and then it writes a tweet about',
+  singleTokens: Number(args['single-tokens']),
+  concurrentTokens: Number(args.tokens),
+  concurrency: args.concurrency!.split(',').map(Number),
+};
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const OUT_DIR = new URL('../../models/bench-dist/', import.meta.url).pathname;
+
+async function main(): Promise<void> {
+  const modelDir = await ensureBenchModel();
+  log('bundling the server and the transformers.js side with esbuild');
+  await build({
+    entryPoints: { 'serve-local': 'server/bench/serve-local.ts', 'engine-worker': 'server/src/engine/engine-worker.ts', 'transformers-js-side': 'server/bench/transformers-js-side.ts' },
+    absWorkingDir: new URL('../../', import.meta.url).pathname,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir: OUT_DIR,
+    external: ['onnxruntime-node', '@huggingface/transformers'],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+
+  const sides: SideResult[] = [];
+  log('measuring mimicbot (server_decoder.onnx)');
+  sides.push(await measureServer(modelDir, 'mimicbot'));
+  if (args['standard-graph']) {
+    log('measuring mimicbot on model.onnx (optimum contract)');
+    sides.push(await measureServer(await standardOnlyFolder(modelDir), 'mimicbot (model.onnx)'));
+  }
+  log('measuring transformers.js');
+  sides.push(await measureTransformersJs(modelDir));
+  printTable(sides);
+}
+
+async function measureServer(modelDir: string, name: string): Promise<SideResult> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(OUT_DIR, 'serve-local.js')], {
+    env: { ...process.env, MODEL_DIR: modelDir, PORT: String(port), MAX_BATCH: '16', QUEUE_SIZE: '64', MAX_NEW_TOKENS: String(Math.max(workload.singleTokens, workload.concurrentTokens)) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const ready = await firstLine(child, /^READY /);
+    const coldStartMs = performance.now() - started;
+    const url = ready.split(' ')[1];
+    if ((await fetch(`${url}/readyz`)).status !== 200) throw new Error('/readyz is not 200 after READY');
+    const model = ((await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] }).data[0].id;
+    const one = (tokens: number) => () => streamedCompletion(url, model, workload.prompt, tokens);
+    await one(4)();
+    const single = await one(workload.singleTokens)();
+    const concurrent: ConcurrencyResult[] = [];
+    for (const clients of workload.concurrency) concurrent.push(await runConcurrent(clients, one(workload.concurrentTokens)));
+    const rss = await peakRssMb(child.pid!);
+    return {
+      name,
+      coldStartMs,
+      singleStream: { tps: (single.tokens / single.totalMs) * 1000, ttftMs: single.ttftMs, tokens: single.tokens },
+      concurrent,
+      peakRssMb: rss,
+      note: `HTTP /v1/completions, streamed, ${ready.split(' ')[2]}`,
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function measureTransformersJs(modelDir: string): Promise<SideResult> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(OUT_DIR, 'transformers-js-side.js'), modelDir, JSON.stringify(workload)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  let coldStartMs = 0;
+  let result: SideResult | undefined;
+  for await (const line of lines) {
+    if (line === 'READY') coldStartMs = performance.now() - started;
+    else if (line.startsWith('{')) result = { ...(JSON.parse(line) as Omit<SideResult, 'coldStartMs'>), coldStartMs };
+  }
+  if (!result) throw new Error('the transformers.js side printed no result');
+  return result;
+}
+
+/** A folder with only the standard graph, so the server falls back to model.onnx (hard links, no copies). */
+async function standardOnlyFolder(modelDir: string): Promise<string> {
+  const dir = `${modelDir}-standard`;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir);
+  for (const f of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.onnx']) await link(join(modelDir, f), join(dir, f));
+  return dir;
+}
+
+function firstLine(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => pattern.test(line) && resolve(line));
+    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before it was ready`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}
+
+function printTable(sides: SideResult[]): void {
+  const [ours, ...rest] = sides;
+  const peer = rest.at(-1)!;
+  const fmt = (x: number, digits = 1) => x.toFixed(digits);
+  const rows: [string, (s: SideResult) => number, 'higher' | 'lower', number][] = [
+    ['cold start to ready (ms)', (s) => s.coldStartMs, 'lower', 0],
+    [`single stream tokens/s (${workload.singleTokens} tokens)`, (s) => s.singleStream.tps, 'higher', 1],
+    ['single stream time to first token (ms)', (s) => s.singleStream.ttftMs, 'lower', 0],
+    ...workload.concurrency.flatMap((c, i): [string, (s: SideResult) => number, 'higher' | 'lower', number][] => [
+      [`aggregate tokens/s, ${c} concurrent`, (s) => s.concurrent[i].aggregateTps, 'higher', 1],
+      [`mean time to first token, ${c} concurrent (ms)`, (s) => s.concurrent[i].meanTtftMs, 'lower', 0],
+    ]),
+    ['peak RSS (MB)', (s) => s.peakRssMb, 'lower', 0],
+  ];
+  const header = ['metric', ...sides.map((s) => s.name), `${ours.name} / ${peer.name}`];
+  const table = rows.map(([label, get, better, digits]) => {
+    const ratio = get(ours) / get(peer);
+    return [label, ...sides.map((s) => fmt(get(s), digits)), `${fmt(ratio, 2)}x${better === 'higher' ? (ratio >= 1 ? ' (better)' : ' (worse)') : ratio <= 1 ? ' (better)' : ' (worse)'}`];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(`\nGPT-2 124M shape, random weights, fp32; ${cpus()[0]?.model ?? 'CPU'}, ${availableParallelism()} CPUs; prompt ~16 tokens, greedy, ${workload.concurrentTokens} tokens per concurrent request`);
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of table) console.log(line(row));
+  for (const s of sides) console.log(`- ${s.name}: ${s.note}; tokens generated: single ${s.singleStream.tokens}, concurrent ${s.concurrent.map((c) => c.tokens).join('/')}`);
+}
+
+main().catch((error: unknown) => {
+  log(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * The peer: transformers.js text generation on the same model folder (it loads onnx/model.onnx), run in
+ * its own process so its RSS is its own. Concurrent "clients" are concurrent `generate()` calls in this
+ * process (transformers.js has no server and no cross-request batching: onnx.md §2); no HTTP, so this
+ * side pays no HTTP costs. Prints `READY` when loaded and warmed, then one JSON line of results.
+ *
+ * Usage (by bench.ts): tsx server/bench/transformers-js-side.ts <model-dir> '<workload json>'
+ */
+import { basename, dirname } from 'node:path';
+import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { peakRssMb, runConcurrent, type RequestTiming, type SideResult, type Workload } from './load.js';
+
+const [modelDir, workloadJson] = process.argv.slice(2);
+const workload = JSON.parse(workloadJson) as Workload;
+
+env.allowRemoteModels = false;
+env.localModelPath = `${dirname(modelDir)}/`;
+const id = basename(modelDir);
+const tokenizer = await AutoTokenizer.from_pretrained(id);
+const model = await AutoModelForCausalLM.from_pretrained(id, { dtype: 'fp32' });
+const inputs = tokenizer(workload.prompt);
+
+async function generate(tokens: number): Promise<RequestTiming> {
+  const started = performance.now();
+  let ttftMs = 0;
+  let puts = 0;
+  // The first put is the prompt; the second is the first new token.
+  const streamer = { put: () => void (++puts === 2 && (ttftMs = performance.now() - started)), end: () => undefined };
+  // A duck-typed streamer (put/end): generate() only calls those two methods.
+  const options = { ...inputs, max_new_tokens: tokens, min_new_tokens: tokens, do_sample: false, streamer } as unknown as Parameters<typeof model.generate>[0];
+  const out = (await model.generate(options)) as { dims: number[] };
+  const totalMs = performance.now() - started;
+  return { ttftMs, totalMs, tokens: out.dims[1] - (inputs.input_ids as { dims: number[] }).dims[1] };
+}
+
+await generate(2); // warm-up, as the server warms up before it is ready
+process.stdout.write('READY\n');
+const single = await generate(workload.singleTokens);
+const concurrent = [];
+for (const clients of workload.concurrency) concurrent.push(await runConcurrent(clients, () => generate(workload.concurrentTokens)));
+const result: Omit<SideResult, 'coldStartMs'> = {
+  name: 'transformers.js',
+  singleStream: { tps: (single.tokens / single.totalMs) * 1000, ttftMs: single.ttftMs, tokens: single.tokens },
+  concurrent,
+  peakRssMb: await peakRssMb(),
+  note: 'in-process generate() calls, onnx/model.onnx',
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_MODEL_DIR, parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('gives every setting its default on an empty environment', () => {
+    expect(parseConfig({})).toEqual({
+      port: 8080,
+      modelDir: DEFAULT_MODEL_DIR,
+      requestToken: undefined,
+      apiKeys: [],
+      maxPromptTokens: 768,
+      maxNewTokens: 256,
+      maxBodyBytes: 65536,
+      maxCount: 16,
+      queueSize: 64,
+      maxBatch: 16,
+      requestTimeoutMs: 60_000,
+      threads: 0,
+      shutdownGraceMs: 8_000,
+    });
+    expect(DEFAULT_MODEL_DIR).toMatch(/server\/default-model\/$/);
+  });
+
+  it('reads values, splitting API_KEYS on commas', () => {
+    const config = parseConfig({ PORT: '3000', MODEL_DIR: '/m', API_KEYS: 'a, b,,', REQUEST_TOKEN: 's', THREADS: '2' });
+    expect(config).toMatchObject({ port: 3000, modelDir: '/m', apiKeys: ['a', 'b'], requestToken: 's', threads: 2 });
+  });
+
+  it('names the variable when a value is bad', () => {
+    expect(() => parseConfig({ PORT: 'eighty' })).toThrow(new ConfigError('PORT', 'must be a whole number from 0 to 65535, got "eighty"'));
+    expect(() => parseConfig({ MAX_NEW_TOKENS: '0' })).toThrow(/^MAX_NEW_TOKENS: /);
+    expect(() => parseConfig({ QUEUE_SIZE: '-1' })).toThrow(/^QUEUE_SIZE: /);
+    expect(() => parseConfig({ MAX_BATCH: '1.5' })).toThrow(/^MAX_BATCH: /);
+  });
+
+  it('keeps secrets out of error messages', () => {
+    expect(() => parseConfig({ API_KEYS: 'sekrit', PORT: 'x' })).toThrow(/^PORT/);
+    try {
+      parseConfig({ API_KEYS: 'sekrit', PORT: 'x' });
+    } catch (error) {
+      expect(String(error)).not.toContain('sekrit');
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelLoadError } from './errors.js';
+import { loadDecoder, type BatchDecoder, type KvBatch } from './onnx-decoder.js';
+import { argmax } from './sampling.js';
+import { makeTempDir, referenceGreedy, tinyModel, writeTestModel, type TestLayout } from './test-models.js';
+
+const model = tinyModel(7);
+const PROMPTS = [[72, 101, 108, 108, 111], [1, 2], [200, 13, 99, 5, 5, 5, 9, 250, 31], [42]];
+const NEW = 8;
+let root: string;
+const dirs = new Map<TestLayout, string>();
+
+beforeAll(async () => {
+  root = await makeTempDir();
+  for (const layout of ['server', 'standard', 'transformersjs', 'no-position-ids', 'merged'] as const) {
+    dirs.set(layout, (await writeTestModel(root, layout, model)).dir);
+  }
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** Prefill alone, then greedy steps on a batch of one. */
+async function soloGreedy(decoder: BatchDecoder, prompt: number[], n: number): Promise<number[]> {
+  let { logits, batch } = await decoder.prefill([prompt]);
+  const out = [argmax(logits[0])];
+  while (out.length < n) {
+    ({ logits, batch } = await decoder.step(batch, [out.at(-1)!]));
+    out.push(argmax(logits[0]));
+  }
+  return out;
+}
+
+describe('loadDecoder', () => {
+  it.each(['server', 'standard', 'transformersjs', 'no-position-ids', 'merged'] as const)('loads the %s layout and its greedy tokens equal the reference forward', async (layout) => {
+    const decoder = await loadDecoder(dirs.get(layout)!, { intraOpNumThreads: 1 });
+    try {
+      const expectedFile = { server: 'server_decoder.onnx', standard: 'model.onnx', transformersjs: 'onnx/model.onnx', 'no-position-ids': 'model.onnx', merged: 'onnx/decoder_model_merged.onnx' }[layout];
+      expect(decoder.graphFile.endsWith(expectedFile)).toBe(true);
+      expect(decoder.layout.contract).toBe(layout === 'server' ? 'server' : 'standard');
+      expect(decoder.layout.hasUseCacheBranch).toBe(layout === 'merged');
+      expect(decoder.maxBatchSize).toBe(layout === 'no-position-ids' ? 1 : Number.MAX_SAFE_INTEGER);
+      for (const prompt of PROMPTS.slice(0, 2)) expect(await soloGreedy(decoder, prompt, NEW)).toEqual(referenceGreedy(model, prompt, NEW));
+    } finally {
+      await decoder.release();
+    }
+  });
+
+  it('refuses a folder without a graph, naming the folder and the files it looked for', async () => {
+    await expect(loadDecoder(join(root, 'nowhere'))).rejects.toThrow(/no such folder/);
+    const empty = await makeTempDir();
+    await writeFile(join(empty, 'config.json'), '{}');
+    await expect(loadDecoder(empty)).rejects.toMatchObject({ code: 'MODEL_GRAPH_NOT_FOUND' });
+    await rm(empty, { recursive: true });
+  });
+
+  it('refuses a corrupt ONNX file with one line naming it', async () => {
+    const dir = await makeTempDir();
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ n_layer: 2, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
+    await writeFile(join(dir, 'model.onnx'), 'this is not protobuf');
+    const error = await loadDecoder(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as ModelLoadError).code).toBe('MODEL_GRAPH_INVALID');
+    expect((error as Error).message).toContain(join(dir, 'model.onnx'));
+    expect((error as Error).message).not.toContain('\n');
+    await rm(dir, { recursive: true });
+  });
+
+  it('refuses a graph whose layers do not match config.json', async () => {
+    const dir = (await writeTestModel(await makeTempDir(), 'standard', model)).dir;
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ n_layer: 3, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
+    await expect(loadDecoder(dir)).rejects.toThrow(/past_key_values\.2\.key.*n_layer = 3/);
+  });
+});
+
+describe('batched steps', () => {
+  it.each(['server', 'standard'] as const)('%s: rows of different lengths, prefilled together, joined and dropped mid-way, get their solo greedy tokens', async (layout) => {
+    const decoder = await loadDecoder(dirs.get(layout)!, { intraOpNumThreads: 1 });
+    try {
+      const solo = await Promise.all(PROMPTS.map((p) => soloGreedy(decoder, p, NEW)));
+      // Rows 0 and 1 start together; row 2 joins after 3 steps; row 1 leaves after 5; row 3 joins then.
+      const tokens: number[][] = PROMPTS.map(() => []);
+      const prefilled = async (i: number) => {
+        const r = await decoder.prefill([PROMPTS[i]]);
+        tokens[i].push(argmax(r.logits[0]));
+        return r.batch;
+      };
+      let rows = [0, 1];
+      const first = await decoder.prefill([PROMPTS[0], PROMPTS[1]]); // left-padded prefill of two prompts
+      first.logits.forEach((l, i) => tokens[i].push(argmax(l)));
+      let batch: KvBatch = first.batch;
+      for (let step = 1; step < 14; step++) {
+        if (step === 3) {
+          batch = decoder.merge([...rows.map((_, r) => ({ batch, row: r })), { batch: await prefilled(2), row: 0 }]);
+          rows = [...rows, 2];
+        }
+        if (step === 5) {
+          batch = decoder.merge([...rows.map((i, r) => ({ batch, row: r, i })).filter(({ i }) => i !== 1), { batch: await prefilled(3), row: 0, i: 3 }]);
+          rows = [...rows.filter((i) => i !== 1), 3];
+        }
+        const active = rows.filter((i) => tokens[i].length < NEW);
+        if (active.length < rows.length) {
+          batch = decoder.merge(rows.map((i, r) => ({ batch, row: r, i })).filter(({ i }) => tokens[i].length < NEW));
+          rows = active;
+        }
+        if (rows.length === 0) break;
+        const result = await decoder.step(batch, rows.map((i) => tokens[i].at(-1)!));
+        batch = result.batch;
+        rows.forEach((i, r) => tokens[i].push(argmax(result.logits[r])));
+      }
+      expect(tokens[0]).toEqual(solo[0]);
+      expect(tokens[2]).toEqual(solo[2]);
+      expect(tokens[3]).toEqual(solo[3]);
+      expect(tokens[1].length).toBe(5); // it left after 5 tokens
+      expect(tokens[1]).toEqual(solo[1].slice(0, 5));
+    } finally {
+      await decoder.release();
+    }
+  });
+});

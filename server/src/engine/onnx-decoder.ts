@@ -1,0 +1,283 @@
+/**
+ * The only file in the server that imports onnxruntime-node. It runs a GPT-2 decoder with a KV cache on
+ * a batch of sequences and owns the cache. It runs inside the engine worker (session.run blocks the thread
+ * it runs on: onnx.md §3.2).
+ *
+ * A batch's cache is left-padded: row b's `lengths[b]` real positions are the last ones of the P cached
+ * positions, the rest are masked out through `attention_mask`, and `position_ids` count real tokens only,
+ * so each row computes what it would compute alone. The batch is rebuilt (`merge`) only when rows join
+ * or leave; between rebuilds each step appends one position per row:
+ * - standard graphs (optimum contract) return the whole `present` `[B, NH, P+1, HS]`, which becomes the next
+ *   step's past as is (inputs are zero-copy); the output copy itself cannot be avoided (§3.7).
+ * - our server graph returns only the new rows `[1, B, C]`, which are appended in place to a worker-owned
+ *   time-major slab `[Tcap, B, C]` per layer; the past is fed as a zero-copy view of its first P rows.
+ */
+import * as ort from 'onnxruntime-node';
+import { ModelLoadError } from './errors.js';
+import { describeDecoder, findModelGraph, readModelConfig, type DecoderLayout, type ModelConfig } from './model-files.js';
+
+export interface DecoderOptions {
+  /** onnxruntime intra-op threads; default: onnxruntime's own (the physical cores). */
+  intraOpNumThreads?: number;
+}
+
+/** A batch's KV cache. Opaque outside this file except for its shape. */
+export interface KvBatch {
+  readonly size: number; // B
+  readonly pastLength: number; // P, the padded length
+  readonly lengths: readonly number[]; // real positions per row
+}
+
+export interface StepResult {
+  /** One `[V]` row of next-token logits per batch row (each its own buffer, free to rewrite). */
+  logits: Float32Array[];
+  /** The batch grown by one position per row. The input batch must not be used again. */
+  batch: KvBatch;
+}
+
+export interface BatchDecoder {
+  readonly config: ModelConfig;
+  readonly layout: DecoderLayout;
+  readonly graphFile: string;
+  /** 1 for graphs without `position_ids`: they number positions themselves, which padding would break. */
+  readonly maxBatchSize: number;
+  /** Runs prompts together, left-padded to the longest; returns each one's last-position logits and their cache. */
+  prefill(prompts: readonly (readonly number[])[]): Promise<StepResult>;
+  /** A new batch made of the given rows of existing batches, in that order (padding trimmed). */
+  merge(rows: readonly { batch: KvBatch; row: number }[]): KvBatch;
+  /** Feeds one token per row. */
+  step(batch: KvBatch, tokenIds: readonly number[]): Promise<StepResult>;
+  release(): Promise<void>;
+}
+
+interface StandardKv extends KvBatch {
+  kind: 'standard';
+  /** Per layer `[B, NH, P, HS]`, as returned by the last run. */
+  keys: Float32Array[];
+  values: Float32Array[];
+}
+
+interface SlabKv extends KvBatch {
+  kind: 'server';
+  capacity: number; // Tcap
+  /** Per layer `[Tcap, B, C]`; rows past P are scratch. */
+  keys: Float32Array[];
+  values: Float32Array[];
+}
+
+type AnyKv = StandardKv | SlabKv;
+
+export async function loadDecoder(modelDir: string, options: DecoderOptions = {}): Promise<BatchDecoder> {
+  const graphFile = findModelGraph(modelDir);
+  const config = readModelConfig(modelDir);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(graphFile, {
+      graphOptimizationLevel: 'all',
+      ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+    });
+  } catch (cause) {
+    const reason = String((cause as Error).message ?? cause).split('\n')[0];
+    throw new ModelLoadError('MODEL_GRAPH_INVALID', `${graphFile}: onnxruntime cannot load it (${reason}). The file is corrupt or not an ONNX model; export it again.`, { cause });
+  }
+  const layout = describeDecoder(graphFile, session.inputNames, session.outputNames, config.nLayer);
+  checkGraphTypes(graphFile, session, layout, config);
+  return new OnnxBatchDecoder(session, config, layout, graphFile);
+}
+
+/** The int64 inputs and the cache's head shape must be what we feed; say so at start-up rather than at the first request. */
+function checkGraphTypes(graphFile: string, session: ort.InferenceSession, layout: DecoderLayout, config: ModelConfig): void {
+  const fail = (problem: string) => new ModelLoadError('MODEL_GRAPH_UNSUPPORTED', `${graphFile}: ${problem}. Re-export the model with the training package.`);
+  for (const meta of session.inputMetadata) {
+    if (!meta.isTensor) throw fail(`input "${meta.name}" is not a tensor`);
+    if (['input_ids', 'attention_mask', 'position_ids'].includes(meta.name) && meta.type !== 'int64') throw fail(`input "${meta.name}" is ${meta.type}, expected int64`);
+    if (layout.pastKeys.includes(meta.name) || layout.pastValues.includes(meta.name)) {
+      if (meta.type !== 'float32') throw fail(`input "${meta.name}" is ${meta.type}; only float32 caches are supported`);
+      const HS = config.nEmbd / config.nHead;
+      const expected = layout.contract === 'standard' ? [config.nHead, HS] : [config.nEmbd];
+      const fixed = meta.shape.filter((d): d is number => typeof d === 'number');
+      if (fixed.length > 0 && fixed.join(',') !== expected.join(',')) {
+        throw fail(`input "${meta.name}" has shape [${meta.shape.join(', ')}], which does not fit config.json (n_head ${config.nHead}, n_embd ${config.nEmbd})`);
+      }
+    }
+  }
+}
+
+class OnnxBatchDecoder implements BatchDecoder {
+  readonly maxBatchSize: number;
+  private readonly C: number;
+  private readonly NH: number;
+  private readonly HS: number;
+  private readonly V: number;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    readonly config: ModelConfig,
+    readonly layout: DecoderLayout,
+    readonly graphFile: string,
+  ) {
+    this.maxBatchSize = layout.hasPositionIds ? Number.MAX_SAFE_INTEGER : 1;
+    this.C = config.nEmbd;
+    this.NH = config.nHead;
+    this.HS = config.nEmbd / config.nHead;
+    this.V = config.vocabSize;
+  }
+
+  async prefill(prompts: readonly (readonly number[])[]): Promise<StepResult> {
+    const B = prompts.length;
+    const T = Math.max(...prompts.map((p) => p.length));
+    const ids = new BigInt64Array(B * T); // padding: token 0, position 0, masked out
+    const mask = new BigInt64Array(B * T);
+    const positions = new BigInt64Array(B * T);
+    prompts.forEach((prompt, b) => {
+      const pad = T - prompt.length;
+      prompt.forEach((id, t) => {
+        ids[b * T + pad + t] = BigInt(id);
+        mask[b * T + pad + t] = 1n;
+        positions[b * T + pad + t] = BigInt(t);
+      });
+    });
+    return this.run(this.emptyBatch(B), ids, T, mask, positions, prompts.map((p) => p.length));
+  }
+
+  async step(batchIn: KvBatch, tokenIds: readonly number[]): Promise<StepResult> {
+    const batch = batchIn as AnyKv;
+    const B = batch.size;
+    const P = batch.pastLength;
+    if (tokenIds.length !== B) throw new Error(`step: ${tokenIds.length} tokens for a batch of ${B}`);
+    const ids = BigInt64Array.from(tokenIds, BigInt);
+    const mask = new BigInt64Array(B * (P + 1));
+    const positions = new BigInt64Array(B);
+    for (let b = 0; b < B; b++) {
+      const len = batch.lengths[b];
+      mask.fill(1n, b * (P + 1) + (P - len), (b + 1) * (P + 1)); // left padding, then the real past and the new token
+      positions[b] = BigInt(len);
+    }
+    return this.run(batch, ids, 1, mask, positions, batch.lengths.map((n) => n + 1));
+  }
+
+  private async run(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array, newLengths: number[]): Promise<StepResult> {
+    const B = batch.size;
+    const P = batch.pastLength;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [B, T]),
+      attention_mask: new ort.Tensor('int64', mask, [B, P + T]),
+    };
+    if (this.layout.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [B, T]);
+    if (this.layout.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([P > 0 ? 1 : 0]), [1]);
+    const L = this.config.nLayer;
+    for (let l = 0; l < L; l++) {
+      if (batch.kind === 'standard') {
+        const dims = [B, this.NH, P, this.HS];
+        feeds[this.layout.pastKeys[l]] = new ort.Tensor('float32', batch.keys[l], dims);
+        feeds[this.layout.pastValues[l]] = new ort.Tensor('float32', batch.values[l], dims);
+      } else {
+        const used = P * B * this.C;
+        feeds[this.layout.pastKeys[l]] = new ort.Tensor('float32', batch.keys[l].subarray(0, used), [P, B, this.C]);
+        feeds[this.layout.pastValues[l]] = new ort.Tensor('float32', batch.values[l].subarray(0, used), [P, B, this.C]);
+      }
+    }
+    const out = await this.session.run(feeds);
+    const logits = this.lastLogits(out[this.layout.logits], B, T);
+    const keys = this.layout.outKeys.map((name) => out[name].data as Float32Array);
+    const values = this.layout.outValues.map((name) => out[name].data as Float32Array);
+    let next: AnyKv;
+    if (batch.kind === 'standard') {
+      next = { kind: 'standard', size: B, pastLength: P + T, lengths: newLengths, keys, values };
+    } else {
+      next = this.appendToSlab(batch, T, keys, values, newLengths);
+    }
+    return { logits, batch: next };
+  }
+
+  /** `[B, T, V]` (standard) or `[B, V]` (server) -> one fresh `[V]` row per sequence, for its last position. */
+  private lastLogits(tensor: ort.Tensor, B: number, T: number): Float32Array[] {
+    const data = tensor.data as Float32Array;
+    const V = this.V;
+    const perRow = data.length / B;
+    if (perRow !== V && perRow !== T * V) throw new Error(`logits of shape [${tensor.dims.join(', ')}] do not fit vocab_size ${V}`);
+    return Array.from({ length: B }, (_, b) => data.slice((b + 1) * perRow - V, (b + 1) * perRow));
+  }
+
+  private appendToSlab(batch: SlabKv, T: number, newKeys: Float32Array[], newValues: Float32Array[], lengths: number[]): SlabKv {
+    const B = batch.size;
+    const rowSize = B * this.C;
+    const P = batch.pastLength;
+    let slab = batch;
+    if (P + T > batch.capacity) slab = this.growSlab(batch, Math.max(P + T, batch.capacity * 2));
+    for (let l = 0; l < this.config.nLayer; l++) {
+      slab.keys[l].set(newKeys[l], P * rowSize); // new rows are [T, B, C]: exactly the slab's layout
+      slab.values[l].set(newValues[l], P * rowSize);
+    }
+    return { ...slab, pastLength: P + T, lengths };
+  }
+
+  private growSlab(batch: SlabKv, capacity: number): SlabKv {
+    const size = capacity * batch.size * this.C;
+    const used = batch.pastLength * batch.size * this.C;
+    const grow = (old: Float32Array) => {
+      const next = new Float32Array(size);
+      next.set(old.subarray(0, used)); // time-major: growing keeps every row where it was
+      return next;
+    };
+    return { ...batch, capacity, keys: batch.keys.map(grow), values: batch.values.map(grow) };
+  }
+
+  merge(rows: readonly { batch: KvBatch; row: number }[]): KvBatch {
+    const B = rows.length;
+    const lengths = rows.map(({ batch, row }) => batch.lengths[row]);
+    const P = Math.max(0, ...lengths);
+    const L = this.config.nLayer;
+    if (this.layout.contract === 'standard') {
+      const { NH, HS } = this;
+      const keys = Array.from({ length: L }, () => new Float32Array(B * NH * P * HS));
+      const values = Array.from({ length: L }, () => new Float32Array(B * NH * P * HS));
+      rows.forEach(({ batch, row }, j) => {
+        const src = batch as StandardKv;
+        const len = src.lengths[row];
+        const srcP = src.pastLength;
+        for (let l = 0; l < L; l++) {
+          for (let h = 0; h < NH; h++) {
+            const from = ((row * NH + h) * srcP + (srcP - len)) * HS;
+            const to = ((j * NH + h) * P + (P - len)) * HS;
+            keys[l].set(src.keys[l].subarray(from, from + len * HS), to);
+            values[l].set(src.values[l].subarray(from, from + len * HS), to);
+          }
+        }
+      });
+      const merged: StandardKv = { kind: 'standard', size: B, pastLength: P, lengths, keys, values };
+      return merged;
+    }
+    const C = this.C;
+    const capacity = Math.min(this.config.nPositions, Math.max(P + 64, P * 2)); // room for a few dozen steps before growing
+    const keys = Array.from({ length: L }, () => new Float32Array(capacity * B * C));
+    const values = Array.from({ length: L }, () => new Float32Array(capacity * B * C));
+    rows.forEach(({ batch, row }, j) => {
+      const src = batch as SlabKv;
+      const len = src.lengths[row];
+      for (let l = 0; l < L; l++) {
+        for (let t = 0; t < len; t++) {
+          const from = ((src.pastLength - len + t) * src.size + row) * C;
+          const to = ((P - len + t) * B + j) * C;
+          keys[l].set(src.keys[l].subarray(from, from + C), to);
+          values[l].set(src.values[l].subarray(from, from + C), to);
+        }
+      }
+    });
+    const merged: SlabKv = { kind: 'server', size: B, pastLength: P, lengths, capacity, keys, values };
+    return merged;
+  }
+
+  private emptyBatch(B: number): AnyKv {
+    const L = this.config.nLayer;
+    const none = () => Array.from({ length: L }, () => new Float32Array(0));
+    const lengths = new Array<number>(B).fill(0);
+    return this.layout.contract === 'standard'
+      ? { kind: 'standard', size: B, pastLength: 0, lengths, keys: none(), values: none() }
+      : { kind: 'server', size: B, pastLength: 0, lengths, capacity: 0, keys: none(), values: none() };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

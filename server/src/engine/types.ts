@@ -1,0 +1,66 @@
+/**
+ * The seam between the token-level engine (model, KV cache, batching, sampling) and the text-level layers
+ * above it (tokenizer, stop sequences, streaming, HTTP). The engine sees token ids only.
+ */
+
+/** How the next token is picked. `temperature: 0` means greedy (argmax); top-k 0 and top-p 1 disable them. */
+export interface SamplingParams {
+  temperature: number;
+  topK: number;
+  topP: number;
+  /** 1 disables it; > 1 discourages tokens already in the prompt or output (CTRL's rule). */
+  repetitionPenalty: number;
+  /** Same seed, same prompt, same params => same tokens, whatever else is in the batch. */
+  seed?: number;
+}
+
+export interface TokenRequest {
+  promptIds: readonly number[];
+  maxNewTokens: number;
+  sampling: SamplingParams;
+  /** Generation ends (and the token is not emitted) when one of these is sampled, e.g. EOS. */
+  stopTokenIds: readonly number[];
+  /** Aborting (client gone, deadline, a stop sequence matched above) frees the slot at the next step. */
+  signal?: AbortSignal;
+  /** Called for each new token as soon as it is sampled. */
+  onToken?: (tokenId: number) => void;
+}
+
+export type FinishReason = 'stop' | 'length' | 'aborted';
+
+export interface TokenResult {
+  tokenIds: number[];
+  finishReason: FinishReason;
+}
+
+export interface EngineStats {
+  queueDepth: number;
+  activeSequences: number;
+}
+
+export interface Engine {
+  /** Resolves when the sequence ends; rejects with a QueueFullError when the waiting queue is full. */
+  generate(request: TokenRequest): Promise<TokenResult>;
+  stats(): EngineStats;
+  /** Stops taking requests, lets running ones finish, frees the model. */
+  close(): Promise<void>;
+}
+
+/** What the loaded model is (added by S-engine; `createEngine` returns it as `engine.model`). */
+export interface ModelInfo {
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  vocabSize: number;
+  /** Context length: prompt + new tokens must stay below it. */
+  nPositions: number;
+  eosTokenId: number;
+  bosTokenId: number;
+  /** The ONNX file being served. */
+  graphFile: string;
+  /** 'server': our server-shaped graph; 'standard': the optimum contract. */
+  contract: 'standard' | 'server';
+  hasPositionIds: boolean;
+  /** Effective max batch size (1 for graphs without position_ids). */
+  maxBatchSize: number;
+}

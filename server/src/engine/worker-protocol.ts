@@ -1,0 +1,24 @@
+/** The messages between the engine (main thread) and the engine worker. */
+import type { SerializedError } from './errors.js';
+import type { PlainTokenRequest } from './scheduler.js';
+import type { ModelInfo, TokenResult } from './types.js';
+
+export interface WorkerOptions {
+  modelDir: string;
+  intraOpNumThreads?: number;
+  maxBatchSize: number;
+}
+
+export type ToWorker =
+  | { type: 'generate'; id: number; request: PlainTokenRequest }
+  | { type: 'abort'; id: number }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready'; model: ModelInfo }
+  | { type: 'load-failed'; error: SerializedError }
+  | { type: 'started'; id: number }
+  | { type: 'token'; id: number; token: number }
+  | { type: 'done'; id: number; result: TokenResult }
+  | { type: 'failed'; id: number; error: SerializedError }
+  | { type: 'closed' };

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { runCompletions } from '../service/completions.js';
+import type { TextGenerationResult } from '../service/generate-text.js';
+import { bearerToken, secretMatches } from './auth.js';
+import { type RouteDeps, requestSignal } from './deps.js';
+import { unauthorized } from './errors.js';
+import { EventQueue } from './event-queue.js';
+import { parseCompletionRequest } from './openai-request.js';
+import { readJsonObject } from './read-json.js';
+import { toApiError } from './to-api-error.js';
+
+const ROUTE = '/v1/completions';
+
+/** `GET /v1/models` and `POST /v1/completions`, OpenAI-compatible; `Authorization: Bearer` when API_KEYS is set. */
+export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
+  app.use('/v1/*', async function requireApiKey(c, next) {
+    if (deps.auth.apiKeys.length > 0 && !secretMatches(bearerToken(c.req.header('authorization')), deps.auth.apiKeys)) {
+      throw unauthorized('authorization', 'Authorization: missing or wrong Bearer key (API_KEYS is set)');
+    }
+    await next();
+  });
+
+  app.get('/v1/models', (c) =>
+    c.json({
+      object: 'list',
+      data: [{ id: deps.modelId, object: 'model', created: 0, owned_by: 'mimicbot' }],
+    }),
+  );
+
+  app.post(ROUTE, async (c) => {
+    const started = performance.now();
+    const request = parseCompletionRequest(await readJsonObject(c, deps.limits.maxBodyBytes), deps.limits);
+    const id = `cmpl-${randomUUID()}`;
+    const created = Math.floor(deps.now() / 1000);
+    const signal = requestSignal(c, deps.limits.requestTimeoutMs);
+    const onFirstToken = () => deps.metrics.observeTimeToFirstToken(ROUTE, (performance.now() - started) / 1000);
+
+    if (!request.stream) {
+      const outcome = await runCompletions(deps.service, { ...request.job, signal, onFirstToken });
+      deps.metrics.addTokens(ROUTE, outcome.completionTokens);
+      return c.json({
+        id,
+        object: 'text_completion',
+        created,
+        model: deps.modelId,
+        choices: outcome.choices.map((choice) => ({
+          text: choice.text,
+          index: choice.index,
+          logprobs: null,
+          finish_reason: choice.finishReason,
+        })),
+        usage: usage(outcome.promptTokens, outcome.completionTokens),
+      });
+    }
+
+    const chunk = (choices: object[], extra: object = {}) => ({ id, object: 'text_completion', created, model: deps.modelId, choices, ...extra });
+    const textChunk = (index: number, text: string, finishReason: TextGenerationResult['finishReason'] | null) =>
+      chunk([{ text, index, logprobs: null, finish_reason: finishReason }]);
+    const events = new EventQueue<object>();
+    // Headers wait for the first token, so errors that come before it (queue full, bad prompt) are plain
+    // JSON errors with their status rather than an event inside a 200 stream.
+    let hasStarted = false;
+    let failure: { error: unknown } | undefined;
+    let markStarted: () => void = () => {};
+    const firstToken = new Promise<void>((resolve) => (markStarted = resolve));
+    const done = runCompletions(deps.service, {
+      ...request.job,
+      signal,
+      onFirstToken: () => {
+        onFirstToken();
+        hasStarted = true;
+        markStarted();
+      },
+      onText: (index, text) => events.push(textChunk(index, text, null)),
+      onFinish: (index, result) => events.push(textChunk(index, '', result.finishReason)),
+    }).then(
+      (outcome) => {
+        deps.metrics.addTokens(ROUTE, outcome.completionTokens);
+        if (request.includeUsage) events.push(chunk([], { usage: usage(outcome.promptTokens, outcome.completionTokens) }));
+        events.end();
+      },
+      (error: unknown) => {
+        failure = { error };
+        events.fail(error);
+      },
+    );
+    await Promise.race([firstToken, done]);
+    if (failure && !hasStarted) throw failure.error;
+
+    return streamSSE(c, async (stream) => {
+      let status = 200;
+      try {
+        for await (const event of events) await stream.writeSSE({ data: JSON.stringify(event) });
+        await stream.writeSSE({ data: '[DONE]' });
+      } catch (error) {
+        const apiError = toApiError(error, deps.limits.requestTimeoutMs);
+        status = c.req.raw.signal.aborted ? 499 : apiError.status;
+        if (!c.req.raw.signal.aborted) await stream.writeSSE({ data: JSON.stringify(apiError.toJSON()) });
+      } finally {
+        deps.metrics.observeRequest(ROUTE, 'POST', status, (performance.now() - started) / 1000);
+      }
+    });
+  });
+}
+
+function usage(promptTokens: number, completionTokens: number) {
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+}

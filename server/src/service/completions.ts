@@ -1,0 +1,79 @@
+import type { SamplingParams } from '../engine/types.js';
+import { generateText, type TextDeps, type TextGenerationResult } from './generate-text.js';
+import { checkFitsContext, encodePrompt, type PromptLimits } from './prompt.js';
+
+export interface CompletionJob {
+  prompts: readonly (string | readonly number[])[];
+  /** Samples per prompt. */
+  n: number;
+  maxNewTokens: number;
+  sampling: SamplingParams;
+  stop: readonly string[];
+  signal?: AbortSignal;
+  /** Choice `index` (prompt * n + sample) produced `delta`. */
+  onText?: (index: number, delta: string) => void;
+  onFinish?: (index: number, result: TextGenerationResult) => void;
+  onFirstToken?: () => void;
+}
+
+export interface CompletionChoice extends TextGenerationResult {
+  index: number;
+}
+
+export interface CompletionOutcome {
+  choices: CompletionChoice[];
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ServiceDeps extends TextDeps {
+  limits: PromptLimits;
+}
+
+/**
+ * OpenAI-style completions: every prompt times `n` samples, all submitted at once so the engine batches
+ * them. With a seed, sample j uses seed + j so the n samples differ but repeat across calls.
+ * If one sample fails (queue full, deadline), the others are cancelled.
+ */
+export async function runCompletions(deps: ServiceDeps, job: CompletionJob): Promise<CompletionOutcome> {
+  const encoded = job.prompts.map((prompt, i) =>
+    encodePrompt(deps.tokenizer, prompt, deps.limits, job.prompts.length > 1 ? `prompt[${i}]` : 'prompt'),
+  );
+  for (const ids of encoded) checkFitsContext(ids.length, job.maxNewTokens, deps.limits, 'max_tokens');
+
+  const siblings = new AbortController();
+  const signal = job.signal ? AbortSignal.any([job.signal, siblings.signal]) : siblings.signal;
+  let firstTokenSeen = false;
+  const runs = encoded.flatMap((promptIds, p) =>
+    Array.from({ length: job.n }, async (_, j): Promise<CompletionChoice> => {
+      const index = p * job.n + j;
+      const seed = job.sampling.seed === undefined ? undefined : job.sampling.seed + j;
+      const result = await generateText(deps, {
+        promptIds,
+        maxNewTokens: job.maxNewTokens,
+        sampling: { ...job.sampling, seed },
+        stop: job.stop,
+        signal,
+        onText: job.onText && ((delta) => job.onText?.(index, delta)),
+        onFirstToken: () => {
+          if (!firstTokenSeen) job.onFirstToken?.();
+          firstTokenSeen = true;
+        },
+      });
+      job.onFinish?.(index, result);
+      return { index, ...result };
+    }),
+  );
+  try {
+    const choices = await Promise.all(runs);
+    return {
+      choices,
+      promptTokens: encoded.reduce((sum, ids) => sum + ids.length, 0) * job.n,
+      completionTokens: choices.reduce((sum, c) => sum + c.completionTokens, 0),
+    };
+  } catch (error) {
+    siblings.abort(error);
+    await Promise.allSettled(runs);
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+import { basename, resolve } from 'node:path';
+import { createEngine, type OnnxEngine } from '../engine/engine.js';
+import { ModelLoadError } from '../engine/errors.js';
+import { findModelGraph } from '../engine/model-files.js';
+import { loadTextTokenizer, type TextTokenizer } from '../text/tokenizer.js';
+
+export interface OpenModelOptions {
+  modelDir: string;
+  /** 0: one per CPU. */
+  threads: number;
+  maxBatch: number;
+  queueSize: number;
+}
+
+export interface OpenModel {
+  engine: OnnxEngine;
+  tokenizer: TextTokenizer;
+  /** The folder's name, as `/v1/models` lists it. */
+  modelId: string;
+}
+
+/**
+ * Everything a model folder must provide before the server takes requests: a tokenizer, an engine running
+ * the graph, a vocabulary that fits, and one warm-up token so the first client does not pay for it.
+ */
+export async function openModel(options: OpenModelOptions): Promise<OpenModel> {
+  const modelDir = resolve(options.modelDir);
+  findModelGraph(modelDir); // a missing folder or graph is reported before the tokenizer files
+  const tokenizer = await loadTextTokenizer(modelDir);
+  const engine = await createEngine({
+    modelDir,
+    intraOpNumThreads: options.threads > 0 ? options.threads : undefined,
+    maxBatchSize: options.maxBatch,
+    maxQueueSize: options.queueSize,
+  });
+  try {
+    if (tokenizer.vocabSize > engine.model.vocabSize) {
+      throw new ModelLoadError(
+        'MODEL_CONFIG_INVALID',
+        `${modelDir}: tokenizer.json has ${tokenizer.vocabSize} tokens but the model only ${engine.model.vocabSize} (config.json vocab_size). Use the tokenizer the model was trained with.`,
+      );
+    }
+    await engine.generate({
+      promptIds: [tokenizer.bosTokenId],
+      maxNewTokens: 1,
+      sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
+      stopTokenIds: [],
+    });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return { engine, tokenizer, modelId: basename(modelDir) };
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModelConfig } from '../model-folder/read-model-config.js';
+import type { CliIo } from './cli-io.js';
+import { parseInitArgs, runInit } from './init.js';
+import { runSample } from './sample.js';
+
+function capture(): CliIo & { out: () => string; err: () => string } {
+  const sink = () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
+    return { stream, text: () => chunks.join('') };
+  };
+  const [o, e] = [sink(), sink()];
+  return { stdout: o.stream, stderr: e.stream as unknown as NodeJS.WriteStream, out: o.text, err: e.text };
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'cli-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('init', () => {
+  it('writes a tiny byte-level model folder by default', async () => {
+    const io = capture();
+    expect(await runInit([join(root, 'tiny')], io)).toBe(0);
+    expect(io.out()).toContain('2 layers x 2 heads x 32');
+    expect(await readModelConfig(join(root, 'tiny'))).toMatchObject({ nLayer: 2, nHead: 2, nEmbd: 32, nPositions: 64, vocabSize: 257, eosTokenId: 256 });
+  });
+
+  it('takes the shape from flags, over the 124m shape', () => {
+    expect(parseInitArgs(['x', '--shape', '124m']).config).toMatchObject({ nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, eosTokenId: 50256 });
+    expect(parseInitArgs(['x', '--layers', '3', '--heads', '4', '--embd', '64', '--positions', '32', '--vocab', 'gpt2', '--seed', '9'])).toMatchObject({
+      config: { nLayer: 3, nHead: 4, nEmbd: 64, nPositions: 32, vocabSize: 50257 },
+      seed: 9,
+      vocab: 'gpt2',
+    });
+  });
+
+  it.each([
+    [['a', 'b'], 'expected one output folder, got 2 arguments'],
+    [['x', '--layers', '0'], '--layers must be an integer >= 1, got "0"'],
+    [['x', '--vocab', 'words'], '--vocab must be "bytes" or "gpt2", got "words"'],
+    [['x', '--heads', '5'], '--embd (32) must be divisible by --heads (5)'],
+  ])('rejects %j with one line naming the problem, exit 2', async (argv, problem) => {
+    const io = capture();
+    expect(await runInit(argv, io)).toBe(2);
+    expect(io.err().split('\n')[0]).toBe(`mimicbot: init: ${problem}`);
+  });
+
+  it('will not overwrite a folder without --force, and leaves it whole', async () => {
+    const dir = join(root, 'kept');
+    expect(await runInit([dir, '--seed', '1'], capture())).toBe(0);
+    const io = capture();
+    expect(await runInit([dir], io)).toBe(1);
+    expect(io.err()).toBe(`mimicbot: ${dir}: already exists; choose another folder, or overwrite it (init --force)\n`);
+    expect(await runInit([dir, '--force'], capture())).toBe(0);
+    expect((await readdir(root)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('sample', () => {
+  const dir = () => join(root, 'sample-model');
+  beforeAll(async () => {
+    expect(await runInit([dir(), '--seed', '2'], capture())).toBe(0);
+  });
+
+  it('prints the prompt and a greedy continuation, the same every time', async () => {
+    const first = capture();
+    expect(await runSample([dir(), '--prompt', 'Hi', '--max-tokens', '5'], first)).toBe(0);
+    const second = capture();
+    await runSample([dir(), '--prompt', 'Hi', '--max-tokens', '5'], second);
+    expect(first.out().startsWith('Hi')).toBe(true);
+    expect(first.out().length).toBeGreaterThan(3);
+    expect(second.out()).toBe(first.out());
+  });
+
+  it('samples with a seed: a seed repeats its text', async () => {
+    const run = async (seed: string) => {
+      const io = capture();
+      expect(await runSample([dir(), '--prompt', 'Hi', '--max-tokens', '12', '--temperature', '1.5', '--seed', seed], io)).toBe(0);
+      return io.out();
+    };
+    expect(await run('4')).toBe(await run('4'));
+  });
+
+  it('names the missing file when the folder is not a model folder', async () => {
+    const io = capture();
+    expect(await runSample([join(root, 'nope')], io)).toBe(1);
+    expect(io.err()).toBe(`mimicbot: ${join(root, 'nope', 'config.json')}: not found: is this a model folder?\n`);
+  });
+
+  it('rejects a bad temperature with exit 2', async () => {
+    const io = capture();
+    expect(await runSample([dir(), '--temperature', 'hot'], io)).toBe(2);
+    expect(io.err().split('\n')[0]).toBe('mimicbot: sample: --temperature must be a number >= 0, got "hot"');
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * `convert <hf-checkpoint-dir> <out-model-dir>`: a Hugging Face GPT-2 checkpoint (config.json +
+ * model.safetensors, either key layout) to a model folder. Everything is read and checked before anything is
+ * written, and the folder appears only once complete, so a bad checkpoint leaves nothing behind.
+ */
+import { access, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { loadHfCheckpoint } from '../checkpoint/index.js';
+import { CheckpointError, TokenizerError } from '../errors.js';
+import type { Gpt2Config } from '../model/gpt2-config.js';
+import { ModelFolderError, writeModelFolder } from '../model-folder/index.js';
+import { createProgressBar } from '../progress.js';
+import { buildGpt2Tokenizer, type TokenizerFiles } from '../tokenizer/index.js';
+import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { reportCliError } from './report-error.js';
+
+export const CONVERT_USAGE = 'usage: convert <hf-checkpoint-dir> <out-model-dir> [--force] [--quiet]';
+
+export interface ConvertPlan {
+  checkpointDir: string;
+  outDir: string;
+  force: boolean;
+  quiet: boolean;
+}
+
+export function parseConvertArgs(argv: readonly string[]): ConvertPlan {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { force: { type: 'boolean' }, quiet: { type: 'boolean' } },
+  });
+  if (positionals.length !== 2) throw new UsageError(`expected a checkpoint folder and an output folder, got ${positionals.length} arguments`);
+  return { checkpointDir: positionals[0], outDir: positionals[1], force: values.force ?? false, quiet: values.quiet ?? false };
+}
+
+export async function runConvert(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let plan: ConvertPlan;
+  try {
+    plan = parseConvertArgs(argv);
+  } catch (error) {
+    io.stderr.write(`mimicbot: convert: ${(error as Error).message}\n${CONVERT_USAGE}\n`);
+    return 2;
+  }
+  try {
+    await convert(plan, io);
+    return 0;
+  } catch (error) {
+    return reportCliError(error, io.stderr);
+  }
+}
+
+export async function convert(plan: ConvertPlan, io: CliIo = processIo): Promise<void> {
+  const { checkpointDir, outDir } = plan;
+  if (resolve(checkpointDir) === resolve(outDir)) {
+    throw new ModelFolderError('MODEL_FOLDER_EXISTS', outDir, 'is the checkpoint folder itself; write the model folder somewhere else');
+  }
+  // Fail before reading 500 MB of weights, not after.
+  if (!plan.force && (await exists(outDir))) {
+    throw new ModelFolderError('MODEL_FOLDER_EXISTS', outDir, 'already exists; choose another folder, or pass --force to replace it');
+  }
+  const readBar = createProgressBar('read ', { unit: 'MB', scale: 1e6, stream: io.stderr, quiet: plan.quiet });
+  const checkpoint = await loadHfCheckpoint(checkpointDir, { onProgress: (done, total) => readBar.update(done, total) });
+  readBar.stop();
+  const tokenizer = await checkpointTokenizer(checkpointDir, checkpoint.config);
+
+  const writeBar = createProgressBar('write', { unit: 'MB', scale: 1e6, stream: io.stderr, quiet: plan.quiet });
+  await writeModelFolder(
+    outDir,
+    { config: checkpoint.config, weights: checkpoint.weights, tokenizer: tokenizer.files },
+    { overwrite: plan.force, onProgress: (done, total) => writeBar.update(done, total) },
+  );
+  writeBar.stop();
+  const { nLayer, nHead, nEmbd, nPositions, vocabSize } = checkpoint.config;
+  io.stdout.write(
+    `wrote ${outDir}: GPT-2 ${nLayer} layers x ${nHead} heads x ${nEmbd}, ${nPositions} positions, vocab ${vocabSize}; ` +
+      `${checkpoint.layout} keys, lm_head ${checkpoint.lmHead}; tokenizer: ${tokenizer.source}\n`,
+  );
+}
+
+/**
+ * The checkpoint's own tokenizer.json (with its tokenizer_config.json, or GPT-2's) when it has one, checked by
+ * loading it; otherwise GPT-2's tokenizer, which only fits a model with at least GPT-2's 50,257 ids.
+ */
+async function checkpointTokenizer(dir: string, config: Gpt2Config): Promise<{ files: TokenizerFiles; source: string }> {
+  const built = buildGpt2Tokenizer();
+  // The longest input is the model's context, whatever tokenizer_config.json GPT-2 itself ships.
+  const gpt2 = { ...built, tokenizerConfig: { ...built.tokenizerConfig, model_max_length: config.nPositions } };
+  const jsonFile = join(dir, 'tokenizer.json');
+  if (!(await exists(jsonFile))) {
+    if (config.vocabSize < 50257) {
+      throw new CheckpointError(
+        'CHECKPOINT_BAD_CONFIG',
+        join(dir, 'config.json'),
+        `vocab_size ${config.vocabSize} is smaller than GPT-2's tokenizer (50257 ids) and the folder has no tokenizer.json`,
+      );
+    }
+    return { files: gpt2, source: "GPT-2's (the checkpoint has no tokenizer.json)" };
+  }
+  const configFile = join(dir, 'tokenizer_config.json');
+  const tokenizerJson = await readJsonObject(jsonFile);
+  const tokenizerConfig = (await exists(configFile)) ? await readJsonObject(configFile) : gpt2.tokenizerConfig;
+  try {
+    new Tokenizer(tokenizerJson, tokenizerConfig);
+  } catch (cause) {
+    throw new TokenizerError('TOKENIZER_INVALID', jsonFile, `@huggingface/tokenizers cannot load it: ${(cause as Error).message}`, { cause });
+  }
+  return { files: { tokenizerJson, tokenizerConfig }, source: jsonFile };
+}
+
+async function readJsonObject(file: string): Promise<object> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new TokenizerError('TOKENIZER_INVALID', file, `invalid JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenizerError('TOKENIZER_INVALID', file, 'not a JSON object');
+  return value;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * `export <checkpoint> <model-dir> [--force]`: turns a training checkpoint (or any Hugging Face GPT-2
+ * folder with a tokenizer.json) into a model folder the server loads: model.onnx, onnx/model.onnx,
+ * config.json, generation_config.json and the tokenizer files, plus server_decoder.onnx (the same weights in
+ * the cache layout the server prefers; `--no-server-decoder` leaves it out).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadHfCheckpoint } from '../checkpoint/index.js';
+import { writeModelFolder } from '../model-folder/index.js';
+import { buildGpt2ServerDecoder, SERVER_DECODER_FILE } from '../onnx/gpt2-server-decoder.js';
+import { readTokenizerFiles } from '../train/training-checkpoint.js';
+import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { createProgressBar } from '../progress.js';
+
+export const EXPORT_USAGE = 'usage: export <checkpoint-dir> <model-dir> [--force] [--no-server-decoder]';
+
+export function parseExportArgs(argv: readonly string[]): { checkpoint: string; modelDir: string; force: boolean; serverDecoder: boolean } {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { force: { type: 'boolean' }, 'no-server-decoder': { type: 'boolean' } },
+  });
+  if (positionals.length !== 2) throw new UsageError(`expected a checkpoint folder and a model folder, got ${positionals.length} arguments`);
+  return { checkpoint: positionals[0], modelDir: positionals[1], force: values.force ?? false, serverDecoder: !values['no-server-decoder'] };
+}
+
+export async function runExport(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let plan: ReturnType<typeof parseExportArgs>;
+  try {
+    plan = parseExportArgs(argv);
+  } catch (error) {
+    io.stderr.write(`export: ${(error as Error).message}\n${EXPORT_USAGE}\n`);
+    return 2;
+  }
+  try {
+    const tokenizerFile = join(plan.checkpoint, 'tokenizer.json');
+    if (!existsSync(tokenizerFile)) throw new UsageError(`${tokenizerFile}: missing; export needs the tokenizer the model was trained with`);
+    const readBar = createProgressBar('read ', { unit: 'MB', scale: 1e6, stream: io.stderr });
+    const { config, weights } = await loadHfCheckpoint(plan.checkpoint, { onProgress: (done, total) => readBar.update(done, total) });
+    readBar.stop();
+    const tokenizer = await readTokenizerFiles(plan.checkpoint);
+    const writeBar = createProgressBar('write', { unit: 'MB', scale: 1e6, stream: io.stderr });
+    const extraModels = plan.serverDecoder ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) } : {};
+    await writeModelFolder(plan.modelDir, { config, weights, tokenizer }, { overwrite: plan.force, extraModels, onProgress: (done, total) => writeBar.update(done, total) });
+    writeBar.stop();
+    io.stdout.write(`wrote ${plan.modelDir}: GPT-2 ${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${config.vocabSize}\n`);
+    return 0;
+  } catch (error) {
+    io.stderr.write(`export: ${(error as Error).message}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}

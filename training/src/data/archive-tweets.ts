@@ -1,0 +1,157 @@
+import { decodeHtmlEntities } from './html-entities.js';
+import { compareIds, type TweetRecord } from './tweet-record.js';
+
+/** The fields of an archive `tweet` record that import reads (legacy v1.1 shape, ids and counts as strings). */
+interface ArchiveTweet {
+  id_str?: string;
+  id?: string;
+  full_text?: string;
+  text?: string;
+  created_at?: string;
+  in_reply_to_status_id_str?: string | null;
+  in_reply_to_user_id_str?: string | null;
+  in_reply_to_screen_name?: string | null;
+}
+
+/** A long post's full text from `note-tweet.js`; it carries no tweet id, only its creation time. */
+export interface NoteTweet {
+  createdAtMs: number;
+  text: string;
+}
+
+export interface ArchiveAccount {
+  accountId?: string;
+  username?: string;
+}
+
+export interface ImportOptions {
+  /** keep replies to other accounts (marked with `reply_to`); replies in your own threads are always kept */
+  keepReplies: boolean;
+}
+
+export interface ImportResult {
+  records: TweetRecord[];
+  counts: { posts: number; retweets: number; replies: number; longPosts: number; duplicates: number };
+  /** records that were not posts (no id or no text), as `file: record N: problem` */
+  problems: string[];
+}
+
+export function readAccount(entries: unknown[]): ArchiveAccount {
+  const account = (entries[0] as { account?: ArchiveAccount } | undefined)?.account;
+  return { accountId: account?.accountId, username: account?.username };
+}
+
+export function readNoteTweets(entries: unknown[]): NoteTweet[] {
+  const notes: NoteTweet[] = [];
+  for (const entry of entries) {
+    const note = (entry as { noteTweet?: { createdAt?: string; core?: { text?: string } } })?.noteTweet;
+    const createdAtMs = Date.parse(note?.createdAt ?? '');
+    if (typeof note?.core?.text === 'string' && Number.isFinite(createdAtMs)) notes.push({ createdAtMs, text: note.core.text });
+  }
+  return notes;
+}
+
+/**
+ * Turns archive tweet records into posts: retweets (plain records whose text starts `RT @`) dropped, replies
+ * to others dropped unless asked for, truncated long posts completed from note-tweet.js, duplicates across
+ * split files removed. Output is oldest first.
+ */
+export function importArchiveTweets(
+  files: { file: string; entries: unknown[] }[],
+  notes: NoteTweet[],
+  account: ArchiveAccount,
+  options: ImportOptions,
+): ImportResult {
+  const counts = { posts: 0, retweets: 0, replies: 0, longPosts: 0, duplicates: 0 };
+  const problems: string[] = [];
+  const tweets: { file: string; index: number; tweet: ArchiveTweet }[] = [];
+  for (const { file, entries } of files) {
+    entries.forEach((entry, index) => {
+      const tweet = (entry as { tweet?: ArchiveTweet })?.tweet ?? (entry as ArchiveTweet);
+      tweets.push({ file, index, tweet });
+    });
+  }
+  const ownIds = new Set(tweets.map(({ tweet }) => tweet.id_str ?? tweet.id));
+  const noteIndex = indexNotesBySecond(notes);
+  const byId = new Map<string, TweetRecord>();
+  for (const { file, index, tweet } of tweets) {
+    const id = tweet.id_str ?? tweet.id;
+    const text = tweet.full_text ?? tweet.text;
+    if (typeof id !== 'string' || !/^\d+$/.test(id) || typeof text !== 'string') {
+      problems.push(`${file}: record ${index + 1}: not a post (no id_str or full_text)`);
+      continue;
+    }
+    if (text.startsWith('RT @')) {
+      counts.retweets++;
+      continue;
+    }
+    const replyTo = replyTarget(tweet, account, ownIds);
+    if (replyTo !== undefined && !options.keepReplies) {
+      counts.replies++;
+      continue;
+    }
+    if (byId.has(id)) {
+      counts.duplicates++;
+      continue;
+    }
+    const createdAtMs = Date.parse(tweet.created_at ?? '');
+    const note = Number.isFinite(createdAtMs) ? findNote(noteIndex, createdAtMs, text) : undefined;
+    if (note) counts.longPosts++;
+    const record: TweetRecord = {
+      id,
+      created_at: Number.isFinite(createdAtMs) ? new Date(createdAtMs).toISOString() : '',
+      text: note?.text ?? text,
+    };
+    if (replyTo !== undefined) record.reply_to = replyTo;
+    byId.set(id, record);
+  }
+  const records = [...byId.values()].sort((a, b) => compareIds(a.id, b.id));
+  counts.posts = records.length;
+  return { records, counts, problems };
+}
+
+/** Who a reply answers, or undefined for a post or a reply in the author's own thread. */
+function replyTarget(tweet: ArchiveTweet, account: ArchiveAccount, ownIds: Set<string | undefined>): string | undefined {
+  const toStatus = tweet.in_reply_to_status_id_str ?? undefined;
+  const toUser = tweet.in_reply_to_user_id_str ?? undefined;
+  if (!toStatus && !toUser) return undefined;
+  const self =
+    (account.accountId !== undefined && toUser === account.accountId) ||
+    (account.username !== undefined && tweet.in_reply_to_screen_name?.toLowerCase() === account.username.toLowerCase()) ||
+    (toStatus !== undefined && ownIds.has(toStatus));
+  return self ? undefined : (tweet.in_reply_to_screen_name ?? toUser ?? toStatus);
+}
+
+function indexNotesBySecond(notes: NoteTweet[]): Map<number, NoteTweet[]> {
+  const index = new Map<number, NoteTweet[]>();
+  for (const note of notes) {
+    const second = Math.floor(note.createdAtMs / 1000);
+    index.set(second, [...(index.get(second) ?? []), note]);
+  }
+  return index;
+}
+
+/**
+ * note-tweet.js has no tweet id, so a long post is matched by time, as community parsers do: a note created
+ * within a second or two of the tweet whose text begins the way the tweet's truncated text begins. The text
+ * check keeps two posts made in the same second apart.
+ */
+function findNote(index: Map<number, NoteTweet[]>, createdAtMs: number, truncated: string): NoteTweet | undefined {
+  const second = Math.floor(createdAtMs / 1000);
+  const head = comparable(truncated).slice(0, 40);
+  for (const delta of [0, -1, 1, -2, 2]) {
+    for (const note of index.get(second + delta) ?? []) {
+      if (head !== '' && comparable(note.text).startsWith(head)) return note;
+    }
+  }
+  return undefined;
+}
+
+/** Text with entities decoded, links and the truncation ellipsis removed and spaces collapsed. */
+function comparable(text: string): string {
+  return decodeHtmlEntities(text)
+    .replace(/https?:\/\/\S+/g, '')
+    .replace(/…/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

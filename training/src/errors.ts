@@ -1,0 +1,62 @@
+/**
+ * The training package's typed errors. Every expected failure (a bad file, a bad config, a bad argument)
+ * is one of these: it carries a `code` for programs, the `file` it concerns, and a message that reads
+ * `<file>: <problem>` so the CLI can print it as one line with no stack trace.
+ */
+export class MimicbotFileError extends Error {
+  readonly code: string;
+  readonly file: string;
+  readonly problem: string;
+
+  constructor(code: string, file: string, problem: string, options?: { cause?: unknown }) {
+    super(`${file}: ${problem}`, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.file = file;
+    this.problem = problem;
+  }
+}
+
+export type SafetensorsErrorCode =
+  | 'SAFETENSORS_TRUNCATED'
+  | 'SAFETENSORS_BAD_HEADER'
+  | 'SAFETENSORS_BAD_OFFSETS'
+  | 'SAFETENSORS_BAD_DTYPE'
+  | 'SAFETENSORS_BAD_TENSOR'
+  | 'SAFETENSORS_IO';
+
+/** A safetensors file that cannot be read or written. */
+export class SafetensorsError extends MimicbotFileError {
+  declare readonly code: SafetensorsErrorCode;
+  constructor(code: SafetensorsErrorCode, file: string, problem: string, options?: { cause?: unknown }) {
+    super(code, file, problem, options);
+  }
+}
+
+export type CheckpointErrorCode =
+  | 'CHECKPOINT_NOT_FOUND'
+  | 'CHECKPOINT_PYTORCH_ONLY'
+  | 'CHECKPOINT_BAD_CONFIG'
+  | 'CHECKPOINT_UNKNOWN_MODEL_TYPE'
+  | 'CHECKPOINT_MISSING_TENSOR'
+  | 'CHECKPOINT_UNEXPECTED_TENSOR'
+  | 'CHECKPOINT_BAD_SHAPE'
+  | 'CHECKPOINT_UNTIED_HEAD';
+
+/** A Hugging Face checkpoint folder that does not describe a GPT-2 we can load. */
+export class CheckpointError extends MimicbotFileError {
+  declare readonly code: CheckpointErrorCode;
+  constructor(code: CheckpointErrorCode, file: string, problem: string, options?: { cause?: unknown }) {
+    super(code, file, problem, options);
+  }
+}
+
+export type TokenizerErrorCode = 'TOKENIZER_NOT_FOUND' | 'TOKENIZER_INVALID';
+
+/** A tokenizer.json / tokenizer_config.json pair that cannot be loaded. */
+export class TokenizerError extends MimicbotFileError {
+  declare readonly code: TokenizerErrorCode;
+  constructor(code: TokenizerErrorCode, file: string, problem: string, options?: { cause?: unknown }) {
+    super(code, file, problem, options);
+  }
+}

@@ -1,0 +1,18 @@
+export * from './errors.js';
+export * from './tokenizer/index.js';
+export * from './safetensors/index.js';
+export * from './checkpoint/index.js';
+export * from './model/gpt2-config.js';
+export { initGpt2Weights, type InitWeightsOptions } from './model/init-weights.js';
+export { SeededRandom } from './model/random.js';
+export { tinyGpt2Config } from './model/tiny-config.js';
+export * from './model/reference-forward.js';
+export * from './onnx/gpt2-decoder.js';
+export * from './onnx/write-onnx-model.js';
+export * from './model-folder/index.js';
+export * from './generate/index.js';
+export * from './onnx/gpt2-server-decoder.js';
+export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress.js';
+export * from './data/index.js';
+export * from './hub/index.js';
+export * from './train/index.js';

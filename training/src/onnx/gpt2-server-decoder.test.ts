@@ -1,0 +1,75 @@
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { initGpt2Weights } from '../model/init-weights.js';
+import { gpt2Forward } from '../model/reference-forward.js';
+import { tinyGpt2Config } from '../model/tiny-config.js';
+import { buildGpt2ServerDecoder } from './gpt2-server-decoder.js';
+import { encodeModel } from './onnx-proto.js';
+
+const config = tinyGpt2Config();
+const weights = initGpt2Weights(config, 3);
+const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = config;
+const HS = C / NH;
+const i64 = (xs: number[]) => BigInt64Array.from(xs, BigInt);
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+/** Reference cache [B, NH, S, HS] for batch row b, positions [from, to) -> time-major [to-from, C]. */
+function timeMajorRows(cache: Float32Array, B: number, S: number, b: number, from: number, to: number): Float32Array {
+  const out = new Float32Array((to - from) * C);
+  for (let t = from; t < to; t++) for (let h = 0; h < NH; h++) for (let d = 0; d < HS; d++) out[(t - from) * C + h * HS + d] = cache[((b * NH + h) * S + t) * HS + d];
+  return out;
+}
+
+describe('buildGpt2ServerDecoder', () => {
+  it('gives the reference forward last-position logits and new K/V rows, in prefill and with a left-padded past', async () => {
+    const session = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights)).concat());
+    // Prefill two prompts, the second left-padded by one: [a b c], [_ d e].
+    const ids = [10, 20, 30, 0, 40, 50];
+    const mask = [1, 1, 1, 0, 1, 1];
+    const pos = [0, 1, 2, 0, 0, 1];
+    const empty = () => new ort.Tensor('float32', new Float32Array(0), [0, 2, C]);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', i64(ids), [2, 3]),
+      attention_mask: new ort.Tensor('int64', i64(mask), [2, 3]),
+      position_ids: new ort.Tensor('int64', i64(pos), [2, 3]),
+    };
+    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = empty();
+    const prefill = await session.run(feeds);
+    const ref = gpt2Forward(config, weights, { batchSize: 2, inputIds: ids, attentionMask: mask, positionIds: pos });
+    expect(prefill.logits.dims).toEqual([2, V]);
+    const lastRows = new Float32Array(2 * V);
+    lastRows.set(ref.logits.subarray(2 * V, 3 * V), 0);
+    lastRows.set(ref.logits.subarray(5 * V, 6 * V), V);
+    expect(maxAbsDiff(prefill.logits.data as Float32Array, lastRows)).toBeLessThan(1e-4);
+    // new_key is [T, B, C]: row (t, b) is the reference's key of batch b at position t.
+    for (let l = 0; l < L; l++) {
+      const got = prefill[`new_key.${l}`].data as Float32Array;
+      for (let b = 0; b < 2; b++) {
+        const want = timeMajorRows(ref.present.key[l], 2, 3, b, 0, 3);
+        for (let t = 0; t < 3; t++) expect(maxAbsDiff(got.subarray((t * 2 + b) * C, (t * 2 + b + 1) * C), want.subarray(t * C, (t + 1) * C))).toBeLessThan(1e-5);
+      }
+    }
+
+    // One decode step fed the new rows back as the time-major past [3, 2, C].
+    const step: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', i64([60, 70]), [2, 1]),
+      attention_mask: new ort.Tensor('int64', i64([1, 1, 1, 1, 0, 1, 1, 1]), [2, 4]),
+      position_ids: new ort.Tensor('int64', i64([3, 2]), [2, 1]),
+    };
+    for (let l = 0; l < L; l++) {
+      step[`past_key.${l}`] = new ort.Tensor('float32', prefill[`new_key.${l}`].data as Float32Array, [3, 2, C]);
+      step[`past_value.${l}`] = new ort.Tensor('float32', prefill[`new_value.${l}`].data as Float32Array, [3, 2, C]);
+    }
+    const decoded = await session.run(step);
+    const refStep = gpt2Forward(config, weights, { batchSize: 2, inputIds: [60, 70], attentionMask: [1, 1, 1, 1, 0, 1, 1, 1], positionIds: [3, 2], past: ref.present });
+    expect(maxAbsDiff(decoded.logits.data as Float32Array, refStep.logits)).toBeLessThan(1e-4);
+    expect(decoded['new_value.0'].dims).toEqual([1, 2, C]);
+    await session.release();
+  });
+});

@@ -1,0 +1,3 @@
+export { openSafetensors, readSafetensors, type SafetensorsReader, type ReadOptions } from './read.js';
+export { writeSafetensors, type TensorToWrite, type WriteOptions } from './write.js';
+export type { TensorInfo } from './header.js';

@@ -1,0 +1,12 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TokenizerFiles } from './tokenizer-json.js';
+
+/** Test helper: writes tokenizer files to a fresh temporary folder and returns its path. */
+export async function writeTokenizerFolder(files: TokenizerFiles): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mimicbot-tokenizer-'));
+  await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(files.tokenizerJson));
+  await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify(files.tokenizerConfig));
+  return dir;
+}

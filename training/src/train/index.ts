@@ -1,0 +1,24 @@
+export { buildTrainingGraph, encodeTrainingGraph, GRAD_PREFIX, type TrainingGraphMode } from './training-graph.js';
+export { TrainingSession, type TokenBatch, type SessionOptions } from './training-session.js';
+export { adamwUpdate, createAdamWState, decays, DEFAULT_ADAMW, type AdamWOptions, type AdamWState } from './adamw.js';
+export { learningRateAt, type LrSchedule } from './lr-schedule.js';
+export { clipGradNorm, globalNorm } from './grad-clip.js';
+export { packedBatch, paddedBatch, sequentialBatches } from './batches.js';
+export { tokenizeCorpus, type TokenCorpus } from './token-corpus.js';
+export {
+  train,
+  batchAt,
+  validationLoss,
+  DEFAULT_TRAIN_OPTIONS,
+  type Batching,
+  type LossPoint,
+  type StepInfo,
+  type TrainData,
+  type TrainerState,
+  type TrainHooks,
+  type TrainOptions,
+} from './trainer.js';
+export { saveTrainingCheckpoint, loadTrainingCheckpoint, readTokenizerFiles } from './training-checkpoint.js';
+export { lossCurveSvg, type LossCurveOptions } from './loss-curve-svg.js';
+export { sampleFromWeights, type Sample, type SampleOptions } from './samples.js';
+export { fortuneCorpus, parseFortunes, type FortuneOptions } from './fortune-corpus.js';
