@@ -6,7 +6,9 @@
  * Measures cold start to ready, single-stream tokens/s and time to first token, and aggregate tokens/s
  * with 1, 4 and 16 concurrent clients (greedy, so both sides do the same work), then prints a table with
  * the ratios. Options: --single-tokens N (128), --tokens N per concurrent request (64),
- * --concurrency 1,4,16, --standard-graph (also run this server on model.onnx, the optimum contract).
+ * --concurrency 1,4,16, --standard-graph (also run this server on model.onnx, the optimum contract),
+ * --rounds N (measure every side N times, alternating, and keep each side's best figures: on a shared
+ * machine the load changes between sides, and alternating spreads that over all of them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { link, mkdir, rm } from 'node:fs/promises';
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     tokens: { type: 'string', default: '64' },
     concurrency: { type: 'string', default: '1,4,16' },
     'standard-graph': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const workload: Workload = {
@@ -54,15 +57,20 @@ async function main(): Promise<void> {
     logLevel: 'warning',
   });
 
-  const sides: SideResult[] = [];
-  log('measuring mimicbot (server_decoder.onnx)');
-  sides.push(await measureServer(modelDir, 'mimicbot'));
-  if (args['standard-graph']) {
-    log('measuring mimicbot on model.onnx (optimum contract)');
-    sides.push(await measureServer(await standardOnlyFolder(modelDir), 'mimicbot (model.onnx)'));
+  const measurements: SideResult[][] = [];
+  for (let round = 1; round <= Number(args.rounds); round++) {
+    const sides: SideResult[] = [];
+    log(`round ${round}: measuring mimicbot (server_decoder.onnx)`);
+    sides.push(await measureServer(modelDir, 'mimicbot'));
+    if (args['standard-graph']) {
+      log(`round ${round}: measuring mimicbot on model.onnx (optimum contract)`);
+      sides.push(await measureServer(await standardOnlyFolder(modelDir), 'mimicbot (model.onnx)'));
+    }
+    log(`round ${round}: measuring transformers.js`);
+    sides.push(await measureTransformersJs(modelDir));
+    measurements.push(sides);
   }
-  log('measuring transformers.js');
-  sides.push(await measureTransformersJs(modelDir));
+  const sides = measurements[0].map((_, i) => bestOf(measurements.map((m) => m[i])));
   printTable(sides);
 }
 
@@ -110,6 +118,29 @@ async function measureTransformersJs(modelDir: string): Promise<SideResult> {
   }
   if (!result) throw new Error('the transformers.js side printed no result');
   return result;
+}
+
+/** Each figure's best over the rounds: highest throughput, lowest latency; peak RSS is the highest seen. */
+function bestOf(runs: SideResult[]): SideResult {
+  const min = (xs: number[]) => Math.min(...xs);
+  const max = (xs: number[]) => Math.max(...xs);
+  const [first] = runs;
+  return {
+    ...first,
+    coldStartMs: min(runs.map((r) => r.coldStartMs)),
+    singleStream: {
+      tps: max(runs.map((r) => r.singleStream.tps)),
+      ttftMs: min(runs.map((r) => r.singleStream.ttftMs)),
+      tokens: first.singleStream.tokens,
+    },
+    concurrent: first.concurrent.map((c, i) => ({
+      ...c,
+      aggregateTps: max(runs.map((r) => r.concurrent[i].aggregateTps)),
+      meanTtftMs: min(runs.map((r) => r.concurrent[i].meanTtftMs)),
+    })),
+    peakRssMb: max(runs.map((r) => r.peakRssMb)),
+    note: `${first.note}; best of ${runs.length} round(s)`,
+  };
 }
 
 /** A folder with only the standard graph, so the server falls back to model.onnx (hard links, no copies). */

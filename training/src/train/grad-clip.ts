@@ -11,9 +11,12 @@ export function globalNorm(grads: Gpt2Weights): number {
 /** Scales the gradients so their global norm is at most `maxNorm`; returns the norm before clipping. */
 export function clipGradNorm(grads: Gpt2Weights, maxNorm: number): number {
   const norm = globalNorm(grads);
-  if (norm > maxNorm && maxNorm > 0) {
-    const scale = maxNorm / (norm + 1e-6);
-    for (const g of grads.values()) for (let i = 0; i < g.length; i++) g[i] *= scale;
-  }
+  const scale = clipScale(norm, maxNorm);
+  if (scale !== 1) for (const g of grads.values()) for (let i = 0; i < g.length; i++) g[i] *= scale;
   return norm;
+}
+
+/** The factor that brings a gradient of global norm `norm` down to at most `maxNorm` (1 when it is below, or clipping is off). */
+export function clipScale(norm: number, maxNorm: number): number {
+  return maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
 }

@@ -1,8 +1,8 @@
-export { buildTrainingGraph, encodeTrainingGraph, GRAD_PREFIX, type TrainingGraphMode } from './training-graph.js';
+export { buildTrainingGraph, encodeTrainingGraph, GRAD_PREFIX, GRAD_SUMSQ, type TrainingGraphMode } from './training-graph.js';
 export { TrainingSession, type TokenBatch, type SessionOptions } from './training-session.js';
 export { adamwUpdate, createAdamWState, decays, DEFAULT_ADAMW, type AdamWOptions, type AdamWState } from './adamw.js';
 export { learningRateAt, type LrSchedule } from './lr-schedule.js';
-export { clipGradNorm, globalNorm } from './grad-clip.js';
+export { clipGradNorm, clipScale, globalNorm } from './grad-clip.js';
 export { packedBatch, paddedBatch, sequentialBatches } from './batches.js';
 export { tokenizeCorpus, type TokenCorpus } from './token-corpus.js';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adamwUpdate, createAdamWState, decays } from './adamw.js';
-import { clipGradNorm, globalNorm } from './grad-clip.js';
+import { clipGradNorm, clipScale, globalNorm } from './grad-clip.js';
 import { learningRateAt } from './lr-schedule.js';
 
 describe('AdamW', () => {
@@ -26,6 +26,19 @@ describe('AdamW', () => {
     expect(weights.get('h.0.mlp.c_fc.bias')![1]).toBeCloseTo(-2 - 0.02, 6);
   });
 
+  it('applies a gradient scale as if the gradients had been scaled first', () => {
+    const run = (g: number, scale: number) => {
+      const weights = new Map([['h.0.attn.c_proj.weight', Float32Array.of(0.5)]]);
+      const state = createAdamWState(weights);
+      for (let i = 0; i < 3; i++) adamwUpdate(weights, new Map([['h.0.attn.c_proj.weight', Float32Array.of(g * (i + 1))]]), state, 0.01, undefined, scale);
+      return [weights.get('h.0.attn.c_proj.weight')![0], state.v.get('h.0.attn.c_proj.weight')![0]];
+    };
+    const [p1, v1] = run(2, 0.25);
+    const [p2, v2] = run(0.5, 1);
+    expect(p1).toBeCloseTo(p2, 7);
+    expect(v1).toBeCloseTo(v2, 9);
+  });
+
   it('decays c_attn, c_proj and c_fc weights, not biases, LayerNorm or embeddings', () => {
     expect(['h.3.attn.c_attn.weight', 'h.0.attn.c_proj.weight', 'h.1.mlp.c_fc.weight', 'h.1.mlp.c_proj.weight'].every(decays)).toBe(true);
     expect(['h.0.attn.c_attn.bias', 'h.0.ln_1.weight', 'ln_f.weight', 'wte.weight', 'wpe.weight'].some(decays)).toBe(false);
@@ -33,6 +46,12 @@ describe('AdamW', () => {
 });
 
 describe('gradient clipping', () => {
+  it('gives the factor to the cap, and 1 below it or with clipping off', () => {
+    expect(clipScale(5, 1)).toBeCloseTo(0.2, 6);
+    expect(clipScale(0.5, 1)).toBe(1);
+    expect(clipScale(5, 0)).toBe(1);
+  });
+
   it('scales every gradient together down to the global norm cap, and leaves small ones alone', () => {
     const grads = new Map([
       ['a', Float32Array.of(3, 0)],

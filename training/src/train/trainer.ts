@@ -8,7 +8,7 @@ import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { SeededRandom, seedFor } from '../model/random.js';
 import { adamwUpdate, DEFAULT_ADAMW, type AdamWOptions, type AdamWState } from './adamw.js';
 import { packedBatch, paddedBatch, sequentialBatches } from './batches.js';
-import { clipGradNorm } from './grad-clip.js';
+import { clipScale } from './grad-clip.js';
 import { learningRateAt, type LrSchedule } from './lr-schedule.js';
 import type { TokenCorpus } from './token-corpus.js';
 import { TrainingSession, type TokenBatch } from './training-session.js';
@@ -122,11 +122,10 @@ export async function train(state: TrainerState, data: TrainData, options: Train
     while (state.step < options.steps) {
       const started = performance.now();
       const batch = batchAt(data, options, state.step);
-      const { loss, grads } = await gradients.lossAndGradients(state.weights, batch);
+      const { loss, grads, gradNorm } = await gradients.lossAndGradients(state.weights, batch);
       if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${state.step + 1}; lower --lr`);
-      const gradNorm = clipGradNorm(grads, options.gradClip);
       const lr = learningRateAt(state.step, schedule);
-      adamwUpdate(state.weights, grads, state.optimizer, lr, options.adamw);
+      adamwUpdate(state.weights, grads, state.optimizer, lr, options.adamw, clipScale(gradNorm, options.gradClip));
       state.step++;
       state.trainLoss.push({ step: state.step, loss });
       const tokens = batch.lossMask.reduce((a, b) => a + b, 0);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gpt2TensorShapes, type Gpt2Config, type Gpt2Weights } from '../model/gpt2-config.js';
 import { SeededRandom } from '../model/random.js';
 import { gpt2Forward } from '../model/reference-forward.js';
+import { globalNorm } from './grad-clip.js';
 import { TrainingSession, type TokenBatch } from './training-session.js';
 
 const config: Gpt2Config = { vocabSize: 37, nPositions: 8, nEmbd: 16, nLayer: 2, nHead: 2, layerNormEpsilon: 1e-5, bosTokenId: 36, eosTokenId: 36 };
@@ -42,7 +43,8 @@ describe('GPT-2 training graph', () => {
     const lossOnly = await TrainingSession.create(config, 'loss', { threads: 1 });
     const weights = largeRandomWeights(3);
     const b = batch();
-    const { grads } = await grad.lossAndGradients(weights, b);
+    const { grads, gradNorm } = await grad.lossAndGradients(weights, b);
+    expect(gradNorm).toBeCloseTo(globalNorm(grads), 4); // the graph's own grad_sumsq output
     const rng = new SeededRandom(11);
     // float32 loss (~4) carries rounding noise of a few 1e-7; over a step of 2 * 1e-2 that is ~1e-5 in the
     // difference quotient, and the O(eps^2) truncation error is of the same order for these O(1) weights.

@@ -4,7 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { gpt2TensorShapes, type Gpt2Config, type Gpt2Weights } from '../model/gpt2-config.js';
-import { encodeTrainingGraph, GRAD_PREFIX, type TrainingGraphMode } from './training-graph.js';
+import { encodeTrainingGraph, GRAD_PREFIX, GRAD_SUMSQ, type TrainingGraphMode } from './training-graph.js';
 
 /** One batch: rows of B sequences of T tokens, row-major. */
 export interface TokenBatch {
@@ -52,12 +52,16 @@ export class TrainingSession {
     return feeds;
   }
 
-  /** Mean loss over unmasked tokens, and (mode 'gradients') d loss / d parameter for every parameter. */
-  async lossAndGradients(weights: Gpt2Weights, batch: TokenBatch): Promise<{ loss: number; grads: Gpt2Weights }> {
+  /**
+   * Mean loss over unmasked tokens and, in mode 'gradients', d loss / d parameter for every parameter
+   * and the gradients' global L2 norm (NaN in the other modes).
+   */
+  async lossAndGradients(weights: Gpt2Weights, batch: TokenBatch): Promise<{ loss: number; grads: Gpt2Weights; gradNorm: number }> {
     const out = await this.session.run(this.feeds(weights, batch));
     const grads: Gpt2Weights = new Map();
     if (this.mode === 'gradients') for (const name of this.shapes.keys()) grads.set(name, out[GRAD_PREFIX + name].data as Float32Array);
-    return { loss: (out.loss.data as Float32Array)[0], grads };
+    const gradNorm = this.mode === 'gradients' ? Math.sqrt((out[GRAD_SUMSQ].data as Float32Array)[0]) : NaN;
+    return { loss: (out.loss.data as Float32Array)[0], grads, gradNorm };
   }
 
   /** Logits (B, T, V) for a 'logits' session. */

@@ -1,2 +1,0 @@
-import { runTrain } from './training/src/cli/train.js';
-process.exitCode = await runTrain(process.argv.slice(2));
