@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_MODEL_DIR } from '../src/config.js';
-import { writeRandomModel } from './random-model.js';
+import { writeRandomModel } from '@mimicbot/training';
 
 if (existsSync(join(DEFAULT_MODEL_DIR, 'config.json'))) process.exit(0);
 

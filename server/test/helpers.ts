@@ -5,7 +5,7 @@ import { parseConfig } from '../src/config.js';
 import type { OnnxEngine } from '../src/engine/engine.js';
 import type { TokenRequest, TokenResult } from '../src/engine/types.js';
 import { startMimicbotServer, type RunningServer } from '../src/service/mimicbot-server.js';
-import { writeRandomModel, type RandomModelOptions } from '../scripts/random-model.js';
+import { writeRandomModel, type RandomModelOptions } from '@mimicbot/training';
 
 export async function makeTempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'mimicbot-server-test-'));

@@ -3,12 +3,12 @@
  * is one of these: it carries a `code` for programs, the `file` it concerns, and a message that reads
  * `<file>: <problem>` so the CLI can print it as one line with no stack trace.
  */
-export class MimicbotFileError extends Error {
-  readonly code: string;
+export class MimicbotFileError<Code extends string = string> extends Error {
+  readonly code: Code;
   readonly file: string;
   readonly problem: string;
 
-  constructor(code: string, file: string, problem: string, options?: { cause?: unknown }) {
+  constructor(code: Code, file: string, problem: string, options?: { cause?: unknown }) {
     super(`${file}: ${problem}`, options);
     this.name = new.target.name;
     this.code = code;
@@ -26,12 +26,7 @@ export type SafetensorsErrorCode =
   | 'SAFETENSORS_IO';
 
 /** A safetensors file that cannot be read or written. */
-export class SafetensorsError extends MimicbotFileError {
-  declare readonly code: SafetensorsErrorCode;
-  constructor(code: SafetensorsErrorCode, file: string, problem: string, options?: { cause?: unknown }) {
-    super(code, file, problem, options);
-  }
-}
+export class SafetensorsError extends MimicbotFileError<SafetensorsErrorCode> {}
 
 export type CheckpointErrorCode =
   | 'CHECKPOINT_NOT_FOUND'
@@ -44,19 +39,9 @@ export type CheckpointErrorCode =
   | 'CHECKPOINT_UNTIED_HEAD';
 
 /** A Hugging Face checkpoint folder that does not describe a GPT-2 we can load. */
-export class CheckpointError extends MimicbotFileError {
-  declare readonly code: CheckpointErrorCode;
-  constructor(code: CheckpointErrorCode, file: string, problem: string, options?: { cause?: unknown }) {
-    super(code, file, problem, options);
-  }
-}
+export class CheckpointError extends MimicbotFileError<CheckpointErrorCode> {}
 
 export type TokenizerErrorCode = 'TOKENIZER_NOT_FOUND' | 'TOKENIZER_INVALID';
 
 /** A tokenizer.json / tokenizer_config.json pair that cannot be loaded. */
-export class TokenizerError extends MimicbotFileError {
-  declare readonly code: TokenizerErrorCode;
-  constructor(code: TokenizerErrorCode, file: string, problem: string, options?: { cause?: unknown }) {
-    super(code, file, problem, options);
-  }
-}
+export class TokenizerError extends MimicbotFileError<TokenizerErrorCode> {}

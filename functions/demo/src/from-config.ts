@@ -1,7 +1,7 @@
 /** Builds the demo handler's dependencies from the parsed config. */
-import { createKeyValueStore, modelClientFromConfig, outputFilterFromConfig } from '@mimicbot/functions-shared';
+import { createKeyValueStore, jsonLog, modelClientFromConfig, outputFilterFromConfig } from '@mimicbot/functions-shared';
 import type { DemoConfig } from './config.js';
-import { jsonLog, type DemoDeps } from './handler.js';
+import type { DemoDeps } from './handler.js';
 import { loadPageAssets } from './page-assets.js';
 import { createRateLimiter } from './rate-limit.js';
 

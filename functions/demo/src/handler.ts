@@ -5,15 +5,13 @@
  * and, for generation, the per-client rate limit and the prompt checks first.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { cleanGeneratedText, isModelError, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
+import { cleanGeneratedText, isModelError, type Log, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
 import { decideCors } from './cors.js';
 import type { PageAsset } from './page-assets.js';
 import { clientId } from './rate-limit.js';
 import type { RateLimitResult } from './rate-limit.js';
 import { StreamCleaner, type CleanerStep } from './stream-cleaner.js';
 import { validatePrompt } from './validate-prompt.js';
-
-export type Log = (event: string, fields?: Record<string, unknown>) => void;
 
 export interface DemoDeps {
   model: ModelClient;
@@ -26,10 +24,6 @@ export interface DemoDeps {
   generation: { maxTokens: number; temperature: number; topP: number };
   log: Log;
 }
-
-export const jsonLog: Log = (event, fields = {}) => {
-  console.log(JSON.stringify({ severity: event.endsWith('_failed') ? 'ERROR' : 'INFO', message: event, ...fields }));
-};
 
 const BLOCKED_MESSAGE = 'The bot came up with something the filter will not show. Try regenerating.';
 

@@ -6,22 +6,21 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startStandInModel, startTinyModelServer, type RunningModelServer } from '@mimicbot/functions-shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer } from '../../twitter/test/model-server.js';
 import { runFunction, type RunningFunction } from '../../twitter/test/run-function.js';
-import { startStandInModel } from '../../twitter/test/stand-in-model.js';
 import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
 
 const assets = resolve(import.meta.dirname, '..', '..', '..', 'assets');
 
-let model: ModelServer;
+let model: RunningModelServer;
 let fn: RunningFunction;
 let browser: Browser;
 
 beforeAll(async () => {
-  model = await startModelServer();
+  model = await startTinyModelServer({}, { seed: 7 });
   const config = parseConfig({ MODEL_ENDPOINT: model.url, MAX_TOKENS: '16', RATE_LIMIT_PER_MINUTE: '100' });
   fn = await runFunction(createDemoHandler({ ...demoDepsFromConfig(config), log: () => {} }));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });

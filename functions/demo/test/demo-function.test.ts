@@ -2,25 +2,17 @@
  * The demo function end to end: the real functions-framework on a real socket, the shared model client
  * calling the model server (JSON and SSE), the rate limit on memory and on a real redis-server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startRedisServer } from '../../shared/src/testing/index.js';
-import { startModelServer, type ModelServer } from '../../twitter/test/model-server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, startRedisServer, startStandInModel, tinyModelServerForSuite } from '@mimicbot/functions-shared/testing';
 import { runFunction, type RunningFunction } from '../../twitter/test/run-function.js';
-import { startStandInModel } from '../../twitter/test/stand-in-model.js';
 import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
 
-let model: ModelServer;
+const model = tinyModelServerForSuite({}, { seed: 7 });
 const running: RunningFunction[] = [];
 let logs: string[] = [];
 
-beforeAll(async () => {
-  model = await startModelServer();
-}, 120_000);
-afterAll(async () => {
-  await model?.stop();
-});
 afterEach(async () => {
   await Promise.all(running.splice(0).map((fn) => fn.stop()));
   logs = [];

@@ -45,6 +45,11 @@ export function readUrl(env: Env, name: string, fallback?: string): string {
   return value;
 }
 
+/** A URL variable that may be left unset (or empty): undefined then, else checked as readUrl does. */
+export function readOptionalUrl(env: Env, name: string): string | undefined {
+  return present(env, name) === undefined ? undefined : readUrl(env, name);
+}
+
 export function readNumber(env: Env, name: string, fallback: number, range: { min: number; max: number; integer?: boolean }): number {
   const raw = present(env, name);
   if (raw === undefined) return fallback;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSharedConfig } from './config.js';
+import { readOptionalUrl } from './config-reader.js';
 
 describe('parseSharedConfig', () => {
   it('has working defaults for local use', () => {
@@ -34,5 +35,15 @@ describe('parseSharedConfig', () => {
     expect(() => parseSharedConfig({ MODEL_RETRIES: 'many' })).toThrow(/MODEL_RETRIES: must be an integer from 0 to 10/);
     expect(() => parseSharedConfig({ MODEL_ENDPOINT: 'not a url' })).toThrow(/MODEL_ENDPOINT: is not a URL/);
     expect(() => parseSharedConfig({ OUTPUT_FILTER: 'maybe' })).toThrow(/OUTPUT_FILTER/);
+  });
+});
+
+describe('readOptionalUrl', () => {
+  it('is undefined when unset or blank, the value when a URL, and an error naming the variable otherwise', () => {
+    expect(readOptionalUrl({}, 'X_API_URL')).toBeUndefined();
+    expect(readOptionalUrl({ X_API_URL: '  ' }, 'X_API_URL')).toBeUndefined();
+    expect(readOptionalUrl({ X_API_URL: 'http://127.0.0.1:9000' }, 'X_API_URL')).toBe('http://127.0.0.1:9000');
+    expect(() => readOptionalUrl({ X_API_URL: 'nope' }, 'X_API_URL')).toThrow(/X_API_URL: is not a URL/);
+    expect(() => readOptionalUrl({ X_API_URL: 'ftp://host' }, 'X_API_URL')).toThrow(/X_API_URL: must be an http\(s\) or redis\(s\) URL/);
   });
 });

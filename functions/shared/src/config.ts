@@ -2,7 +2,7 @@
  * The settings every function shares: where the model server is and how to reach it, the key-value store,
  * the output filter and generation defaults. Each function's own config.ts calls parseSharedConfig(env).
  */
-import { readBoolean, readList, readNumber, readOptionalString, readUrl, type Env } from './config-reader.js';
+import { readBoolean, readList, readNumber, readOptionalString, readOptionalUrl, readUrl, type Env } from './config-reader.js';
 
 export interface SharedConfig {
   /** MODEL_ENDPOINT: the inference server's base URL. */
@@ -45,7 +45,7 @@ export function parseSharedConfig(env: Env): SharedConfig {
     modelName: readOptionalString(env, 'MODEL_NAME'),
     modelTimeoutMs: readNumber(env, 'MODEL_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000, integer: true }),
     modelRetries: readNumber(env, 'MODEL_RETRIES', 3, { min: 0, max: 10, integer: true }),
-    redisUrl: env.REDIS_URL?.trim() ? readUrl(env, 'REDIS_URL') : undefined,
+    redisUrl: readOptionalUrl(env, 'REDIS_URL'),
     outputFilter: {
       enabled: readBoolean(env, 'OUTPUT_FILTER', true),
       words: readList(env, 'OUTPUT_FILTER_WORDS'),

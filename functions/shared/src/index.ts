@@ -13,3 +13,4 @@ export * from './memory-store.js';
 export * from './redis-store.js';
 export * from './store-from-config.js';
 export * from './from-config.js';
+export * from './json-log.js';

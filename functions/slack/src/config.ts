@@ -5,8 +5,8 @@ import {
   readBoolean,
   readNumber,
   readOptionalString,
+  readOptionalUrl,
   readRequiredString,
-  readUrl,
   type Env,
   type SharedConfig,
 } from '@mimicbot/functions-shared';
@@ -49,7 +49,7 @@ export function parseConfig(env: Env): SlackConfig {
     ...parseSharedConfig(env),
     signingSecret: readRequiredString(env, 'SLACK_SIGNING_SECRET', 'app settings > Basic Information > Signing Secret'),
     botToken,
-    slackApiUrl: env.SLACK_API_URL?.trim() ? readUrl(env, 'SLACK_API_URL') : undefined,
+    slackApiUrl: readOptionalUrl(env, 'SLACK_API_URL'),
     botUserId: readOptionalString(env, 'SLACK_BOT_USER_ID'),
     botId: readOptionalString(env, 'SLACK_BOT_ID'),
     leaseMs: readNumber(env, 'SLACK_LEASE_MS', 120_000, { min: 100, max: 3_600_000, integer: true }),

@@ -8,8 +8,8 @@ import {
   readBoolean,
   readNumber,
   readOptionalString,
+  readOptionalUrl,
   readRequiredString,
-  readUrl,
   type Env,
   type SharedConfig,
 } from '@mimicbot/functions-shared';
@@ -82,7 +82,7 @@ export function parseConfig(env: Env = process.env): TwitterConfig {
             accessToken: readRequiredString(env, 'X_ACCESS_TOKEN', X_KEYS_HINT),
             accessSecret: readRequiredString(env, 'X_ACCESS_SECRET', X_KEYS_HINT),
           },
-    xApiUrl: env.X_API_URL?.trim() ? readUrl(env, 'X_API_URL') : undefined,
+    xApiUrl: readOptionalUrl(env, 'X_API_URL'),
     trigger,
     dryRun,
     replyToMentions: readBoolean(env, 'REPLY_TO_MENTIONS', false),

@@ -1,7 +1,7 @@
 /** Builds the handler's dependencies from the parsed config: the real model client, store, X and verifier. */
-import { createKeyValueStore, modelClientFromConfig, outputFilterFromConfig } from '@mimicbot/functions-shared';
+import { createKeyValueStore, jsonLog, modelClientFromConfig, outputFilterFromConfig } from '@mimicbot/functions-shared';
 import type { TwitterConfig } from './config.js';
-import { jsonLog, type TwitterDeps } from './handler.js';
+import type { TwitterDeps } from './handler.js';
 import { googleIdTokenVerifier } from './trigger-auth.js';
 import { createTwitterApi, createXApi } from './x-client.js';
 

@@ -3,13 +3,11 @@
  * and maps every outcome and error to one JSON answer. Everything it uses is passed in.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { isModelError, KeyValueStoreError, type KeyValueStore, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
+import { isModelError, KeyValueStoreError, type KeyValueStore, type Log, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
 import { postWithRetries, type PostOutcome } from './post-with-retries.js';
 import { replyToMentions, type ReplyOutcome } from './reply-to-mentions.js';
 import { checkTrigger, type TriggerAuthOptions } from './trigger-auth.js';
 import { XApiError, type XApi } from './x-client.js';
-
-export type Log = (event: string, fields?: Record<string, unknown>) => void;
 
 export interface TwitterDeps {
   model: ModelClient;
@@ -29,11 +27,6 @@ export interface TwitterDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
-
-/** Structured one-line JSON logs, which Cloud Logging reads as fields. Callers never pass secrets. */
-export const jsonLog: Log = (event, fields = {}) => {
-  console.log(JSON.stringify({ severity: event.endsWith('_failed') ? 'ERROR' : 'INFO', message: event, ...fields }));
-};
 
 /** In a dry run X is read (when credentials exist) but never written: posts and replies go to the log. */
 function dryRunX(x: XApi | undefined, log: Log): XApi {

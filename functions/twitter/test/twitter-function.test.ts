@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { OAuth2Client } from 'google-auth-library';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startStandInModel, tinyModelServerForSuite } from '@mimicbot/functions-shared/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { twitterDepsFromConfig } from '../src/from-config.js';
 import { createTwitterHandler, type TwitterDeps } from '../src/handler.js';
@@ -14,25 +15,17 @@ import { googleIdTokenVerifier } from '../src/trigger-auth.js';
 import { weightedLength } from '../src/weighted-length.js';
 import { FakeGoogleCerts } from './fake-google-certs.js';
 import { FakeXApi, parseOAuthHeader } from './fake-x-api.js';
-import { startModelServer, type ModelServer } from './model-server.js';
 import { runFunction, type RunningFunction } from './run-function.js';
-import { startStandInModel } from './stand-in-model.js';
 
 const credentials = { appKey: 'app-key-123', appSecret: 'app-secret-456', accessToken: '1000-access-token', accessSecret: 'access-secret-789' };
 const TRIGGER_SECRET = 'trigger-secret-abc';
 const secrets = [credentials.appSecret, credentials.accessSecret, TRIGGER_SECRET];
 
-let model: ModelServer;
+const model = tinyModelServerForSuite({}, { seed: 7 });
 let x: FakeXApi;
 let fn: RunningFunction | undefined;
 let logs: string[] = [];
 
-beforeAll(async () => {
-  model = await startModelServer();
-}, 120_000);
-afterAll(async () => {
-  await model?.stop();
-});
 afterEach(async () => {
   await fn?.stop();
   await x?.stop();

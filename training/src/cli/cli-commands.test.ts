@@ -1,27 +1,11 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelConfig } from '../model-folder/read-model-config.js';
-import type { CliIo } from './cli-io.js';
+import { captureIo } from './capture-io.js';
 import { parseInitArgs, runInit } from './init.js';
 import { runSample } from './sample.js';
-
-function capture(): CliIo & { out: () => string; err: () => string } {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    return { stream, text: () => chunks.join('') };
-  };
-  const [o, e] = [sink(), sink()];
-  return { stdout: o.stream, stderr: e.stream as unknown as NodeJS.WriteStream, out: o.text, err: e.text };
-}
 
 let root: string;
 beforeAll(async () => {
@@ -33,7 +17,7 @@ afterAll(async () => {
 
 describe('init', () => {
   it('writes a tiny byte-level model folder by default', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runInit([join(root, 'tiny')], io)).toBe(0);
     expect(io.out()).toContain('2 layers x 2 heads x 32');
     expect(await readModelConfig(join(root, 'tiny'))).toMatchObject({ nLayer: 2, nHead: 2, nEmbd: 32, nPositions: 64, vocabSize: 257, eosTokenId: 256 });
@@ -54,18 +38,18 @@ describe('init', () => {
     [['x', '--vocab', 'words'], '--vocab must be "bytes" or "gpt2", got "words"'],
     [['x', '--heads', '5'], '--embd (32) must be divisible by --heads (5)'],
   ])('rejects %j with one line naming the problem, exit 2', async (argv, problem) => {
-    const io = capture();
+    const io = captureIo();
     expect(await runInit(argv, io)).toBe(2);
     expect(io.err().split('\n')[0]).toBe(`mimicbot: init: ${problem}`);
   });
 
   it('will not overwrite a folder without --force, and leaves it whole', async () => {
     const dir = join(root, 'kept');
-    expect(await runInit([dir, '--seed', '1'], capture())).toBe(0);
-    const io = capture();
+    expect(await runInit([dir, '--seed', '1'], captureIo())).toBe(0);
+    const io = captureIo();
     expect(await runInit([dir], io)).toBe(1);
     expect(io.err()).toBe(`mimicbot: ${dir}: already exists; choose another folder, or overwrite it (init --force)\n`);
-    expect(await runInit([dir, '--force'], capture())).toBe(0);
+    expect(await runInit([dir, '--force'], captureIo())).toBe(0);
     expect((await readdir(root)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 });
@@ -73,13 +57,13 @@ describe('init', () => {
 describe('sample', () => {
   const dir = () => join(root, 'sample-model');
   beforeAll(async () => {
-    expect(await runInit([dir(), '--seed', '2'], capture())).toBe(0);
+    expect(await runInit([dir(), '--seed', '2'], captureIo())).toBe(0);
   });
 
   it('prints the prompt and a greedy continuation, the same every time', async () => {
-    const first = capture();
+    const first = captureIo();
     expect(await runSample([dir(), '--prompt', 'Hi', '--max-tokens', '5'], first)).toBe(0);
-    const second = capture();
+    const second = captureIo();
     await runSample([dir(), '--prompt', 'Hi', '--max-tokens', '5'], second);
     expect(first.out().startsWith('Hi')).toBe(true);
     expect(first.out().length).toBeGreaterThan(3);
@@ -88,7 +72,7 @@ describe('sample', () => {
 
   it('samples with a seed: a seed repeats its text', async () => {
     const run = async (seed: string) => {
-      const io = capture();
+      const io = captureIo();
       expect(await runSample([dir(), '--prompt', 'Hi', '--max-tokens', '12', '--temperature', '1.5', '--seed', seed], io)).toBe(0);
       return io.out();
     };
@@ -96,13 +80,13 @@ describe('sample', () => {
   });
 
   it('names the missing file when the folder is not a model folder', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runSample([join(root, 'nope')], io)).toBe(1);
     expect(io.err()).toBe(`mimicbot: ${join(root, 'nope', 'config.json')}: not found: is this a model folder?\n`);
   });
 
   it('rejects a bad temperature with exit 2', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runSample([dir(), '--temperature', 'hot'], io)).toBe(2);
     expect(io.err().split('\n')[0]).toBe('mimicbot: sample: --temperature must be a number >= 0, got "hot"');
   });

@@ -1,7 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeTinyCheckpoint } from '../checkpoint/tiny-checkpoint.js';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
@@ -9,7 +8,7 @@ import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { gpt2Forward } from '../model/reference-forward.js';
 import { readModelConfig } from '../model-folder/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
-import type { CliIo } from './cli-io.js';
+import { captureIo } from './capture-io.js';
 import { runConvert } from './convert.js';
 
 let dir: string;
@@ -17,18 +16,6 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mimicbot-convert-'));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
-
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  const capture = () => {
-    const stream = new PassThrough();
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    return { stream, text: () => Buffer.concat(chunks).toString() };
-  };
-  const out = capture();
-  const err = capture();
-  return { stdout: out.stream, stderr: err.stream as unknown as NodeJS.WriteStream, out: out.text, err: err.text };
-}
 
 /** Logits of the converted model.onnx and of the reference forward on the original weights, for one prompt. */
 async function compareWithReference(modelDir: string, config: Gpt2Config, weights: Gpt2Weights) {

@@ -1,32 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeX } from '../data/fake-x-server.js';
 import { startFakeHub, type FakeHub } from '../hub/fake-hub-server.js';
-import type { CliIo } from './cli-io.js';
+import { captureIo } from './capture-io.js';
 import { runDownload } from './download.js';
 import { runFetch } from './fetch.js';
 import { runImport } from './import.js';
 import { listCommands } from './main.js';
 import { runPrepare } from './prepare.js';
-
-function capture(): CliIo & { out: () => string; err: () => string } {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    return { stream, text: () => chunks.join('') };
-  };
-  const [o, e] = [sink(), sink()];
-  return { stdout: o.stream, stderr: e.stream as unknown as NodeJS.WriteStream, out: o.text, err: e.text };
-}
 
 const clock = { now: () => Date.now(), sleep: async () => {} };
 let root: string;
@@ -45,18 +29,18 @@ describe('the data commands', () => {
     const fake = await startFakeX({ bearerToken: 'tok-123', users: [{ id: '7', username: 'someone', tweets }] });
     try {
       const out = join(root, 'someone.jsonl');
-      const io = capture();
+      const io = captureIo();
       expect(await runFetch(['@someone', '--out', out], io, { X_BEARER_TOKEN: 'tok-123', X_API_URL: fake.url }, clock)).toBe(0);
       expect(io.err()).toContain("X's API returns only the newest 3,200 posts");
       expect(io.out()).toBe(`fetched @someone: 12 new posts, 12 in ${out}\n`);
       expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(12);
 
-      const bad = capture();
+      const bad = captureIo();
       expect(await runFetch(['someone', '--out', join(root, 'b.jsonl')], bad, { X_BEARER_TOKEN: 'wrong-secret', X_API_URL: fake.url }, clock)).toBe(1);
       expect(bad.err().trim().split('\n').at(-1)).toBe('mimicbot: fetch: X refused the bearer token (401: Unauthorized); check X_BEARER_TOKEN');
       expect(bad.err()).not.toContain('wrong-secret');
 
-      const none = capture();
+      const none = captureIo();
       expect(await runFetch(['someone'], none, {}, clock)).toBe(2);
       expect(none.err()).toContain('mimicbot: fetch: X_BEARER_TOKEN is not set');
     } finally {
@@ -74,13 +58,13 @@ describe('the data commands', () => {
         'data/account.js': strToU8(`window.YTD.account.part0 = [{"account":{"username":"arch","accountId":"9"}}]`),
       }),
     );
-    const io = capture();
+    const io = captureIo();
     const out = join(root, 'arch.jsonl');
     expect(await runImport([zip, '--out', out], io)).toBe(0);
     expect(io.out()).toContain(`imported 1 posts from 1 file(s) into ${out}: 1 retweets and 0 replies to others left out`);
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual({ id: '2', created_at: '2019-09-16T17:12:53.000Z', text: 'hello from the archive &amp; more' });
 
-    const wrong = capture();
+    const wrong = captureIo();
     expect(await runImport([join(root, 'arch.jsonl')], wrong)).toBe(1);
     expect(wrong.err()).toBe(`mimicbot: ${join(root, 'arch.jsonl')}: not an X archive: expected the .zip from "Download your data", its data/tweets.js, or the extracted folder\n`);
   });
@@ -90,7 +74,7 @@ describe('the data commands', () => {
     await writeFile(good, Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: String(i + 1), created_at: '', text: `Hello world number ${i}` })).join('\n'));
     const messy = join(root, 'messy.jsonl');
     await writeFile(messy, `${JSON.stringify({ id: '900', text: 'a fine post here' })}\n{"id": "901", "text": "broken\n${JSON.stringify({ id: '902', text: 'RT @x: no' })}\n`);
-    const io = capture();
+    const io = captureIo();
     const out = join(root, 'dataset');
     expect(await runPrepare([good, messy, '--out', out, '--valid', '0.2'], io)).toBe(0);
     expect(io.err()).toMatch(new RegExp(`^mimicbot: ${messy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not valid JSON \\(.*\\) \\(skipped\\)\n$`));
@@ -100,10 +84,10 @@ describe('the data commands', () => {
     const summary = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8'));
     expect(summary.counts.train + summary.counts.valid).toBe(31);
 
-    const zip = capture();
+    const zip = captureIo();
     expect(await runPrepare([join(root, 'twitter-archive.zip')], zip)).toBe(1);
     expect(zip.err()).toContain('twitter-archive.zip: is a zip archive, not JSONL');
-    const missing = capture();
+    const missing = captureIo();
     expect(await runPrepare([join(root, 'nope.jsonl')], missing)).toBe(1);
     expect(missing.err()).toBe(`mimicbot: ${join(root, 'nope.jsonl')}: no such file or folder\n`);
   });
@@ -121,17 +105,17 @@ describe('the data commands', () => {
       },
     });
     try {
-      const io = capture();
+      const io = captureIo();
       const out = join(root, 'distilgpt2');
       expect(await runDownload(['distilgpt2', '--out', out], io, { HF_ENDPOINT: hub.url })).toBe(0);
       expect(io.out()).toBe(`downloaded distilbert/distilgpt2@main (commit abcdef012345) into ${out}\n`);
       expect(io.err()).toContain('model.safetensors: 0.1 MB, sha256 verified');
       expect((await readFile(join(out, 'model.safetensors'))).equals(Buffer.from(weights))).toBe(true);
 
-      const bad = capture();
+      const bad = captureIo();
       expect(await runDownload(['nobody/none', '--out', join(root, 'none')], bad, { HF_ENDPOINT: hub.url, HF_TOKEN: 'hf_topsecret' })).toBe(1);
       expect(bad.err()).toBe('mimicbot: download: nobody/none/config.json: the hub refused access (401); the repo may be private or gated: set HF_TOKEN\n');
-      const usage = capture();
+      const usage = captureIo();
       expect(await runDownload([], usage, {})).toBe(2);
       expect(usage.err()).toContain('usage: download <gpt2 | distilgpt2 | owner/name>');
     } finally {

@@ -8,19 +8,17 @@ import { initGpt2Weights } from '../model/init-weights.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
 import { createProgressBar } from '../progress.js';
 import { writeModelFolder } from '../model-folder/write-model-folder.js';
-import { BYTE_LEVEL_VOCAB_SIZE, buildByteLevelTokenizer, buildGpt2Tokenizer, type TokenizerFiles } from '../tokenizer/index.js';
 import { intOption, processIo, UsageError, type CliIo } from './cli-io.js';
+import { MODEL_SHAPE_OPTIONS, modelShapeFromFlags, tokenizerForVocab, type Vocab } from './model-shape-options.js';
 import { reportCliError } from './report-error.js';
 
 export const INIT_USAGE = `usage: init <out-dir> [--shape tiny|124m] [--layers N] [--heads N] [--embd N] [--positions N]
             [--vocab bytes|gpt2] [--seed N] [--force] [--quiet]`;
 
-const GPT2_VOCAB_SIZE = 50257;
-
 export interface InitPlan {
   outDir: string;
   config: Gpt2Config;
-  vocab: 'bytes' | 'gpt2';
+  vocab: Vocab;
   seed: number;
   force: boolean;
   quiet: boolean;
@@ -32,11 +30,7 @@ export function parseInitArgs(argv: readonly string[]): InitPlan {
     allowPositionals: true,
     options: {
       shape: { type: 'string' },
-      layers: { type: 'string' },
-      heads: { type: 'string' },
-      embd: { type: 'string' },
-      positions: { type: 'string' },
-      vocab: { type: 'string' },
+      ...MODEL_SHAPE_OPTIONS,
       seed: { type: 'string' },
       force: { type: 'boolean' },
       quiet: { type: 'boolean' },
@@ -45,21 +39,8 @@ export function parseInitArgs(argv: readonly string[]): InitPlan {
   if (positionals.length !== 1) throw new UsageError(`expected one output folder, got ${positionals.length} arguments`);
   const shape = values.shape ?? 'tiny';
   if (shape !== 'tiny' && shape !== '124m') throw new UsageError(`--shape must be "tiny" or "124m", got "${shape}"`);
-  const vocab = values.vocab ?? (shape === '124m' ? 'gpt2' : 'bytes');
-  if (vocab !== 'bytes' && vocab !== 'gpt2') throw new UsageError(`--vocab must be "bytes" or "gpt2", got "${vocab}"`);
-  const endOfText = vocab === 'gpt2' ? GPT2_VOCAB_SIZE - 1 : BYTE_LEVEL_VOCAB_SIZE - 1;
   const base = shape === '124m' ? { ...tinyGpt2Config(), ...GPT2_124M } : tinyGpt2Config();
-  const config: Gpt2Config = {
-    ...base,
-    nLayer: intOption(values.layers, 'layers') ?? base.nLayer,
-    nHead: intOption(values.heads, 'heads') ?? base.nHead,
-    nEmbd: intOption(values.embd, 'embd') ?? base.nEmbd,
-    nPositions: intOption(values.positions, 'positions') ?? base.nPositions,
-    vocabSize: vocab === 'gpt2' ? GPT2_VOCAB_SIZE : BYTE_LEVEL_VOCAB_SIZE,
-    bosTokenId: endOfText,
-    eosTokenId: endOfText,
-  };
-  if (config.nEmbd % config.nHead !== 0) throw new UsageError(`--embd (${config.nEmbd}) must be divisible by --heads (${config.nHead})`);
+  const { config, vocab } = modelShapeFromFlags(values, base, shape === '124m' ? 'gpt2' : 'bytes');
   return { outDir: positionals[0], config, vocab, seed: intOption(values.seed, 'seed', 0) ?? 0, force: values.force ?? false, quiet: values.quiet ?? false };
 }
 
@@ -73,7 +54,7 @@ export async function runInit(argv: readonly string[], io: CliIo = processIo): P
   }
   const { config, outDir } = plan;
   try {
-    const tokenizer: TokenizerFiles = plan.vocab === 'gpt2' ? buildGpt2Tokenizer() : buildByteLevelTokenizer(config.nPositions);
+    const tokenizer = tokenizerForVocab(plan.vocab, config.nPositions);
     const initBar = createProgressBar('init ', { unit: 'M floats', scale: 1e6, stream: io.stderr, quiet: plan.quiet });
     const weights = initGpt2Weights(config, plan.seed, { onProgress: (done, total) => initBar.update(done, total) });
     initBar.stop();

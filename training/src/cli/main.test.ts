@@ -1,20 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-io.js';
+import { captureIo } from './capture-io.js';
 import { listCommands, main, runFunctionName } from './main.js';
-
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
-  const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c));
-  return {
-    stdout,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    out: () => Buffer.concat(out).toString(),
-    err: () => Buffer.concat(err).toString(),
-  };
-}
 
 describe('the CLI dispatcher', () => {
   it('maps kebab-case command names to their run function', () => {

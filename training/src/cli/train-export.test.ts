@@ -2,30 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
 import { readModelConfig } from '../model-folder/read-model-config.js';
 import { loadTrainingCheckpoint } from '../train/training-checkpoint.js';
-import type { CliIo } from './cli-io.js';
+import { captureIo } from './capture-io.js';
 import { runExport } from './export.js';
 import { runSample } from './sample.js';
 import { parseTrainArgs, runTrain } from './train.js';
-
-function capture(): CliIo & { out: () => string; err: () => string } {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    return { stream, text: () => chunks.join('') };
-  };
-  const [o, e] = [sink(), sink()];
-  return { stdout: o.stream, stderr: e.stream as unknown as NodeJS.WriteStream, out: o.text, err: e.text };
-}
 
 let root: string;
 beforeAll(async () => {
@@ -44,7 +28,7 @@ const tiny = ['--layers', '1', '--heads', '2', '--embd', '16', '--positions', '3
 describe('train and export commands', () => {
   it('trains from scratch, checkpoints, resumes to more steps, and exports a model folder that samples', async () => {
     const out = join(root, 'run');
-    const io = capture();
+    const io = captureIo();
     const code = await runTrain(['--data', join(root, 'data'), '--out', out, ...tiny, '--steps', '6', '--eval-every', '3', '--checkpoint-every', '3', '--samples', '1', '--sample-tokens', '8'], io);
     expect(code, io.err()).toBe(0);
     expect(io.out()).toMatch(/step 0: validation loss [\d.]+, perplexity [\d.]+/);
@@ -53,7 +37,7 @@ describe('train and export commands', () => {
     expect(await readFile(join(out, 'loss-curve.svg'), 'utf8')).toContain('<svg');
     expect((await loadTrainingCheckpoint(join(out, 'checkpoint'))).step).toBe(6);
 
-    const resumed = capture();
+    const resumed = captureIo();
     expect(await runTrain(['--data', join(root, 'data'), '--out', out, ...tiny, '--steps', '9', '--resume', '--samples', '0'], resumed), resumed.err()).toBe(0);
     expect(resumed.err()).toContain('(step 6)');
     const state = await loadTrainingCheckpoint(join(out, 'checkpoint'));
@@ -62,35 +46,35 @@ describe('train and export commands', () => {
     expect(state.trainLoss).toHaveLength(9);
 
     const model = join(root, 'model');
-    const exported = capture();
+    const exported = captureIo();
     expect(await runExport([join(out, 'checkpoint'), model], exported), exported.err()).toBe(0);
     for (const file of ['model.onnx', 'onnx/model.onnx', 'server_decoder.onnx', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) {
       expect(existsSync(join(model, file)), file).toBe(true);
     }
     expect(await readModelConfig(model)).toMatchObject({ nLayer: 1, nHead: 2, nEmbd: 16, nPositions: 32, vocabSize: 257 });
-    const sampled = capture();
+    const sampled = captureIo();
     expect(await runSample([model, '--prompt', 'the ', '--max-tokens', '5'], sampled), sampled.err()).toBe(0);
     expect(sampled.out().startsWith('the ')).toBe(true);
 
     // Fine-tuning starts from any Hugging Face folder, here the checkpoint itself, with fresh optimizer state.
-    const tuned = capture();
+    const tuned = captureIo();
     expect(await runTrain(['--data', join(root, 'data'), '--out', join(root, 'tuned'), '--from', join(out, 'checkpoint'), '--steps', '2', '--batch', '2', '--seq', '16', '--samples', '0'], tuned), tuned.err()).toBe(0);
     expect((await loadHfCheckpoint(join(root, 'tuned/checkpoint'))).config.nEmbd).toBe(16);
   });
 
   it('names the problem in one line with a non-zero exit for bad input', async () => {
-    const missing = capture();
+    const missing = captureIo();
     expect(await runTrain(['--out', join(root, 'x')], missing)).toBe(2);
     expect(missing.err()).toContain('--data <dir> is required');
-    const noData = capture();
+    const noData = captureIo();
     expect(await runTrain(['--data', join(root, 'nowhere'), '--out', join(root, 'x'), ...tiny, '--steps', '1'], noData)).toBe(2);
     expect(noData.err()).toMatch(/nowhere\/train\.txt: cannot read it/);
-    const noResume = capture();
+    const noResume = captureIo();
     expect(await runTrain(['--data', join(root, 'data'), '--out', join(root, 'fresh'), '--resume'], noResume)).toBe(2);
     expect(noResume.err()).toContain('holds no checkpoint to resume');
     expect(() => parseTrainArgs(['--data', 'd', '--out', 'o', '--from', 'x', '--layers', '2'])).toThrow(/--from takes the shape/);
     expect(() => parseTrainArgs(['--data', 'd', '--out', 'o', '--batching', 'loose'])).toThrow(/--batching must be/);
-    const badExport = capture();
+    const badExport = captureIo();
     expect(await runExport([join(root, 'nowhere'), join(root, 'm')], badExport)).not.toBe(0);
     expect(badExport.err()).toMatch(/^export: .*nowhere.*\n$/);
   });

@@ -22,13 +22,12 @@ import { tokenizeCorpus, type TokenCorpus } from '../train/token-corpus.js';
 import { loadTrainingCheckpoint, readTokenizerFiles, saveTrainingCheckpoint } from '../train/training-checkpoint.js';
 import { DEFAULT_TRAIN_OPTIONS, train, type Batching, type TrainerState, type TrainOptions } from '../train/trainer.js';
 import { intOption, numberOption, processIo, UsageError, type CliIo } from './cli-io.js';
+import { GPT2_VOCAB_SIZE, MODEL_SHAPE_OPTIONS, modelShapeFromFlags, tokenizerForVocab, type Vocab } from './model-shape-options.js';
 
 export const TRAIN_USAGE = `usage: train --data <dir> --out <dir> [--from <hf-dir> | --layers N --heads N --embd N --positions N --vocab bytes|gpt2 --seed N]
              [--resume] [--steps N] [--batch B] [--seq T] [--lr X] [--min-lr X] [--warmup N] [--weight-decay X]
              [--grad-clip X] [--batching packed|padded] [--eval-every N] [--eval-batches N] [--checkpoint-every N]
              [--samples N] [--sample-tokens N] [--threads N]`;
-
-const GPT2_VOCAB_SIZE = 50257;
 
 export interface TrainPlan {
   dataDir: string;
@@ -36,7 +35,7 @@ export interface TrainPlan {
   from?: string;
   resume: boolean;
   /** The shape for a model trained from scratch. */
-  scratch: { config: Gpt2Config; vocab: 'bytes' | 'gpt2'; seed: number };
+  scratch: { config: Gpt2Config; vocab: Vocab; seed: number };
   options: TrainOptions;
   samples: number;
   sampleTokens: number;
@@ -51,11 +50,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainPlan {
       out: { type: 'string' },
       from: { type: 'string' },
       resume: { type: 'boolean' },
-      layers: { type: 'string' },
-      heads: { type: 'string' },
-      embd: { type: 'string' },
-      positions: { type: 'string' },
-      vocab: { type: 'string' },
+      ...MODEL_SHAPE_OPTIONS,
       seed: { type: 'string' },
       steps: { type: 'string' },
       batch: { type: 'string' },
@@ -77,23 +72,10 @@ export function parseTrainArgs(argv: readonly string[]): TrainPlan {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.data) throw new UsageError('--data <dir> is required (the folder `prepare` wrote, with train.txt and valid.txt)');
   if (!values.out) throw new UsageError('--out <dir> is required');
-  const shapeFlags = ['layers', 'heads', 'embd', 'positions', 'vocab'] as const;
+  const shapeFlags = Object.keys(MODEL_SHAPE_OPTIONS) as (keyof typeof MODEL_SHAPE_OPTIONS)[];
   if (values.from && shapeFlags.some((f) => values[f] !== undefined)) throw new UsageError('--from takes the shape from the checkpoint; drop --layers/--heads/--embd/--positions/--vocab');
-  const vocab = values.vocab ?? 'bytes';
-  if (vocab !== 'bytes' && vocab !== 'gpt2') throw new UsageError(`--vocab must be "bytes" or "gpt2", got "${vocab}"`);
-  const endOfText = vocab === 'gpt2' ? GPT2_VOCAB_SIZE - 1 : BYTE_LEVEL_VOCAB_SIZE - 1;
-  const base = tinyGpt2Config();
-  const config: Gpt2Config = {
-    ...base,
-    nLayer: intOption(values.layers, 'layers') ?? base.nLayer,
-    nHead: intOption(values.heads, 'heads') ?? base.nHead,
-    nEmbd: intOption(values.embd, 'embd') ?? base.nEmbd,
-    nPositions: intOption(values.positions, 'positions') ?? 256,
-    vocabSize: vocab === 'gpt2' ? GPT2_VOCAB_SIZE : BYTE_LEVEL_VOCAB_SIZE,
-    bosTokenId: endOfText,
-    eosTokenId: endOfText,
-  };
-  if (config.nEmbd % config.nHead !== 0) throw new UsageError(`--embd (${config.nEmbd}) must be divisible by --heads (${config.nHead})`);
+  // From scratch: the tiny shape, but 256 positions unless --positions says otherwise.
+  const { config, vocab } = modelShapeFromFlags(values, { ...tinyGpt2Config(), nPositions: 256 }, 'bytes');
   const batching = values.batching ?? DEFAULT_TRAIN_OPTIONS.batching;
   if (batching !== 'packed' && batching !== 'padded') throw new UsageError(`--batching must be "packed" or "padded", got "${batching}"`);
   const d = DEFAULT_TRAIN_OPTIONS;
@@ -163,7 +145,7 @@ async function startingPoint(plan: TrainPlan, checkpointDir: string): Promise<St
     const { config, vocab, seed } = plan.scratch;
     const weights = initGpt2Weights(config, seed);
     state = { config, weights, optimizer: createAdamWState(weights), step: 0, trainLoss: [], validLoss: [] };
-    tokenizer = vocab === 'gpt2' ? buildGpt2Tokenizer() : buildByteLevelTokenizer(config.nPositions);
+    tokenizer = tokenizerForVocab(vocab, config.nPositions);
     from = `scratch (${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${vocab}, seed ${seed})`;
   }
   // @huggingface/tokenizers takes the two JSON objects directly; no folder needed.

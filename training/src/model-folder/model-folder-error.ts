@@ -9,9 +9,4 @@ export type ModelFolderErrorCode =
   | 'MODEL_FOLDER_BAD_WEIGHTS';
 
 /** A model folder that cannot be written or read; the message reads `<file>: <problem>`. */
-export class ModelFolderError extends MimicbotFileError {
-  declare readonly code: ModelFolderErrorCode;
-  constructor(code: ModelFolderErrorCode, file: string, problem: string, options?: { cause?: unknown }) {
-    super(code, file, problem, options);
-  }
-}
+export class ModelFolderError extends MimicbotFileError<ModelFolderErrorCode> {}

@@ -2,3 +2,5 @@
 export * from './free-port.js';
 export * from './redis-server.js';
 export * from './model-server.js';
+export * from './model-server-for-suite.js';
+export * from './stand-in-model.js';

@@ -1,0 +1,116 @@
+/**
+ * The GPT-2 graph pieces that `buildGpt2Decoder` (optimum's contract) and `buildGpt2ServerDecoder` (the
+ * server's cache layout) share: weight lookup, the attention mask, embeddings and the transformer block.
+ * The two differ only in how a layer's keys and values meet the cache, so the block takes that as a
+ * function (`KvCache`) and each decoder keeps its own inputs, outputs and head.
+ *
+ * Shape letters: B batch, T new tokens, P cached tokens, S = P + T, C n_embd, NH heads, HS = C / NH.
+ */
+import { gpt2TensorShapes, headDim, type Gpt2Config, type Gpt2Weights } from '../model/gpt2-config.js';
+import { MASKED_SCORE } from '../model/reference-forward.js';
+import type { GraphBuilder } from './graph-builder.js';
+import { DataType } from './onnx-proto.js';
+
+/** Joins one layer's new q/k/v rows `[B, T, C]` to its cache: `q` `[B, NH, T, HS]`, `keys`/`values` `[B, NH, S, HS]`. */
+export type KvCache = (layer: number, split: { q: string; k: string; v: string }) => { q: string; keys: string; values: string };
+
+export interface Gpt2GraphParts {
+  /** Adds a checkpoint weight as an initializer (once) after checking its size, and returns its name. */
+  weight(name: string): string;
+  layerNorm(x: string, prefix: string): string;
+  /** `[B, T, C]` -> `[B, NH, T, HS]`. */
+  toHeads(x: string): string;
+  /** The shape constant `[0, 0, NH, HS]` that splits C into heads. */
+  headsShape: string;
+  /** Token plus position embeddings: `[B, T, C]`. */
+  embeddings(): string;
+  /** One transformer block (attention, then the MLP, each with its residual): `[B, T, C]` -> `[B, T, C]`. */
+  block(x: string, layer: number, cache: KvCache): string;
+}
+
+/** `headDim`, refusing a shape whose channels do not split evenly into heads. */
+export function checkedHeadDim(config: Gpt2Config): number {
+  const HS = headDim(config);
+  if (!Number.isInteger(HS)) throw new Error(`n_embd ${config.nEmbd} is not divisible by n_head ${config.nHead}`);
+  return HS;
+}
+
+/** Call after the graph's inputs are declared: it adds the shared constants and the attention mask. */
+export function gpt2GraphParts(
+  g: GraphBuilder,
+  config: Gpt2Config,
+  weights: Gpt2Weights,
+  inputs: { inputIds: string; attentionMask: string; positionIds: string },
+): Gpt2GraphParts {
+  const { nEmbd: C, nHead: NH, layerNormEpsilon: epsilon } = config;
+  const HS = checkedHeadDim(config);
+  const shapes = gpt2TensorShapes(config);
+  const added = new Set<string>();
+  const weight = (name: string): string => {
+    if (added.has(name)) return name;
+    const data = weights.get(name);
+    const shape = shapes.get(name);
+    if (!data || !shape) throw new Error(`missing weight ${name}`);
+    if (data.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`weight ${name} has ${data.length} values, expected [${shape.join(', ')}]`);
+    added.add(name);
+    return g.initializer(name, data, shape);
+  };
+
+  const allowed = attentionAllowed(g, inputs.inputIds, inputs.attentionMask); // [B, 1, T, S]
+  const maskedScore = g.constFloat(MASKED_SCORE, [], 'masked_score');
+  const scale = g.constFloat(1 / Math.sqrt(HS), [], 'attn_scale');
+
+  const headsShape = g.constInt64([0, 0, NH, HS], [4], 'heads_shape'); // [B, T, C] -> [B, T, NH, HS]
+  const mergedShape = g.constInt64([0, 0, C], [3], 'merged_shape'); // [B, T, NH, HS] -> [B, T, C]
+  const qkvSplit = g.constInt64([C, C, C], [3], 'qkv_split');
+  const geluK = g.constFloat(Math.sqrt(2 / Math.PI), [], 'gelu_k');
+  const geluCubic = g.constFloat(0.044715, [], 'gelu_cubic');
+  const half = g.constFloat(0.5, [], 'half');
+  const oneF = g.constFloat(1, [], 'one');
+
+  const layerNorm = (x: string, prefix: string): string =>
+    g.op('LayerNormalization', [x, weight(`${prefix}.weight`), weight(`${prefix}.bias`)], { axis: { i: -1 }, epsilon: { f: epsilon } }, { name: prefix });
+  const linear = (x: string, prefix: string): string =>
+    g.op('Add', [g.op('MatMul', [x, weight(`${prefix}.weight`)], {}, { name: `${prefix}.matmul` }), weight(`${prefix}.bias`)], {}, { name: `${prefix}.add` });
+  const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: { ints: [0, 2, 1, 3] } }); // [B, NH, T, HS]
+
+  const embeddings = (): string =>
+    g.op('Add', [g.op('Gather', [weight('wte.weight'), inputs.inputIds], {}, { name: 'wte' }), g.op('Gather', [weight('wpe.weight'), inputs.positionIds], {}, { name: 'wpe' })]);
+
+  const block = (x: string, layer: number, cache: KvCache): string => {
+    const h = `h.${layer}`;
+    // Attention.
+    const qkv = linear(layerNorm(x, `${h}.ln_1`), `${h}.attn.c_attn`); // [B, T, 3C]
+    const [q, k, v] = g.ops('Split', [qkv, qkvSplit], 3, { axis: { i: 2 } }, { name: `${h}.attn.split` }); // [B, T, C]
+    const { q: qHeads, keys, values } = cache(layer, { q, k, v });
+    const kT = g.op('Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } }); // [B, NH, HS, S]
+    const scores = g.op('Mul', [g.op('MatMul', [qHeads, kT]), scale]); // [B, NH, T, S]
+    const att = g.op('Softmax', [g.op('Where', [allowed, scores, maskedScore])], { axis: { i: -1 } });
+    const y = g.op('MatMul', [att, values]); // [B, NH, T, HS]
+    const merged = g.op('Reshape', [g.op('Transpose', [y], { perm: { ints: [0, 2, 1, 3] } }), mergedShape]); // [B, T, C]
+    x = g.op('Add', [x, linear(merged, `${h}.attn.c_proj`)], {}, { name: `${h}.residual_1` });
+    // MLP with gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+    const fc = linear(layerNorm(x, `${h}.ln_2`), `${h}.mlp.c_fc`); // [B, T, 4C]
+    const cube = g.op('Mul', [g.op('Mul', [fc, fc]), fc]);
+    const inner = g.op('Mul', [g.op('Add', [fc, g.op('Mul', [cube, geluCubic])]), geluK]);
+    const gelu = g.op('Mul', [g.op('Mul', [fc, half]), g.op('Add', [oneF, g.op('Tanh', [inner])])]);
+    return g.op('Add', [x, linear(gelu, `${h}.mlp.c_proj`)], {}, { name: `${h}.residual_2` });
+  };
+
+  return { weight, layerNorm, toHeads, headsShape, embeddings, block };
+}
+
+/** Which keys each query may attend to: not in its future, and not padding.  allowed: [B, 1, T, S] */
+function attentionAllowed(g: GraphBuilder, inputIds: string, attentionMask: string): string {
+  const T = g.op('Shape', [inputIds], { start: { i: 1 }, end: { i: 2 } }); // [1]
+  const S = g.op('Shape', [attentionMask], { start: { i: 1 }, end: { i: 2 } }); // [1]
+  const P = g.op('Sub', [S, T]);
+  const scalar = (x: string): string => g.op('Squeeze', [x, g.constInt64([0])]);
+  const zero = g.constInt64([0], []);
+  const one = g.constInt64([1], []);
+  const keyPos = g.op('Unsqueeze', [g.op('Range', [zero, scalar(S), one]), g.constInt64([0])]); // [1, S]
+  const queryPos = g.op('Unsqueeze', [g.op('Range', [scalar(P), scalar(S), one]), g.constInt64([1])]); // [T, 1]
+  const causal = g.op('LessOrEqual', [keyPos, queryPos]); // [T, S]
+  const notPadding = g.op('Unsqueeze', [g.op('Cast', [attentionMask], { to: { i: DataType.BOOL } }), g.constInt64([1, 2])]); // [B, 1, 1, S]
+  return g.op('And', [causal, notPadding], {}, { name: 'attention_allowed' }); // [B, 1, T, S]
+}
