@@ -13,6 +13,8 @@ import { buildGpt2ServerDecoder, SERVER_DECODER_FILE } from '../onnx/gpt2-server
 import { readTokenizerFiles } from '../train/training-checkpoint.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { createProgressBar } from '../progress.js';
+import { MimicbotFileError } from '../errors.js';
+import { reportCliError } from './report-error.js';
 
 export const EXPORT_USAGE = 'usage: export <checkpoint-dir> <model-dir> [--force] [--no-server-decoder]';
 
@@ -31,7 +33,7 @@ export async function runExport(argv: readonly string[], io: CliIo = processIo):
   try {
     plan = parseExportArgs(argv);
   } catch (error) {
-    io.stderr.write(`export: ${(error as Error).message}\n${EXPORT_USAGE}\n`);
+    io.stderr.write(`mimicbot: export: ${(error as Error).message}\n${EXPORT_USAGE}\n`);
     return 2;
   }
   try {
@@ -48,7 +50,8 @@ export async function runExport(argv: readonly string[], io: CliIo = processIo):
     io.stdout.write(`wrote ${plan.modelDir}: GPT-2 ${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${config.vocabSize}\n`);
     return 0;
   } catch (error) {
-    io.stderr.write(`export: ${(error as Error).message}\n`);
+    if (error instanceof MimicbotFileError) return reportCliError(error, io.stderr);
+    io.stderr.write(`mimicbot: export: ${(error as Error).message}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }

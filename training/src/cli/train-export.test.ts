@@ -76,6 +76,6 @@ describe('train and export commands', () => {
     expect(() => parseTrainArgs(['--data', 'd', '--out', 'o', '--batching', 'loose'])).toThrow(/--batching must be/);
     const badExport = captureIo();
     expect(await runExport([join(root, 'nowhere'), join(root, 'm')], badExport)).not.toBe(0);
-    expect(badExport.err()).toMatch(/^export: .*nowhere.*\n$/);
+    expect(badExport.err()).toMatch(/^mimicbot: .*nowhere.*\n$/);
   });
 });

@@ -23,6 +23,8 @@ import { loadTrainingCheckpoint, readTokenizerFiles, saveTrainingCheckpoint } fr
 import { DEFAULT_TRAIN_OPTIONS, train, type Batching, type TrainerState, type TrainOptions } from '../train/trainer.js';
 import { intOption, numberOption, processIo, UsageError, type CliIo } from './cli-io.js';
 import { GPT2_VOCAB_SIZE, MODEL_SHAPE_OPTIONS, modelShapeFromFlags, tokenizerForVocab, type Vocab } from './model-shape-options.js';
+import { MimicbotFileError } from '../errors.js';
+import { reportCliError } from './report-error.js';
 
 export const TRAIN_USAGE = `usage: train --data <dir> --out <dir> [--from <hf-dir> | --layers N --heads N --embd N --positions N --vocab bytes|gpt2 --seed N]
              [--resume] [--steps N] [--batch B] [--seq T] [--lr X] [--min-lr X] [--warmup N] [--weight-decay X]
@@ -168,7 +170,7 @@ export async function runTrain(argv: readonly string[], io: CliIo = processIo): 
   try {
     plan = parseTrainArgs(argv);
   } catch (error) {
-    io.stderr.write(`train: ${(error as Error).message}\n${TRAIN_USAGE}\n`);
+    io.stderr.write(`mimicbot: train: ${(error as Error).message}\n${TRAIN_USAGE}\n`);
     return 2;
   }
   try {
@@ -223,7 +225,8 @@ export async function runTrain(argv: readonly string[], io: CliIo = processIo): 
     }
     return 0;
   } catch (error) {
-    io.stderr.write(`train: ${(error as Error).message}\n`);
+    if (error instanceof MimicbotFileError) return reportCliError(error, io.stderr);
+    io.stderr.write(`mimicbot: train: ${(error as Error).message}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }
