@@ -35,18 +35,24 @@ const slackDefaults: Record<string, string> = process.env.SLACK_BOT_TOKEN
   : // With the made-up token, give the bot ids too so nothing asks the real Slack's auth.test who we are.
     { SLACK_SIGNING_SECRET: DEV_SLACK_SECRET, SLACK_BOT_TOKEN: 'xoxb-dev-token', SLACK_BOT_USER_ID: 'U0DEVBOT', SLACK_BOT_ID: 'B0DEVBOT' };
 
+/**
+ * What every function gets unless the environment says otherwise. The default model is byte-level (one token
+ * per byte), so the functions' usual 60 new tokens would cut replies mid-word: 200 bytes is about a tweet.
+ */
+const functionDefaults: Record<string, string> = { MODEL_ENDPOINT, MAX_TOKENS: '200' };
+
 const SERVICES: Service[] = [
   { name: 'server', port: 8080, args: ['server/src/main.ts'], defaults: {}, ready: /ready on port/ },
-  { name: 'slack', port: 8081, args: ['scripts/serve-function.ts', 'slack'], defaults: { MODEL_ENDPOINT, ...slackDefaults }, ready: /listening on/ },
+  { name: 'slack', port: 8081, args: ['scripts/serve-function.ts', 'slack'], defaults: { ...functionDefaults, ...slackDefaults }, ready: /listening on/ },
   {
     name: 'twitter',
     port: 8082,
     args: ['scripts/serve-function.ts', 'twitter'],
-    defaults: { MODEL_ENDPOINT, TRIGGER_SECRET: DEV_TRIGGER_SECRET },
+    defaults: { ...functionDefaults, TRIGGER_SECRET: DEV_TRIGGER_SECRET },
     forced: { DRY_RUN: '1' },
     ready: /listening on/,
   },
-  { name: 'demo', port: 8083, args: ['scripts/serve-function.ts', 'demo'], defaults: { MODEL_ENDPOINT }, ready: /listening on/ },
+  { name: 'demo', port: 8083, args: ['scripts/serve-function.ts', 'demo'], defaults: functionDefaults, ready: /listening on/ },
 ];
 
 const children = new Map<string, ChildProcess>();
