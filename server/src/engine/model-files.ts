@@ -3,6 +3,7 @@
  * from `config.json`, and, from the graph's own input and output names, which decoder contract it speaks.
  * No onnxruntime here; the runtime passes the session's names in.
  */
+import type { ModelConfig } from './types.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelLoadError } from './errors.js';
@@ -22,17 +23,7 @@ export const GRAPH_CANDIDATES = [
   'onnx/decoder_model_merged.onnx',
 ] as const;
 
-/** The GPT-2 hyper-parameters the engine needs, from the folder's `config.json`. */
-export interface ModelConfig {
-  nLayer: number;
-  nHead: number;
-  nEmbd: number;
-  vocabSize: number;
-  /** The longest sequence (prompt + new tokens) the position embedding covers. */
-  nPositions: number;
-  eosTokenId: number;
-  bosTokenId: number;
-}
+export type { ModelConfig };
 
 export function findModelGraph(modelDir: string): string {
   if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) {

@@ -46,8 +46,8 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-/** What the loaded model is (added by S-engine; `createEngine` returns it as `engine.model`). */
-export interface ModelInfo {
+/** The GPT-2 hyper-parameters the engine needs, from the folder's `config.json`. */
+export interface ModelConfig {
   nLayer: number;
   nHead: number;
   nEmbd: number;
@@ -56,6 +56,10 @@ export interface ModelInfo {
   nPositions: number;
   eosTokenId: number;
   bosTokenId: number;
+}
+
+/** What the loaded model is (`createEngine` returns it as `engine.model`). */
+export interface ModelInfo extends ModelConfig {
   /** The ONNX file being served. */
   graphFile: string;
   /** 'server': our server-shaped graph; 'standard': the optimum contract. */
