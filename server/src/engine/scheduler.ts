@@ -1,7 +1,7 @@
 /**
  * Continuous batching over one BatchDecoder: between two decoding steps, waiting requests are prefilled
- * (each alone, so its first token is exactly its solo token) and join the running batch, and finished or
- * aborted ones leave it. Every running sequence advances one token per step.
+ * together in one left-padded run (padding is masked, so each first token equals its solo token) and join
+ * the running batch, and finished or aborted ones leave it. Every running sequence advances one token per step.
  *
  * It runs where the decoder runs (the engine worker); the main thread's engine forwards requests and
  * aborts to it and gets tokens back. Each sequence samples with its own seeded generator, so neither
