@@ -2,7 +2,7 @@
  * `npm run bench:train`: training speed of the ONNX training graph on this machine, for GPT-2 124M (random
  * init, GPT-2's vocabulary) and for the default model's shape. For each shape, in a child process of its
  * own (so peak RSS is that shape's):
- *   - train step: graph forward + backward (+ the gradients' norm), clipped AdamW update in JS, as `train` runs it;
+ *   - train step: graph forward + backward (+ the gradients' norm), clipped AdamW update (WebAssembly SIMD), as `train` runs it;
  *   - peer:       the same batch through the forward-only loss graph (what one step costs without learning).
  * Prints tokens/s for both, their ratio (backprop's ideal is ~1/3 of forward speed), peak RSS, and the time
  * one epoch over 10,000 tweets (~30 GPT-2 tokens each) would take.
@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { GPT2_124M, type Gpt2Config } from '../src/model/gpt2-config.js';
 import { initGpt2Weights } from '../src/model/init-weights.js';
 import { SeededRandom } from '../src/model/random.js';
-import { createAdamWState, adamwUpdate } from '../src/train/adamw.js';
+import { createAdamWState } from '../src/train/adamw.js';
+import { adoptWasmAdamW } from '../src/train/adamw-wasm.js';
 import { packedBatch } from '../src/train/batches.js';
 import { clipScale } from '../src/train/grad-clip.js';
 import { TrainingSession } from '../src/train/training-session.js';
@@ -49,7 +50,7 @@ interface Result {
   B: number;
   T: number;
   trainTokensPerSecond: number;
-  /** Share of a train step spent outside onnxruntime: the (clipped) AdamW update in JS. */
+  /** Share of a train step spent outside onnxruntime: the (clipped) AdamW update. */
   updateShare: number;
   forwardTokensPerSecond: number;
   peakRssMb: number;
@@ -59,6 +60,7 @@ async function measure(shape: Shape): Promise<Result> {
   const { config, B, T } = shape;
   const weights = initGpt2Weights(config, 1);
   const optimizer = createAdamWState(weights);
+  const adamwUpdate = adoptWasmAdamW(weights, optimizer); // as `train` does
   const stream = Int32Array.from({ length: 100_000 }, (_, i) => (i * 7919) % config.vocabSize);
   const random = new SeededRandom(1);
   const batch = () => packedBatch(stream, B, T, random, config.eosTokenId);
@@ -102,7 +104,7 @@ if (values.only !== undefined) {
     const epochMinutes = (10_000 * TOKENS_PER_TWEET) / r.trainTokensPerSecond / 60;
     process.stdout.write(
       `${r.name}: ${(r.params / 1e6).toFixed(1)}M params, B=${r.B} T=${r.T}\n` +
-        `  train step (fwd+bwd+AdamW): ${r.trainTokensPerSecond.toFixed(1)} tokens/s (${(100 * r.updateShare).toFixed(0)}% of it in the AdamW update in JS)\n` +
+        `  train step (fwd+bwd+AdamW): ${r.trainTokensPerSecond.toFixed(1)} tokens/s (${(100 * r.updateShare).toFixed(0)}% of it in the AdamW update)\n` +
         `  peer, forward-only loss:    ${r.forwardTokensPerSecond.toFixed(1)} tokens/s  (train/forward = ${(r.trainTokensPerSecond / r.forwardTokensPerSecond).toFixed(2)})\n` +
         `  peak RSS: ${r.peakRssMb.toFixed(0)} MB; one epoch over 10,000 tweets (~${TOKENS_PER_TWEET} tokens each): ${epochMinutes.toFixed(1)} min\n`,
     );

@@ -1,6 +1,7 @@
 export { buildTrainingGraph, encodeTrainingGraph, GRAD_PREFIX, GRAD_SUMSQ, type TrainingGraphMode } from './training-graph.js';
 export { TrainingSession, type TokenBatch, type SessionOptions } from './training-session.js';
 export { adamwUpdate, createAdamWState, decays, DEFAULT_ADAMW, type AdamWOptions, type AdamWState } from './adamw.js';
+export { adoptWasmAdamW, type AdamWUpdate } from './adamw-wasm.js';
 export { learningRateAt, type LrSchedule } from './lr-schedule.js';
 export { clipGradNorm, clipScale, globalNorm } from './grad-clip.js';
 export { packedBatch, paddedBatch, sequentialBatches } from './batches.js';
