@@ -72,13 +72,15 @@ describe('the bundled server process', () => {
       req.end(JSON.stringify({ prompt: 'In flight', max_tokens: 200, temperature: 0, stream: true, stream_options: { include_usage: true } }));
     });
     while (!server.stderr().includes('SIGTERM')) await new Promise((resolve) => setTimeout(resolve, 10));
-    // A new connection (no keep-alive reuse) is refused while the old request goes on.
+    // A new connection (no keep-alive reuse) is not served while the old request goes on. Node closes the
+    // listening socket on its next loop turn, so a connection that reaches the kernel's backlog just before is
+    // reset rather than refused: either way no response comes back.
     const refused = await new Promise<string>((resolve) => {
       const req = httpRequest(`${url}/healthz`, { agent: false }, (res) => resolve(`status ${res.statusCode}`));
       req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
       req.end();
     });
-    expect(refused).toBe('ECONNREFUSED');
+    expect(['ECONNREFUSED', 'ECONNRESET']).toContain(refused);
     await streamDone;
     const events = sseData(body);
     expect(events.at(-1)).toBe('[DONE]');
