@@ -123,10 +123,9 @@ try {
   await start(SERVICES[0]);
   await Promise.all(SERVICES.slice(1).map(start));
 } catch (error) {
-  if (!stopping) {
-    process.stderr.write(`dev: ${(error as Error).message}\n`);
-    await stopAll(1);
-  }
+  // When a child died, its exit handler is already stopping the rest; either way no banner is printed.
+  if (!stopping) process.stderr.write(`dev: ${(error as Error).message}\n`);
+  await stopAll(1);
 }
 
 const slackSecret = process.env.SLACK_SIGNING_SECRET ?? DEV_SLACK_SECRET;

@@ -1,6 +1,7 @@
 /**
- * Serves one function locally through functions-framework's own server (`getServer`, the one its CLI runs,
- * with the same body parsers and `req.rawBody`), bound to 127.0.0.1 rather than every interface.
+ * Serves one function locally through functions-framework's own server (`getTestServer` builds it with
+ * `getServer`, the one its CLI runs: the same body parsers and `req.rawBody`), bound to 127.0.0.1 rather than
+ * every interface.
  *
  *   tsx scripts/serve-function.ts <slack|twitter|demo> [port]     (port defaults to $PORT, then 8080)
  *

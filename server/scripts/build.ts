@@ -24,6 +24,7 @@ export async function buildServer(outdir = `${serverDir}dist`): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildServer(process.argv[2]);
-  process.stderr.write('built server/dist/main.js and server/dist/engine-worker.js\n');
+  const outdir = process.argv[2] ?? `${serverDir}dist`;
+  await buildServer(outdir);
+  process.stderr.write(`built ${outdir}/main.js and ${outdir}/engine-worker.js\n`);
 }

@@ -18,7 +18,7 @@ export interface ServerConfig {
   queueSize: number;
   maxBatch: number;
   requestTimeoutMs: number;
-  /** onnxruntime intra-op threads; 0 lets onnxruntime choose (one per core). */
+  /** onnxruntime intra-op threads; 0: one per CPU (the engine's default, `os.availableParallelism()`). */
   threads: number;
   shutdownGraceMs: number;
 }

@@ -14,12 +14,7 @@ import type { ForwardInputs, KvCache } from '../src/model/reference-forward.js';
 import { tinyTestModel } from '../src/model/test-models.js';
 import { buildGpt2Decoder } from '../src/onnx/gpt2-decoder.js';
 import { encodeModel } from '../src/onnx/onnx-proto.js';
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
+import { maxAbsDiff } from '../src/model/max-abs-diff.js';
 
 interface Step {
   inputs: Omit<ForwardInputs, 'past'>;

@@ -1,11 +1,11 @@
 /**
- * The demo function's HTTP boundary. `GET /` serves the page (and `/demo.js`); `POST /` with `{prompt}`
+ * The demo function's HTTP boundary. `GET /` serves the page (and `GET /?asset=demo.js` its script); `POST /` with `{prompt}`
  * generates a reply: JSON `{text}`, or with `Accept: text/event-stream` a stream of events (`delta`
  * `{text}` as words are generated, then `done` `{text}`, or `blocked` / `error`). Every request passes CORS
- * and, for generation, the per-client rate limit and the prompt checks first.
+ * and, for generation, the prompt checks and then the per-client rate limit first.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { cleanGeneratedText, isModelError, type Log, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
+import { cleanGeneratedText, isModelError, type GenerationSettings, type Log, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
 import { decideCors } from './cors.js';
 import type { PageAsset } from './page-assets.js';
 import { clientId } from './rate-limit.js';
@@ -21,7 +21,7 @@ export interface DemoDeps {
   allowedOrigins: readonly string[];
   promptMaxChars: number;
   maxAttempts: number;
-  generation: { maxTokens: number; temperature: number; topP: number };
+  generation: GenerationSettings;
   log: Log;
 }
 
@@ -37,12 +37,7 @@ function errorStatus(error: unknown): { status: number; message: string } {
 }
 
 export function createDemoHandler(deps: DemoDeps) {
-  const request = (prompt: string) => ({
-    prompt,
-    maxTokens: deps.generation.maxTokens,
-    temperature: deps.generation.temperature,
-    topP: deps.generation.topP,
-  });
+  const request = (prompt: string) => ({ prompt, ...deps.generation });
 
   async function generateJson(prompt: string, res: Response): Promise<void> {
     for (let attempt = 1; attempt <= deps.maxAttempts; attempt++) {

@@ -25,14 +25,17 @@ export interface SharedConfig {
     /** OUTPUT_FILTER_WORDS: comma-separated list that replaces the built-in one. */
     words?: string[];
   };
-  generation: {
-    /** MAX_TOKENS (default 60): new tokens per reply. */
-    maxTokens: number;
-    /** TEMPERATURE (default 0.9). */
-    temperature: number;
-    /** TOP_P (default 0.95). */
-    topP: number;
-  };
+  generation: GenerationSettings;
+}
+
+/** How every function samples: spread into a CompletionRequest beside the prompt. */
+export interface GenerationSettings {
+  /** MAX_TOKENS (default 60): new tokens per reply. */
+  maxTokens: number;
+  /** TEMPERATURE (default 0.9). */
+  temperature: number;
+  /** TOP_P (default 0.95). */
+  topP: number;
 }
 
 export const DEFAULT_MODEL_ENDPOINT = 'http://127.0.0.1:8080';

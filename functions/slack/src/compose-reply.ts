@@ -6,6 +6,7 @@ import {
   cleanGeneratedText,
   isModelError,
   ModelRejectedError,
+  type GenerationSettings,
   type ModelClient,
   type OutputFilter,
 } from '@mimicbot/functions-shared';
@@ -17,7 +18,7 @@ export type Reply =
 export interface ComposeReplyDeps {
   model: ModelClient;
   filter: OutputFilter;
-  generation: { maxTokens: number; temperature: number; topP: number };
+  generation: GenerationSettings;
   /** Start the reply with the prompt, so it reads as one line (millzbot's include_prefix). */
   includePrompt: boolean;
   /** Generations to try when one is empty or filtered out (default 3). */
@@ -41,12 +42,7 @@ export async function composeReply(prompt: string, deps: ComposeReplyDeps): Prom
   for (let attempt = 0; attempt < attempts; attempt++) {
     let completion: string;
     try {
-      ({ text: completion } = await deps.model.complete({
-        prompt,
-        maxTokens: deps.generation.maxTokens,
-        temperature: deps.generation.temperature,
-        topP: deps.generation.topP,
-      }));
+      ({ text: completion } = await deps.model.complete({ prompt, ...deps.generation }));
     } catch (error) {
       if (error instanceof ModelRejectedError) {
         return {

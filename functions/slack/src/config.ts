@@ -33,10 +33,11 @@ export interface SlackConfig extends SharedConfig {
   /** SLACK_INCLUDE_PROMPT (default on): the reply starts with the user's prompt, as millzbot's include_prefix. */
   includePrompt: boolean;
   /** LOG_LEVEL (default info): debug, info, warn or error. */
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: LogLevelName;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 export function parseConfig(env: Env): SlackConfig {
   const logLevel = (readOptionalString(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
@@ -56,6 +57,6 @@ export function parseConfig(env: Env): SlackConfig {
     doneTtlMs: readNumber(env, 'SLACK_DONE_TTL_MS', 3_600_000, { min: 1000, max: 7 * 24 * 3_600_000, integer: true }),
     reaction: env.SLACK_REACTION === undefined ? 'thinking_face' : readOptionalString(env, 'SLACK_REACTION'),
     includePrompt: readBoolean(env, 'SLACK_INCLUDE_PROMPT', true),
-    logLevel: logLevel as SlackConfig['logLevel'],
+    logLevel: logLevel as LogLevelName,
   };
 }

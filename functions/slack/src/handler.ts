@@ -31,17 +31,19 @@ export function createSlackHandler(config: SlackConfig, deps: { store?: KeyValue
 
   let receiver: Promise<HTTPReceiver> | undefined;
   function ready(): Promise<HTTPReceiver> {
-    receiver ??= resolveBotIdentity(config).then(
-      (identity) =>
-        createSlackApp({
-          ...config,
-          identity,
-          claims,
-          composeReply: (prompt) => composeReply(prompt, { model, filter, generation: config.generation, includePrompt: config.includePrompt }),
-        }).receiver,
-    );
-    // A failed start is retried on the next request rather than remembered.
-    receiver.catch(() => (receiver = undefined));
+    if (!receiver) {
+      receiver = resolveBotIdentity(config).then(
+        (identity) =>
+          createSlackApp({
+            ...config,
+            identity,
+            claims,
+            composeReply: (prompt) => composeReply(prompt, { model, filter, generation: config.generation, includePrompt: config.includePrompt }),
+          }).receiver,
+      );
+      // A failed start is retried on the next request rather than remembered.
+      receiver.catch(() => (receiver = undefined));
+    }
     return receiver;
   }
 

@@ -10,21 +10,17 @@
 import { App, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
 import type { BotIdentity } from './bot-identity.js';
 import type { Reply } from './compose-reply.js';
+import type { SlackConfig } from './config.js';
 import { messageKey, type MessageClaims } from './message-claims.js';
 import { promptFromMessage } from './mention-text.js';
 
 export const SLACK_ENDPOINTS = ['/', '/slack/events'];
 
-export interface SlackAppOptions {
-  signingSecret: string;
-  botToken: string;
-  slackApiUrl?: string;
+/** `reaction`: emoji name shown while generating; none when unset. */
+export interface SlackAppOptions extends Pick<SlackConfig, 'signingSecret' | 'botToken' | 'slackApiUrl' | 'reaction' | 'logLevel'> {
   identity: BotIdentity;
   claims: MessageClaims;
   composeReply(prompt: string): Promise<Reply>;
-  /** Emoji name shown while generating; none when unset. */
-  reaction?: string;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** A message the bot should answer, from either event type. */

@@ -21,7 +21,23 @@ export interface XCredentials {
   accessSecret: string;
 }
 
-export interface TwitterConfig {
+/** What the handler does on each trigger; TwitterDeps takes these as they are parsed. */
+export interface TwitterSettings {
+  /** DRY_RUN (default off): log the text instead of posting it. */
+  dryRun: boolean;
+  /** REPLY_TO_MENTIONS (default off): after posting, answer mentions that arrived since the last run. */
+  replyToMentions: boolean;
+  /** MAX_ATTEMPTS (default 4): generations tried before giving up on duplicates and filtered text. */
+  maxAttempts: number;
+  /** MAX_RATE_LIMIT_WAIT_MS (default 20000): wait this long at most for X's rate limit to reset. */
+  maxRateLimitWaitMs: number;
+  /** MAX_REPLIES_PER_RUN (default 5): mentions answered per trigger, oldest first. */
+  maxRepliesPerRun: number;
+  /** TWEET_PROMPT (default empty): prompt for scheduled posts; empty lets the model start a tweet. */
+  tweetPrompt: string;
+}
+
+export interface TwitterConfig extends TwitterSettings {
   shared: SharedConfig;
   /**
    * X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET: OAuth 1.0a user context of the bot account.
@@ -38,18 +54,6 @@ export interface TwitterConfig {
     /** SCHEDULER_SERVICE_ACCOUNT: the service account Cloud Scheduler signs its token as. */
     serviceAccount?: string;
   };
-  /** DRY_RUN (default off): log the text instead of posting it. */
-  dryRun: boolean;
-  /** REPLY_TO_MENTIONS (default off): after posting, answer mentions that arrived since the last run. */
-  replyToMentions: boolean;
-  /** MAX_ATTEMPTS (default 4): generations tried before giving up on duplicates and filtered text. */
-  maxAttempts: number;
-  /** MAX_RATE_LIMIT_WAIT_MS (default 20000): wait this long at most for X's rate limit to reset. */
-  maxRateLimitWaitMs: number;
-  /** MAX_REPLIES_PER_RUN (default 5): mentions answered per trigger, oldest first. */
-  maxRepliesPerRun: number;
-  /** TWEET_PROMPT (default empty): prompt for scheduled posts; empty lets the model start a tweet. */
-  tweetPrompt: string;
 }
 
 const X_KEYS_HINT = 'from the X developer portal: your app > Keys and tokens';

@@ -6,23 +6,19 @@ import { googleIdTokenVerifier } from './trigger-auth.js';
 import { createTwitterApi, createXApi } from './x-client.js';
 
 export function twitterDepsFromConfig(config: TwitterConfig): TwitterDeps {
+  const { shared, x: credentials, xApiUrl, trigger, ...settings } = config;
   return {
-    model: modelClientFromConfig(config.shared),
-    filter: outputFilterFromConfig(config.shared),
-    store: createKeyValueStore({ redisUrl: config.shared.redisUrl, keyPrefix: 'mimicbot:twitter:' }),
-    x: config.x ? createXApi(createTwitterApi(config.x, config.xApiUrl)) : undefined,
+    ...settings,
+    model: modelClientFromConfig(shared),
+    filter: outputFilterFromConfig(shared),
+    store: createKeyValueStore({ redisUrl: shared.redisUrl, keyPrefix: 'mimicbot:twitter:' }),
+    x: credentials ? createXApi(createTwitterApi(credentials, xApiUrl)) : undefined,
     trigger: {
-      secret: config.trigger.secret,
-      serviceAccount: config.trigger.serviceAccount,
-      verifier: config.trigger.audience ? googleIdTokenVerifier(config.trigger.audience) : undefined,
+      secret: trigger.secret,
+      serviceAccount: trigger.serviceAccount,
+      verifier: trigger.audience ? googleIdTokenVerifier(trigger.audience) : undefined,
     },
-    dryRun: config.dryRun,
-    replyToMentions: config.replyToMentions,
-    maxAttempts: config.maxAttempts,
-    maxRateLimitWaitMs: config.maxRateLimitWaitMs,
-    maxRepliesPerRun: config.maxRepliesPerRun,
-    tweetPrompt: config.tweetPrompt,
-    generation: config.shared.generation,
+    generation: shared.generation,
     log: jsonLog,
   };
 }

@@ -3,26 +3,29 @@
  * and maps every outcome and error to one JSON answer. Everything it uses is passed in.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { isModelError, KeyValueStoreError, type KeyValueStore, type Log, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
+import {
+  isModelError,
+  KeyValueStoreError,
+  type GenerationSettings,
+  type KeyValueStore,
+  type Log,
+  type ModelClient,
+  type OutputFilter,
+} from '@mimicbot/functions-shared';
+import type { TwitterSettings } from './config.js';
 import { postWithRetries, type PostOutcome } from './post-with-retries.js';
 import { replyToMentions, type ReplyOutcome } from './reply-to-mentions.js';
 import { checkTrigger, type TriggerAuthOptions } from './trigger-auth.js';
 import { XApiError, type XApi } from './x-client.js';
 
-export interface TwitterDeps {
+export interface TwitterDeps extends TwitterSettings {
   model: ModelClient;
   filter: OutputFilter;
   store: KeyValueStore;
   /** Absent only in a dry run without X credentials: posts are logged and mentions are not read. */
   x?: XApi;
   trigger: TriggerAuthOptions;
-  dryRun: boolean;
-  replyToMentions: boolean;
-  maxAttempts: number;
-  maxRateLimitWaitMs: number;
-  maxRepliesPerRun: number;
-  tweetPrompt: string;
-  generation: { maxTokens: number; temperature: number; topP: number };
+  generation: GenerationSettings;
   log: Log;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -54,8 +57,7 @@ export function createTwitterHandler(deps: TwitterDeps) {
   const { log } = deps;
   const x = deps.dryRun ? dryRunX(deps.x, log) : deps.x;
   if (!x) throw new Error('X credentials are required unless DRY_RUN is on');
-  const generate = async (prompt: string) =>
-    (await deps.model.complete({ prompt, maxTokens: deps.generation.maxTokens, temperature: deps.generation.temperature, topP: deps.generation.topP })).text;
+  const generate = async (prompt: string) => (await deps.model.complete({ prompt, ...deps.generation })).text;
 
   return async function twitterHandler(req: Request, res: Response): Promise<void> {
     if (req.method !== 'POST' && req.method !== 'GET') {

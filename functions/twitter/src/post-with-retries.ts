@@ -3,7 +3,7 @@
  * duplicate, up to `maxAttempts` generations. On a rate limit it waits when the reset is near, otherwise it
  * stops and says when to try again. Generation, posting, clock and sleep are passed in.
  */
-import type { OutputFilter } from '@mimicbot/functions-shared';
+import type { Log, OutputFilter } from '@mimicbot/functions-shared';
 import { prepareTweet } from './prepare-tweet.js';
 import { XDuplicateError, XRateLimitError } from './x-client.js';
 
@@ -20,7 +20,7 @@ export interface PostLoopOptions {
   maxRateLimitWaitMs: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  log?: (event: string, fields: Record<string, unknown>) => void;
+  log?: Log;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

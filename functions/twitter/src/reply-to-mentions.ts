@@ -3,7 +3,7 @@
  * in the store, written after each reply, so a crash mid-run neither skips nor repeats one. X lets
  * self-serve apps reply only to posts that mention or quote the bot, which is exactly these.
  */
-import type { KeyValueStore, OutputFilter } from '@mimicbot/functions-shared';
+import type { KeyValueStore, Log, OutputFilter } from '@mimicbot/functions-shared';
 import { prepareTweet } from './prepare-tweet.js';
 import { XDuplicateError, XRateLimitError, type Mention, type XApi } from './x-client.js';
 
@@ -29,7 +29,7 @@ export interface ReplyOptions {
   generate: (prompt: string) => Promise<string>;
   maxReplies: number;
   maxAttempts: number;
-  log?: (event: string, fields: Record<string, unknown>) => void;
+  log?: Log;
 }
 
 /** Ids are 64-bit decimal strings; compare them as numbers. */

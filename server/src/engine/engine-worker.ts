@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       graphFile,
       contract: layout.contract,
       hasPositionIds: layout.hasPositionIds,
-      maxBatchSize: Math.min(options.maxBatchSize, decoder.maxBatchSize),
+      maxBatchSize: scheduler.maxBatchSize,
     },
   });
 }

@@ -85,8 +85,7 @@ export function reviveEngineError(e: SerializedError): Error {
     case 'InvalidTokenRequestError':
     case 'InvalidSamplingParamsError': {
       const field = e.field ?? 'request';
-      const err = new InvalidTokenRequestError(field, e.message.replace(`${field}: `, ''));
-      return err;
+      return new InvalidTokenRequestError(field, e.message.replace(`${field}: `, ''));
     }
     default: {
       const err = new Error(e.message);

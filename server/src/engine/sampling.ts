@@ -98,7 +98,7 @@ export function topP(p: number): LogitsProcessor {
 }
 
 /** The processors a request's parameters ask for, in Hugging Face's order. */
-export function logitsProcessors(params: SamplingParams): LogitsProcessor[] {
+function logitsProcessors(params: SamplingParams): LogitsProcessor[] {
   const list: LogitsProcessor[] = [];
   if (params.repetitionPenalty !== 1) list.push(repetitionPenalty(params.repetitionPenalty));
   if (params.temperature > 0) {
@@ -190,7 +190,7 @@ function maxOf(values: ArrayLike<number>): number {
 
 /** The k-th largest value (1-based) by quickselect on a copy: O(V) on average. */
 export function kthLargest(values: Float32Array, k: number): number {
-  const a = Float32Array.from(values);
+  const a = values.slice(); // a plain copy; Float32Array.from would go through the iterator
   let lo = 0;
   let hi = a.length - 1;
   const target = k - 1; // index in descending order

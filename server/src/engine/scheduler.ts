@@ -61,7 +61,8 @@ export class Scheduler {
   private wake: (() => void) | null = null;
   private closing = false;
   private readonly loop: Promise<void>;
-  private readonly maxBatchSize: number;
+  /** Effective: the option, capped by what the decoder can batch. */
+  readonly maxBatchSize: number;
 
   constructor(
     private readonly decoder: SchedulerDecoder,

@@ -68,3 +68,12 @@ export class Fields {
     return this.has(name) ? this.source[name] : undefined;
   }
 }
+
+/** The sampling fields both APIs read the same way (OpenAI's extensions, gpt-2-cloud-run's own). */
+export function readSharedSampling(fields: Fields): { topK: number; repetitionPenalty: number; seed: number | undefined } {
+  return {
+    topK: fields.number('top_k', 0, { min: 0, max: 1_000_000, integer: true }),
+    repetitionPenalty: fields.number('repetition_penalty', 1, { min: 0.01, max: 100 }),
+    seed: fields.optionalNumber('seed', { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true }),
+  };
+}

@@ -17,42 +17,36 @@ export function createMetrics(engineStats: () => EngineStats): ServerMetrics {
     labelNames: ['route', 'method', 'status'],
     registers: [registry],
   });
-  const latency = new Histogram({
-    name: 'mimicbot_http_request_duration_seconds',
-    help: 'Time from request to the end of the response (for streams, the last chunk)',
-    labelNames: ['route'],
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
-    registers: [registry],
-  });
-  const ttft = new Histogram({
-    name: 'mimicbot_time_to_first_token_seconds',
-    help: 'Time from request to the first generated token',
-    labelNames: ['route'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
-    registers: [registry],
-  });
+  // Same shape for each: one metric per route label, in this app's registry.
+  const routeHistogram = (name: string, help: string, buckets: number[]) =>
+    new Histogram({ name, help, labelNames: ['route'], buckets, registers: [registry] });
+  const engineGauge = (name: string, help: string, read: (stats: EngineStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(engineStats()));
+      },
+    });
+  const latency = routeHistogram(
+    'mimicbot_http_request_duration_seconds',
+    'Time from request to the end of the response (for streams, the last chunk)',
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+  );
+  const ttft = routeHistogram(
+    'mimicbot_time_to_first_token_seconds',
+    'Time from request to the first generated token',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+  );
   const tokens = new Counter({
     name: 'mimicbot_tokens_generated_total',
     help: 'Tokens generated, by route',
     labelNames: ['route'],
     registers: [registry],
   });
-  new Gauge({
-    name: 'mimicbot_queue_depth',
-    help: 'Sequences waiting for a batch slot',
-    registers: [registry],
-    collect() {
-      this.set(engineStats().queueDepth);
-    },
-  });
-  new Gauge({
-    name: 'mimicbot_batch_size',
-    help: 'Sequences in the running batch',
-    registers: [registry],
-    collect() {
-      this.set(engineStats().activeSequences);
-    },
-  });
+  engineGauge('mimicbot_queue_depth', 'Sequences waiting for a batch slot', (s) => s.queueDepth);
+  engineGauge('mimicbot_batch_size', 'Sequences in the running batch', (s) => s.activeSequences);
   return {
     registry,
     observeRequest(route, method, status, seconds) {

@@ -3,7 +3,7 @@ import { runMillzbot, type MillzbotJob } from '../service/millzbot.js';
 import { secretMatches } from './auth.js';
 import { type RouteDeps, requestSignal } from './deps.js';
 import { invalidField, unauthorized } from './errors.js';
-import { Fields } from './fields.js';
+import { Fields, readSharedSampling } from './fields.js';
 import { readJsonObject } from './read-json.js';
 
 /** The most prompt characters read (gpt-2-cloud-run cut prefixes at 500 characters; we refuse instead). */
@@ -36,7 +36,7 @@ export function registerMillzbotRoutes(app: Hono, deps: RouteDeps): void {
 }
 
 /** gpt-2-cloud-run's defaults: temperature 0.7, top_k 0 and top_p 0 (both off), include_prefix true. */
-export function parseMillzbotRequest(fields: Fields, deps: Pick<RouteDeps, 'limits'>): Omit<MillzbotJob, 'signal'> {
+function parseMillzbotRequest(fields: Fields, deps: Pick<RouteDeps, 'limits'>): Omit<MillzbotJob, 'signal'> {
   // gpt-2-cloud-run called it `prefix`; millzbot's docs say `prompt`. Both work; `prompt` wins.
   const prompt = fields.optionalString('prompt') ?? fields.optionalString('prefix') ?? '';
   if (prompt.length > MAX_PROMPT_CHARS) throw invalidField('prompt', `longer than ${MAX_PROMPT_CHARS} characters`);
@@ -48,11 +48,9 @@ export function parseMillzbotRequest(fields: Fields, deps: Pick<RouteDeps, 'limi
     count: fields.number('count', 1, { min: 1, max: maxCount, integer: true }),
     sampling: {
       temperature: fields.number('temperature', 0.7, { min: 0, max: 100 }),
-      topK: fields.number('top_k', 0, { min: 0, max: 1_000_000, integer: true }),
       // gpt-2-simple treats top_p 0 as "off".
       topP: topP === 0 ? 1 : topP,
-      repetitionPenalty: fields.number('repetition_penalty', 1, { min: 0.01, max: 100 }),
-      seed: fields.optionalNumber('seed', { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true }),
+      ...readSharedSampling(fields),
     },
     truncate: fields.optionalString('truncate') || undefined,
     includePrefix: fields.boolean('include_prefix', true),

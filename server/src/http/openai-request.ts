@@ -1,7 +1,7 @@
 import type { CompletionJob } from '../service/completions.js';
 import type { HttpLimits } from './deps.js';
 import { invalidField } from './errors.js';
-import { Fields } from './fields.js';
+import { Fields, readSharedSampling } from './fields.js';
 
 export interface ParsedCompletionRequest {
   job: Omit<CompletionJob, 'signal' | 'onText' | 'onFinish' | 'onFirstToken'>;
@@ -52,9 +52,7 @@ export function parseCompletionRequest(body: Record<string, unknown>, limits: Ht
       sampling: {
         temperature,
         topP: topP === 0 ? 1 : topP,
-        topK: fields.number('top_k', 0, { min: 0, max: 1_000_000, integer: true }),
-        repetitionPenalty: fields.number('repetition_penalty', 1, { min: 0.01, max: 100 }),
-        seed: fields.optionalNumber('seed', { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true }),
+        ...readSharedSampling(fields),
       },
       stop: fields.stringList('stop', MAX_STOP_SEQUENCES),
     },

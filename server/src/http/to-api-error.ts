@@ -6,8 +6,8 @@ import { ApiError, deadlineExceeded, internal, invalidField, queueFull, shutting
 /** The one place where errors from every layer become HTTP errors. Unknown errors become a bare 500. */
 export function toApiError(error: unknown, requestTimeoutMs: number): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof FieldError) return invalidField(error.field, error.message.slice(error.field.length + 2));
-  if (error instanceof InvalidTokenRequestError) return invalidField(error.field, error.message.slice(error.field.length + 2));
+  // Both carry the wire field and a message of the form `<field>: <problem>`.
+  if (error instanceof FieldError || error instanceof InvalidTokenRequestError) return invalidField(error.field, error.message.slice(error.field.length + 2));
   if (error instanceof QueueFullError) return queueFull(error.retryAfterSeconds);
   if (error instanceof EngineClosedError) return shuttingDown();
   if (error instanceof Error && error.name === 'TimeoutError') return deadlineExceeded(requestTimeoutMs);

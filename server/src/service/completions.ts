@@ -1,4 +1,5 @@
 import type { SamplingParams } from '../engine/types.js';
+import { allOrCancel } from './all-or-cancel.js';
 import { generateText, type TextDeps, type TextGenerationResult } from './generate-text.js';
 import { checkFitsContext, encodePrompt, type PromptLimits } from './prompt.js';
 
@@ -33,7 +34,7 @@ export interface ServiceDeps extends TextDeps {
 /**
  * OpenAI-style completions: every prompt times `n` samples, all submitted at once so the engine batches
  * them. With a seed, sample j uses seed + j so the n samples differ but repeat across calls.
- * If one sample fails (queue full, deadline), the others are cancelled.
+ * If one sample fails (queue full, deadline), the others are cancelled (allOrCancel).
  */
 export async function runCompletions(deps: ServiceDeps, job: CompletionJob): Promise<CompletionOutcome> {
   const encoded = job.prompts.map((prompt, i) =>
@@ -41,39 +42,32 @@ export async function runCompletions(deps: ServiceDeps, job: CompletionJob): Pro
   );
   for (const ids of encoded) checkFitsContext(ids.length, job.maxNewTokens, deps.limits, 'max_tokens');
 
-  const siblings = new AbortController();
-  const signal = job.signal ? AbortSignal.any([job.signal, siblings.signal]) : siblings.signal;
   let firstTokenSeen = false;
-  const runs = encoded.flatMap((promptIds, p) =>
-    Array.from({ length: job.n }, async (_, j): Promise<CompletionChoice> => {
-      const index = p * job.n + j;
-      const seed = job.sampling.seed === undefined ? undefined : job.sampling.seed + j;
-      const result = await generateText(deps, {
-        promptIds,
-        maxNewTokens: job.maxNewTokens,
-        sampling: { ...job.sampling, seed },
-        stop: job.stop,
-        signal,
-        onText: job.onText && ((delta) => job.onText?.(index, delta)),
-        onFirstToken: () => {
-          if (!firstTokenSeen) job.onFirstToken?.();
-          firstTokenSeen = true;
-        },
-      });
-      job.onFinish?.(index, result);
-      return { index, ...result };
-    }),
+  const choices = await allOrCancel(job.signal, (signal) =>
+    encoded.flatMap((promptIds, p) =>
+      Array.from({ length: job.n }, async (_, j): Promise<CompletionChoice> => {
+        const index = p * job.n + j;
+        const seed = job.sampling.seed === undefined ? undefined : job.sampling.seed + j;
+        const result = await generateText(deps, {
+          promptIds,
+          maxNewTokens: job.maxNewTokens,
+          sampling: { ...job.sampling, seed },
+          stop: job.stop,
+          signal,
+          onText: job.onText && ((delta) => job.onText?.(index, delta)),
+          onFirstToken: () => {
+            if (!firstTokenSeen) job.onFirstToken?.();
+            firstTokenSeen = true;
+          },
+        });
+        job.onFinish?.(index, result);
+        return { index, ...result };
+      }),
+    ),
   );
-  try {
-    const choices = await Promise.all(runs);
-    return {
-      choices,
-      promptTokens: encoded.reduce((sum, ids) => sum + ids.length, 0) * job.n,
-      completionTokens: choices.reduce((sum, c) => sum + c.completionTokens, 0),
-    };
-  } catch (error) {
-    siblings.abort(error);
-    await Promise.allSettled(runs);
-    throw error;
-  }
+  return {
+    choices,
+    promptTokens: encoded.reduce((sum, ids) => sum + ids.length, 0) * job.n,
+    completionTokens: choices.reduce((sum, c) => sum + c.completionTokens, 0),
+  };
 }

@@ -1,5 +1,6 @@
 import type { SamplingParams } from '../engine/types.js';
 import { isEmptySample, shapeMillzbotSample } from '../text/millzbot-text.js';
+import { allOrCancel } from './all-or-cancel.js';
 import { generateText } from './generate-text.js';
 import { checkFitsContext, encodePrompt } from './prompt.js';
 import type { ServiceDeps } from './completions.js';
@@ -33,11 +34,7 @@ export async function runMillzbot(deps: ServiceDeps, job: MillzbotJob): Promise<
   checkFitsContext(promptIds.length, job.maxNewTokens, deps.limits, 'length');
   const shaping = { truncate: job.truncate || undefined, includePrefix: job.includePrefix };
   let completionTokens = 0;
-  // One failed sample (queue full, deadline) cancels its siblings.
-  const siblings = new AbortController();
-  const signal = job.signal ? AbortSignal.any([job.signal, siblings.signal]) : siblings.signal;
-
-  const sample = async (i: number): Promise<string> => {
+  const sample = async (i: number, signal: AbortSignal): Promise<string> => {
     for (let attempt = 0; ; attempt++) {
       const seed = job.sampling.seed === undefined ? undefined : job.sampling.seed + i + attempt * job.count;
       const result = await generateText(deps, {
@@ -54,12 +51,7 @@ export async function runMillzbot(deps: ServiceDeps, job: MillzbotJob): Promise<
       }
     }
   };
-  const runs = Array.from({ length: job.count }, (_, i) => sample(i));
-  try {
-    return { texts: await Promise.all(runs), completionTokens };
-  } catch (error) {
-    siblings.abort(error);
-    await Promise.allSettled(runs);
-    throw error;
-  }
+  // One failed sample (queue full, deadline) cancels its siblings.
+  const texts = await allOrCancel(job.signal, (signal) => Array.from({ length: job.count }, (_, i) => sample(i, signal)));
+  return { texts, completionTokens };
 }

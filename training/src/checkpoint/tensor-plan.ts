@@ -1,5 +1,6 @@
 import { CheckpointError } from '../errors.js';
 import { gpt2TensorShapes, type Gpt2Config } from '../model/gpt2-config.js';
+import { isFloatDtype } from '../safetensors/index.js';
 import type { CheckpointLayout } from './hf-config.js';
 
 /** Where a tensor sits: its key in the checkpoint, the file holding it, its dtype and shape. */
@@ -22,7 +23,6 @@ export interface TensorPlan {
 const LM_PREFIX = 'transformer.';
 // The causal mask and its fill value: buffers, not parameters (nanoGPT's loader skips them too).
 const BUFFER = /^(transformer\.)?h\.\d+\.attn\.(bias|masked_bias)$/;
-const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16']);
 
 /**
  * Matches a checkpoint's tensors to GPT-2's parameters and checks every dtype and shape against the config,
@@ -39,7 +39,7 @@ export function planTensors(stored: Map<string, StoredTensor>, config: Gpt2Confi
     const tensor = stored.get(key);
     if (!tensor) return undefined;
     used.add(key);
-    if (!FLOAT_DTYPES.has(tensor.dtype)) {
+    if (!isFloatDtype(tensor.dtype)) {
       throw new CheckpointError('CHECKPOINT_BAD_SHAPE', tensor.file, `tensor "${key}" has dtype ${tensor.dtype}; expected F32, F16 or BF16`);
     }
     if (!sameShape(tensor.shape, shape)) {

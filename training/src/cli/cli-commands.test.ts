@@ -48,7 +48,7 @@ describe('init', () => {
     expect(await runInit([dir, '--seed', '1'], captureIo())).toBe(0);
     const io = captureIo();
     expect(await runInit([dir], io)).toBe(1);
-    expect(io.err()).toBe(`mimicbot: ${dir}: already exists; choose another folder, or overwrite it (init --force)\n`);
+    expect(io.err()).toBe(`mimicbot: ${dir}: already exists; choose another folder, or pass --force to replace it\n`);
     expect(await runInit([dir, '--force'], captureIo())).toBe(0);
     expect((await readdir(root)).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -70,13 +70,16 @@ describe('sample', () => {
     expect(second.out()).toBe(first.out());
   });
 
-  it('samples with a seed: a seed repeats its text', async () => {
+  it('samples with a seed: a seed repeats its text, another seed changes it', async () => {
     const run = async (seed: string) => {
       const io = captureIo();
       expect(await runSample([dir(), '--prompt', 'Hi', '--max-tokens', '12', '--temperature', '1.5', '--seed', seed], io)).toBe(0);
       return io.out();
     };
-    expect(await run('4')).toBe(await run('4'));
+    const four = await run('4');
+    expect(await run('4')).toBe(four);
+    // Without this, a sampler that ignored --temperature and --seed (always greedy) would pass.
+    expect(await run('5')).not.toBe(four);
   });
 
   it('names the missing file when the folder is not a model folder', async () => {

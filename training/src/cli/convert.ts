@@ -14,6 +14,7 @@ import { ModelFolderError, writeModelFolder } from '../model-folder/index.js';
 import { createProgressBar } from '../progress.js';
 import { buildGpt2Tokenizer, type TokenizerFiles } from '../tokenizer/index.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { GPT2_VOCAB_SIZE } from './model-shape-options.js';
 import { reportCliError } from './report-error.js';
 
 export const CONVERT_USAGE = 'usage: convert <hf-checkpoint-dir> <out-model-dir> [--force] [--quiet]';
@@ -89,11 +90,11 @@ async function checkpointTokenizer(dir: string, config: Gpt2Config): Promise<{ f
   const gpt2 = { ...built, tokenizerConfig: { ...built.tokenizerConfig, model_max_length: config.nPositions } };
   const jsonFile = join(dir, 'tokenizer.json');
   if (!(await exists(jsonFile))) {
-    if (config.vocabSize < 50257) {
+    if (config.vocabSize < GPT2_VOCAB_SIZE) {
       throw new CheckpointError(
         'CHECKPOINT_BAD_CONFIG',
         join(dir, 'config.json'),
-        `vocab_size ${config.vocabSize} is smaller than GPT-2's tokenizer (50257 ids) and the folder has no tokenizer.json`,
+        `vocab_size ${config.vocabSize} is smaller than GPT-2's tokenizer (${GPT2_VOCAB_SIZE} ids) and the folder has no tokenizer.json`,
       );
     }
     return { files: gpt2, source: "GPT-2's (the checkpoint has no tokenizer.json)" };

@@ -13,7 +13,6 @@ import { buildGpt2ServerDecoder, SERVER_DECODER_FILE } from '../onnx/gpt2-server
 import { readTokenizerFiles } from '../train/training-checkpoint.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { createProgressBar } from '../progress.js';
-import { MimicbotFileError } from '../errors.js';
 import { reportCliError } from './report-error.js';
 
 export const EXPORT_USAGE = 'usage: export <checkpoint-dir> <model-dir> [--force] [--no-server-decoder]';
@@ -50,8 +49,9 @@ export async function runExport(argv: readonly string[], io: CliIo = processIo):
     io.stdout.write(`wrote ${plan.modelDir}: GPT-2 ${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${config.vocabSize}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof MimicbotFileError) return reportCliError(error, io.stderr);
-    io.stderr.write(`mimicbot: export: ${(error as Error).message}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    // Only a usage problem is this command's to word; file and system errors, and bugs, go to the shared boundary.
+    if (!(error instanceof UsageError)) return reportCliError(error, io.stderr);
+    io.stderr.write(`mimicbot: export: ${error.message}\n`);
+    return 2;
   }
 }

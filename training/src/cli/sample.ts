@@ -57,34 +57,37 @@ export async function runSample(argv: readonly string[], io: CliIo = processIo):
     const config = await readModelConfig(plan.modelDir);
     const tokenizer = await loadTokenizer(plan.modelDir);
     const lm = await OnnxCausalLm.load(join(plan.modelDir, 'model.onnx'), config);
-    // An empty prompt starts from <|endoftext|>, as GPT-2's unconditional samples do.
-    const promptIds = plan.prompt === '' ? [config.bosTokenId] : tokenizer.encode(plan.prompt).ids;
-    const room = config.nPositions - promptIds.length;
-    if (room <= 0) throw new UsageError(`--prompt is ${promptIds.length} tokens; the model takes at most ${config.nPositions - 1}`);
-    const maxNewTokens = Math.min(plan.maxTokens, room);
-    io.stdout.write(plan.prompt);
-    // Stream text as it comes: decode everything so far and print what is new.
-    const generated: number[] = [];
-    let printed = '';
-    const [tokens] = await generate(lm, [promptIds], {
-      maxNewTokens,
-      temperature: plan.temperature,
-      topK: plan.topK,
-      seed: plan.seed,
-      eosTokenId: config.eosTokenId,
-      onStep: ([token]) => {
-        if (token === config.eosTokenId) return;
-        generated.push(token);
-        const text = tokenizer.decode(generated);
-        // Hold back a trailing partial UTF-8 character until its other bytes arrive.
-        if (text.endsWith('\uFFFD')) return;
-        io.stdout.write(text.slice(printed.length));
-        printed = text;
-      },
-    });
-    const text = tokenizer.decode(tokens.filter((t) => t !== config.eosTokenId));
-    io.stdout.write(`${text.slice(printed.length)}\n`);
-    await lm.release();
+    try {
+      // An empty prompt starts from <|endoftext|>, as GPT-2's unconditional samples do.
+      const promptIds = plan.prompt === '' ? [config.bosTokenId] : tokenizer.encode(plan.prompt).ids;
+      const room = config.nPositions - promptIds.length;
+      if (room <= 0) throw new UsageError(`--prompt is ${promptIds.length} tokens; the model takes at most ${config.nPositions - 1}`);
+      const maxNewTokens = Math.min(plan.maxTokens, room);
+      io.stdout.write(plan.prompt);
+      // Stream text as it comes: decode everything so far and print what is new.
+      const generated: number[] = [];
+      let printed = '';
+      const [tokens] = await generate(lm, [promptIds], {
+        maxNewTokens,
+        temperature: plan.temperature,
+        topK: plan.topK,
+        seed: plan.seed,
+        eosTokenId: config.eosTokenId,
+        onStep: ([token]) => {
+          if (token === config.eosTokenId) return;
+          generated.push(token);
+          const text = tokenizer.decode(generated);
+          // Hold back a trailing partial UTF-8 character until its other bytes arrive.
+          if (text.endsWith('\uFFFD')) return;
+          io.stdout.write(text.slice(printed.length));
+          printed = text;
+        },
+      });
+      const text = tokenizer.decode(tokens.filter((t) => t !== config.eosTokenId));
+      io.stdout.write(`${text.slice(printed.length)}\n`);
+    } finally {
+      await lm.release(); // also when the prompt is refused or generation throws
+    }
     return 0;
   } catch (error) {
     if (!(error instanceof UsageError)) return reportCliError(error, io.stderr);

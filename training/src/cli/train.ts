@@ -23,7 +23,6 @@ import { loadTrainingCheckpoint, readTokenizerFiles, saveTrainingCheckpoint } fr
 import { DEFAULT_TRAIN_OPTIONS, train, type Batching, type TrainerState, type TrainOptions } from '../train/trainer.js';
 import { intOption, numberOption, processIo, UsageError, type CliIo } from './cli-io.js';
 import { GPT2_VOCAB_SIZE, MODEL_SHAPE_OPTIONS, modelShapeFromFlags, tokenizerForVocab, type Vocab } from './model-shape-options.js';
-import { MimicbotFileError } from '../errors.js';
 import { reportCliError } from './report-error.js';
 
 export const TRAIN_USAGE = `usage: train --data <dir> --out <dir> [--from <hf-dir> | --layers N --heads N --embd N --positions N --vocab bytes|gpt2 --seed N]
@@ -225,8 +224,9 @@ export async function runTrain(argv: readonly string[], io: CliIo = processIo): 
     }
     return 0;
   } catch (error) {
-    if (error instanceof MimicbotFileError) return reportCliError(error, io.stderr);
-    io.stderr.write(`mimicbot: train: ${(error as Error).message}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    // Only a usage problem is this command's to word; file and system errors, and bugs, go to the shared boundary.
+    if (!(error instanceof UsageError)) return reportCliError(error, io.stderr);
+    io.stderr.write(`mimicbot: train: ${error.message}\n`);
+    return 2;
   }
 }

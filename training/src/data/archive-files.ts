@@ -34,7 +34,7 @@ export async function readArchiveFiles(path: string): Promise<ArchiveFiles> {
   const bytes = await readFile(path);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return fromZip(path, bytes);
   if (path.endsWith('.js')) {
-    const siblings = await fromFolder(dirname(path), false);
+    const siblings = await fromFolder(dirname(path), false); // note-tweet.js and account.js only
     return { ...siblings, tweets: [{ name: path, text: bytes.toString('utf8') }] };
   }
   throw new MimicbotFileError(
@@ -56,11 +56,12 @@ function fromZip(path: string, bytes: Uint8Array): ArchiveFiles {
   return pick(path, named);
 }
 
-async function fromFolder(dir: string, requireTweets = true): Promise<ArchiveFiles> {
+/** The folder's wanted files; with `withTweets` false the tweet files (which the caller has) are not read at all. */
+async function fromFolder(dir: string, withTweets = true): Promise<ArchiveFiles> {
   const dataDir = (await isDir(join(dir, 'data'))) ? join(dir, 'data') : dir;
-  const names = (await readdir(dataDir)).filter(WANTED);
+  const names = (await readdir(dataDir)).filter((n) => WANTED(n) && (withTweets || !TWEETS_FILE.test(n)));
   const named = await Promise.all(names.map(async (n) => ({ name: join(dataDir, n), text: await readFile(join(dataDir, n), 'utf8') })));
-  return pick(dir, named, requireTweets);
+  return pick(dir, named, withTweets);
 }
 
 function pick(where: string, files: NamedText[], requireTweets = true): ArchiveFiles {

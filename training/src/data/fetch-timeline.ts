@@ -153,7 +153,7 @@ async function lookUpUser(api: XTimelineApi, username: string, clock: Clock, emi
 async function withRateLimitWaits<T>(call: () => Promise<T>, clock: Clock, emit: (e: FetchEvent) => void): Promise<T> {
   for (;;) {
     try {
-      return await callX(call, true);
+      return await callX(call);
     } catch (error) {
       if (!(error instanceof ApiResponseError && error.rateLimitError)) throw error;
       const resetMs = error.rateLimit?.reset ? error.rateLimit.reset * 1000 : clock.now() + FALLBACK_WAIT_MS;
@@ -167,13 +167,13 @@ async function waitForWindow(resumeAtMs: number, clock: Clock, emit: (e: FetchEv
   await waitUntil(resumeAtMs + 1000, clock, (remainingMs) => emit({ type: 'rate-limit', remainingMs, resumeAtMs: resumeAtMs + 1000 }));
 }
 
-/** Maps the library's errors to one-line XFetchErrors, leaving 429s to the caller when asked. */
-async function callX<T>(call: () => Promise<T>, passRateLimits = false): Promise<T> {
+/** Maps the library's errors to one-line XFetchErrors, leaving 429s to `withRateLimitWaits`. */
+async function callX<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof ApiResponseError) {
-      if (passRateLimits && error.rateLimitError) throw error;
+      if (error.rateLimitError) throw error;
       const data = error.data as { detail?: string; title?: string } | undefined;
       const detail = data?.detail ?? data?.title ?? error.message;
       if (error.code === 401) {

@@ -3,7 +3,7 @@
  * contract (our model.onnx, or any optimum GPT-2 export) one step at a time.
  */
 import * as ort from 'onnxruntime-node';
-import type { Gpt2Config } from '../model/gpt2-config.js';
+import { headDim, type Gpt2Config } from '../model/gpt2-config.js';
 import type { ForwardInputs, ForwardOutputs, KvCache } from '../model/reference-forward.js';
 import { pastKeyName, pastValueName, presentKeyName, presentValueName } from '../onnx/gpt2-decoder.js';
 import type { CausalLm } from './causal-lm.js';
@@ -22,8 +22,8 @@ export class OnnxCausalLm implements CausalLm {
   }
 
   async forward(inputs: ForwardInputs): Promise<ForwardOutputs> {
-    const { nLayer: L, nHead: NH, nEmbd: C } = this.config;
-    const HS = C / NH;
+    const { nLayer: L, nHead: NH } = this.config;
+    const HS = headDim(this.config);
     const B = inputs.batchSize;
     const T = inputs.inputIds.length / B;
     const P = inputs.past?.length ?? 0;

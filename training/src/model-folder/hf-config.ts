@@ -2,32 +2,13 @@
  * Our Gpt2Config as Hugging Face's GPT-2 `config.json` and back. The keys are those of
  * `transformers.GPT2Config`, so transformers.js (and Python transformers) read folders we write.
  */
+import { hfConfigFromGpt2 } from '../checkpoint/hf-config.js';
 import type { Gpt2Config } from '../model/gpt2-config.js';
 import { ModelFolderError } from './model-folder-error.js';
 
+/** The checkpoint writer's config.json (one source for the keys), plus the cache flag transformers.js reads. */
 export function toHfConfig(config: Gpt2Config): Record<string, unknown> {
-  return {
-    architectures: ['GPT2LMHeadModel'],
-    model_type: 'gpt2',
-    activation_function: 'gelu_new',
-    n_layer: config.nLayer,
-    n_head: config.nHead,
-    n_embd: config.nEmbd,
-    n_positions: config.nPositions,
-    n_ctx: config.nPositions,
-    n_inner: null,
-    vocab_size: config.vocabSize,
-    layer_norm_epsilon: config.layerNormEpsilon,
-    bos_token_id: config.bosTokenId,
-    eos_token_id: config.eosTokenId,
-    initializer_range: 0.02,
-    attn_pdrop: 0.1,
-    embd_pdrop: 0.1,
-    resid_pdrop: 0.1,
-    scale_attn_weights: true,
-    tie_word_embeddings: true,
-    use_cache: true,
-  };
+  return { ...hfConfigFromGpt2(config), use_cache: true };
 }
 
 export function toGenerationConfig(config: Gpt2Config): Record<string, unknown> {

@@ -36,7 +36,7 @@ export async function writeModelFolder(dir: string, contents: ModelFolderContent
     () => true,
     () => false,
   );
-  if (exists && !options.overwrite) throw new ModelFolderError('MODEL_FOLDER_EXISTS', dir, 'already exists; choose another folder, or overwrite it (init --force)');
+  if (exists && !options.overwrite) throw new ModelFolderError('MODEL_FOLDER_EXISTS', dir, 'already exists; choose another folder, or pass --force to replace it');
   checkTokenizerFits(contents.tokenizer, contents.config, dir);
   const model = buildGpt2Decoder(contents.config, contents.weights);
 

@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { initGpt2Weights } from './init-weights.js';
 import { gpt2Forward, layernormForward, matmulForward, geluForward } from './reference-forward.js';
 import { tinyGpt2Config } from './tiny-config.js';
+import { maxAbsDiff } from './max-abs-diff.js';
 
 const config = tinyGpt2Config();
 const weights = initGpt2Weights(config, 3);
 const V = config.vocabSize;
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
 
 describe('reference forward kernels', () => {
   it('layernorm normalises each row and applies weight and bias', () => {

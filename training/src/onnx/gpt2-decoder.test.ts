@@ -11,17 +11,11 @@ import type { ForwardInputs, ForwardOutputs } from '../model/reference-forward.j
 import { buildGpt2Decoder } from './gpt2-decoder.js';
 import { encodeModel } from './onnx-proto.js';
 import { writeOnnxModel } from './write-onnx-model.js';
+import { maxAbsDiff } from '../model/max-abs-diff.js';
 
 const { config, weights } = tinyTestModel(7);
 const reference = referenceCausalLm(config, weights);
 let onnx: OnnxCausalLm;
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
 
 /** Runs both models on the same inputs, each with its own cache, and checks logits and present agree. */
 async function expectSameStep(inputs: Omit<ForwardInputs, 'past'>, pasts: { ref?: ForwardOutputs; onnx?: ForwardOutputs }) {

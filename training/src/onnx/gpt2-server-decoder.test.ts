@@ -5,19 +5,13 @@ import { gpt2Forward } from '../model/reference-forward.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
 import { buildGpt2ServerDecoder } from './gpt2-server-decoder.js';
 import { encodeModel } from './onnx-proto.js';
+import { maxAbsDiff } from '../model/max-abs-diff.js';
 
 const config = tinyGpt2Config();
 const weights = initGpt2Weights(config, 3);
 const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = config;
 const HS = C / NH;
 const i64 = (xs: number[]) => BigInt64Array.from(xs, BigInt);
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
 
 /** Reference cache [B, NH, S, HS] for batch row b, positions [from, to) -> time-major [to-from, C]. */
 function timeMajorRows(cache: Float32Array, B: number, S: number, b: number, from: number, to: number): Float32Array {

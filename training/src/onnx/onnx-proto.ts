@@ -2,7 +2,6 @@
  * ONNX protobuf messages as plain objects, and their encoding (field numbers from onnx/onnx.proto, IR 8).
  * Only what building GPT-2 graphs needs: Model, Graph, Node, Attribute, Tensor (raw or external data), ValueInfo.
  */
-import { open } from 'node:fs/promises';
 import {
   Chunks,
   writeBytesField,
@@ -187,15 +186,4 @@ export function encodeModel(m: ModelProto): Chunks {
     writeBytesField(out, 14, entry);
   }
   return out;
-}
-
-/** Writes chunks to a file without joining them (weights are not copied). */
-export async function writeChunks(path: string, chunks: Chunks): Promise<void> {
-  const file = await open(path, 'w');
-  try {
-    // writev takes at most IOV_MAX (1024) buffers at a time.
-    for (let i = 0; i < chunks.parts.length; i += 1024) await file.writev(chunks.parts.slice(i, i + 1024));
-  } finally {
-    await file.close();
-  }
 }

@@ -77,16 +77,16 @@ type Kernel = (p: number, g: number, m: number, v: number, bytes: number, ...f32
  * The maps must keep those views: an update given other arrays throws rather than update a stale copy.
  */
 export function adoptWasmAdamW(weights: Gpt2Weights, state: AdamWState): AdamWUpdate {
+  const stride = (p: Float32Array) => Math.ceil((p.length * 4) / 16) * 16; // bytes, whole f32x4 lanes
   const offsets = new Map<string, number>(); // byte offset of p; m and v follow it
   let bytes = GRAD_CHUNK * 4; // the gradient staging area comes first
   for (const [n, p] of weights) {
     offsets.set(n, bytes);
-    bytes += 3 * Math.ceil((p.length * 4) / 16) * 16;
+    bytes += 3 * stride(p);
   }
   if (bytes > MAX_BYTES) return adamwUpdate;
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE), maximum: Math.ceil(bytes / PAGE) });
   const kernel = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes()), { env: { mem: memory } }).exports.adamw as Kernel;
-  const stride = (p: Float32Array) => Math.ceil((p.length * 4) / 16) * 16;
   const move = (map: Gpt2Weights, n: string, at: number, length: number) => {
     const from = map.get(n);
     if (!from || from.length !== length) throw new Error(`adamw: no state for ${n}`);

@@ -23,6 +23,14 @@ describe('batches', () => {
     expect(Array.from(b.lossMask).every((m) => m === 1)).toBe(true);
   });
 
+  it('packed: windows reach the last token of the stream, which is then a target', () => {
+    const stream = Int32Array.from({ length: 10 }, (_, i) => i);
+    const b = packedBatch(stream, 64, 8, new SeededRandom(1), EOS);
+    const starts = new Set(Array.from({ length: 64 }, (_, r) => Number(b.inputIds[r * 8])));
+    expect([...starts].sort()).toEqual([0, 1]);
+    expect(() => packedBatch(stream.subarray(0, 8), 1, 8, new SeededRandom(1), EOS)).toThrow('a batch row needs 9');
+  });
+
   it('padded: one post per row after an end-of-text, its final end-of-text counted, the padding not', () => {
     const b = paddedBatch([Int32Array.of(5, 6, 7)], 1, 8, new SeededRandom(1), EOS);
     expect(Array.from(b.inputIds, Number)).toEqual([EOS, 5, 6, 7, EOS, EOS, EOS, EOS]);

@@ -35,11 +35,11 @@ function fillRow(batch: TokenBatch, b: number, tokens: ArrayLike<number>, start:
   }
 }
 
-/** B random windows of the stream (which must hold more than T + 1 tokens). */
+/** B random windows of T + 1 tokens of the stream (which must hold at least T + 1), any start from 0 to length - T - 1. */
 export function packedBatch(stream: Int32Array, B: number, T: number, random: SeededRandom, pad: number): TokenBatch {
-  if (stream.length < T + 2) throw new Error(`the training text has ${stream.length} tokens; a batch row needs ${T + 2}`);
+  if (stream.length < T + 1) throw new Error(`the training text has ${stream.length} tokens; a batch row needs ${T + 1}`);
   const batch = emptyBatch(B, T, pad);
-  for (let b = 0; b < B; b++) fillRow(batch, b, stream, random.nextUint32() % (stream.length - T - 1), T + 1);
+  for (let b = 0; b < B; b++) fillRow(batch, b, stream, random.nextUint32() % (stream.length - T), T + 1);
   return batch;
 }
 

@@ -17,7 +17,7 @@ export function parseFortunes(text: string): string[] {
 }
 
 /** Joins wrapped lines with single spaces; a line starting with `--` (an attribution) starts a new line. */
-export function reflow(entry: string): string {
+function reflow(entry: string): string {
   const lines = entry
     .split(/\r?\n/)
     .map((l) => l.trim())

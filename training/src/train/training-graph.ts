@@ -9,10 +9,10 @@
  * In:  input_ids int64 (B, T), targets int64 (B, T), loss_mask float (B, T), and every parameter.
  * Out: loss (scalar), `grad.<name>` for every parameter and `grad_sumsq`, the sum of every gradient's
  *      squares (for global-norm clipping without another pass over them in JS) (mode 'gradients'); only loss ('loss');
- *      or logits (B, T, V) with no targets/mask inputs ('logits', for sampling during training).
+ *      or logits (B, T, V) with no targets/mask inputs ('logits': the tests check the forward pass with it;
+ *      samples during training go through the export decoder, `samples.ts`).
  */
-import { encodeModel } from '../onnx/onnx-proto.js';
-import { DataType } from '../onnx/onnx-proto.js';
+import { DataType, encodeModel } from '../onnx/onnx-proto.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import { gpt2TensorShapes, type Gpt2Config } from '../model/gpt2-config.js';
 import { createGraphContext, reshapeBT, type GraphContext } from './layers/graph-context.js';
