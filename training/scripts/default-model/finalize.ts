@@ -5,9 +5,10 @@
  * the loss curve.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { runExport } from '../../src/cli/export.js';
+import { lossCurveSvg } from '../../src/train/loss-curve-svg.js';
 import { loadTrainingCheckpoint } from '../../src/train/training-checkpoint.js';
 import { folderBudget, SHIPPED_GRAPHS, MAX_FOLDER_BYTES } from './budget.js';
 import { writeCard } from './card.js';
@@ -53,7 +54,9 @@ export async function finalizeDefaultModel(o: FinalizeOptions): Promise<void> {
   process.stderr.write('finalize: sampling\n');
   const samples = await takeSamples(o.target);
   await mkdir(o.assets, { recursive: true });
-  await copyFile(join(o.work, 'run/loss-curve.svg'), join(o.assets, 'loss-curve.svg'));
+  // From the checkpoint's history, so a run stopped before its end (killed, then shipped as it was) has one too.
+  const title = `loss, ${state.config.nLayer}x${state.config.nEmbd} GPT-2, BPE ${state.config.vocabSize}`;
+  await writeFile(join(o.assets, 'loss-curve.svg'), lossCurveSvg(state.trainLoss, state.validLoss, { title }));
   const trainText = await readFile(join(o.work, 'data/train.txt'), 'utf8');
   await writeCard(join(o.target, 'README.md'), {
     recipe: o.recipe,
