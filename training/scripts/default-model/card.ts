@@ -65,6 +65,9 @@ same text by this project's own BPE trainer (\`training/src/tokenizer/train-bpe.
 - **Bits per byte** = total validation loss in nats / (validation bytes x ln 2), over the whole split, each
   \`<|endoftext|>\` counted as one byte (so for the byte-level model it is its loss per token / ln 2); the
   same text whatever the tokenizer: ${int(m.bytes)} bytes, ${int(m.predictions)} predictions.
+- **Why this shape**: sized to keep two fp32 graphs within the folder's 25 MB (no quantized graphs
+  here: at this size fp32 is fast), and the vocabulary that won pilots at equal wall time over 2,048 and
+  4,096 ids (figures in \`training/scripts/default-model/recipe.ts\`).
 - **Schedule**: AdamW (0.9, 0.95, weight decay ${r.weightDecay} on matmul weights), learning rate ${r.lr} after
   ${r.warmup} warm-up steps, cosine to ${r.minLr}, gradient clip 1.0, packed batches, seed ${r.seed}.
 

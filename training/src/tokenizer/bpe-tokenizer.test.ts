@@ -60,8 +60,8 @@ describe('a BPE learned from the fortunes, as tokenizer.json', () => {
   });
 
   it('encodes the corpus exactly as our reference encoder does', () => {
-    // Every fourth entry: ~3,800 posts, 0.6 MB; all of them take a minute on a loaded machine.
-    const sample = corpus.filter((_, i) => i % 4 === 0);
+    // Every eighth entry: ~1,900 posts, 0.3 MB (all of them take minutes on a loaded two-core machine).
+    const sample = corpus.filter((_, i) => i % 8 === 0);
     let tokens = 0;
     for (const text of sample) {
       const ids = reference.encode(text);
@@ -71,7 +71,7 @@ describe('a BPE learned from the fortunes, as tokenizer.json', () => {
     // Learned merges make a post far shorter than its bytes (2.8 bytes a token at 2,048 ids).
     const bytes = sample.reduce((n, text) => n + Buffer.byteLength(text), 0);
     expect(bytes / tokens).toBeGreaterThan(2.5);
-  });
+  }, 180_000);
 
   it('decodes back to exactly the text it encoded', () => {
     for (const text of [...varied.filter((t) => t !== ''), ...corpus.slice(0, 1000)]) {
