@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { AutoTokenizer, env } from '@huggingface/transformers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { learnBpeFolder } from './learn-bpe-folder.js';
 import { loadTokenizer } from './load-tokenizer.js';
@@ -34,6 +35,19 @@ describe('learnBpeFolder', () => {
     const ids = tokenizer.encode('Fortune 3: you will meet a tall, dark stranger').ids;
     expect(ids.length).toBeLessThan(20);
     expect(tokenizer.decode(ids)).toBe('Fortune 3: you will meet a tall, dark stranger');
+  });
+
+  it('writes a folder that transformers.js loads unchanged and encodes the same way', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bpe-folder-'));
+    dirs.push(dir);
+    await learnBpeFolder(texts, dir, { vocabSize: 300, modelMaxLength: 128 });
+    env.allowRemoteModels = false;
+    env.localModelPath = `${dirname(dir)}/`;
+    const tokenizer = await AutoTokenizer.from_pretrained(basename(dir));
+    const text = 'Fortune 12: you will meet a tall, dark stranger 🎉';
+    expect(tokenizer.encode(text)).toEqual((await loadTokenizer(dir)).encode(text).ids);
+    expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
+    expect(tokenizer.eos_token_id).toBe(299);
   });
 
   it('says so when the texts cannot fill the vocabulary', async () => {
