@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
 import { readModelConfig } from '../model-folder/read-model-config.js';
+import { learnBpeFolder } from '../tokenizer/learn-bpe-folder.js';
 import { loadTrainingCheckpoint } from '../train/training-checkpoint.js';
 import { captureIo } from './capture-io.js';
 import { runExport } from './export.js';
@@ -60,6 +61,25 @@ describe('train and export commands', () => {
     const tuned = captureIo();
     expect(await runTrain(['--data', join(root, 'data'), '--out', join(root, 'tuned'), '--from', join(out, 'checkpoint'), '--steps', '2', '--batch', '2', '--seq', '16', '--samples', '0'], tuned), tuned.err()).toBe(0);
     expect((await loadHfCheckpoint(join(root, 'tuned/checkpoint'))).config.nEmbd).toBe(16);
+  });
+
+  it('trains from scratch on a learned BPE given by --tokenizer, which sets the vocabulary and end-of-text id', async () => {
+    const tokenizerDir = join(root, 'bpe');
+    const posts = ['the cat sat on the mat.', 'the dog sat on the log.', 'a bird sang in the tree.'];
+    await learnBpeFolder([...posts, ...posts], tokenizerDir, { vocabSize: 280, modelMaxLength: 32 });
+    const out = join(root, 'bpe-run');
+    const io = captureIo();
+    expect(await runTrain(['--data', join(root, 'data'), '--out', out, ...tiny, '--tokenizer', tokenizerDir, '--steps', '2', '--samples', '1', '--sample-tokens', '4'], io), io.err()).toBe(0);
+    expect(io.err()).toContain('(280 ids)');
+    const model = join(root, 'bpe-model');
+    expect(await runExport([join(out, 'checkpoint'), model], captureIo())).toBe(0);
+    expect(await readModelConfig(model)).toMatchObject({ vocabSize: 280, eosTokenId: 279, bosTokenId: 279 });
+    const json = async (dir: string) => JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as unknown;
+    expect(await json(model)).toEqual(await json(tokenizerDir));
+    expect(() => parseTrainArgs(['--data', 'd', '--out', 'o', '--tokenizer', tokenizerDir, '--vocab', 'bytes'])).toThrow(/drop --from and --vocab/);
+    const missing = captureIo();
+    expect(await runTrain(['--data', join(root, 'data'), '--out', join(root, 'x'), ...tiny, '--tokenizer', join(root, 'nowhere'), '--steps', '1'], missing)).toBe(2);
+    expect(missing.err()).toMatch(/--tokenizer .*nowhere: cannot read/);
   });
 
   it('names the problem in one line with a non-zero exit for bad input', async () => {

@@ -15,6 +15,7 @@ import type { Gpt2Config } from '../model/gpt2-config.js';
 import { initGpt2Weights } from '../model/init-weights.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
 import { BYTE_LEVEL_VOCAB_SIZE, buildByteLevelTokenizer, buildGpt2Tokenizer, type TokenizerFiles } from '../tokenizer/index.js';
+import { tokenizerVocabulary } from '../tokenizer/bpe-tokenizer.js';
 import { createAdamWState, DEFAULT_ADAMW } from '../train/adamw.js';
 import { lossCurveSvg } from '../train/loss-curve-svg.js';
 import { sampleFromWeights } from '../train/samples.js';
@@ -25,7 +26,7 @@ import { intOption, numberOption, processIo, UsageError, type CliIo } from './cl
 import { GPT2_VOCAB_SIZE, MODEL_SHAPE_OPTIONS, modelShapeFromFlags, tokenizerForVocab, type Vocab } from './model-shape-options.js';
 import { reportCliError } from './report-error.js';
 
-export const TRAIN_USAGE = `usage: train --data <dir> --out <dir> [--from <hf-dir> | --layers N --heads N --embd N --positions N --vocab bytes|gpt2 --seed N]
+export const TRAIN_USAGE = `usage: train --data <dir> --out <dir> [--from <hf-dir> | --layers N --heads N --embd N --positions N (--vocab bytes|gpt2 | --tokenizer <dir>) --seed N]
              [--resume] [--steps N] [--batch B] [--seq T] [--lr X] [--min-lr X] [--warmup N] [--weight-decay X]
              [--grad-clip X] [--batching packed|padded] [--eval-every N] [--eval-batches N] [--checkpoint-every N]
              [--samples N] [--sample-tokens N] [--threads N]`;
@@ -36,7 +37,7 @@ export interface TrainPlan {
   from?: string;
   resume: boolean;
   /** The shape for a model trained from scratch. */
-  scratch: { config: Gpt2Config; vocab: Vocab; seed: number };
+  scratch: { config: Gpt2Config; vocab: Vocab; seed: number; tokenizerDir?: string };
   options: TrainOptions;
   samples: number;
   sampleTokens: number;
@@ -52,6 +53,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainPlan {
       from: { type: 'string' },
       resume: { type: 'boolean' },
       ...MODEL_SHAPE_OPTIONS,
+      tokenizer: { type: 'string' },
       seed: { type: 'string' },
       steps: { type: 'string' },
       batch: { type: 'string' },
@@ -75,6 +77,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainPlan {
   if (!values.out) throw new UsageError('--out <dir> is required');
   const shapeFlags = Object.keys(MODEL_SHAPE_OPTIONS) as (keyof typeof MODEL_SHAPE_OPTIONS)[];
   if (values.from && shapeFlags.some((f) => values[f] !== undefined)) throw new UsageError('--from takes the shape from the checkpoint; drop --layers/--heads/--embd/--positions/--vocab');
+  if (values.tokenizer && (values.from || values.vocab)) throw new UsageError('--tokenizer gives a new model its vocabulary; drop --from and --vocab');
   // From scratch: the tiny shape, but 256 positions unless --positions says otherwise.
   const { config, vocab } = modelShapeFromFlags(values, { ...tinyGpt2Config(), nPositions: 256 }, 'bytes');
   const batching = values.batching ?? DEFAULT_TRAIN_OPTIONS.batching;
@@ -105,7 +108,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainPlan {
     outDir: values.out,
     from: values.from,
     resume: values.resume ?? false,
-    scratch: { config, vocab, seed: options.seed },
+    scratch: { config, vocab, seed: options.seed, tokenizerDir: values.tokenizer },
     options,
     samples: intOption(values.samples, 'samples', 0) ?? 3,
     sampleTokens: intOption(values['sample-tokens'], 'sample-tokens') ?? 80,
@@ -128,6 +131,14 @@ async function folderTokenizer(dir: string, vocabSize: number): Promise<Tokenize
   throw new UsageError(`${dir}: no tokenizer.json, and vocab_size ${vocabSize} is neither GPT-2's nor the byte-level one`);
 }
 
+async function readTokenizerFolder(dir: string): Promise<TokenizerFiles> {
+  try {
+    return await readTokenizerFiles(dir);
+  } catch (cause) {
+    throw new UsageError(`--tokenizer ${dir}: cannot read its tokenizer.json and tokenizer_config.json (${(cause as Error).message})`);
+  }
+}
+
 async function startingPoint(plan: TrainPlan, checkpointDir: string): Promise<Start> {
   let state: TrainerState;
   let tokenizer: TokenizerFiles;
@@ -143,11 +154,17 @@ async function startingPoint(plan: TrainPlan, checkpointDir: string): Promise<St
     tokenizer = await folderTokenizer(plan.from, config.vocabSize);
     from = plan.from;
   } else {
-    const { config, vocab, seed } = plan.scratch;
+    const { vocab, seed, tokenizerDir } = plan.scratch;
+    let { config } = plan.scratch;
+    // A tokenizer folder (our own BPE, say) sets the vocabulary size and the end-of-text id.
+    tokenizer = tokenizerDir ? await readTokenizerFolder(tokenizerDir) : tokenizerForVocab(vocab, config.nPositions);
+    if (tokenizerDir) {
+      const { vocabSize, endOfTextId } = tokenizerVocabulary(tokenizer);
+      config = { ...config, vocabSize, bosTokenId: endOfTextId, eosTokenId: endOfTextId };
+    }
     const weights = initGpt2Weights(config, seed);
     state = { config, weights, optimizer: createAdamWState(weights), step: 0, trainLoss: [], validLoss: [] };
-    tokenizer = tokenizerForVocab(vocab, config.nPositions);
-    from = `scratch (${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${vocab}, seed ${seed})`;
+    from = `scratch (${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${tokenizerDir ?? vocab} (${config.vocabSize} ids), seed ${seed})`;
   }
   // @huggingface/tokenizers takes the two JSON objects directly; no folder needed.
   const hf = new Tokenizer(tokenizer.tokenizerJson, tokenizer.tokenizerConfig);
