@@ -13,9 +13,11 @@ import {
   tinyModelServerForSuite,
   type RunningFunction,
 } from '@mimicbot/functions-shared/testing';
+import { createKeyValueStore, createMemoryStore } from '@mimicbot/functions-shared';
 import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
+import { createRateLimiter } from '../src/rate-limit.js';
 
 const model = tinyModelServerForSuite({}, { seed: 7 });
 const running: RunningFunction[] = [];
@@ -26,9 +28,21 @@ afterEach(async () => {
   logs = [];
 });
 
+/**
+ * The rate limit's clock stands still inside one window: on a busy machine a test's requests could otherwise
+ * straddle a minute boundary, and a fresh window would let more through than the limit.
+ */
+const FROZEN_NOW = 1_800_000_000_000 + 1_000;
+
 async function start(env: Record<string, string> = {}, modelUrl = model.url): Promise<string> {
   const config = parseConfig({ MODEL_ENDPOINT: modelUrl, MODEL_RETRIES: '0', MAX_TOKENS: '8', ...env });
-  const deps = { ...demoDepsFromConfig(config), log: (event: string, fields = {}) => void logs.push(JSON.stringify({ event, ...fields })) };
+  const now = () => FROZEN_NOW;
+  const store = config.shared.store.kind === 'memory' ? createMemoryStore({ now }) : createKeyValueStore(config.shared.store, 'demo');
+  const deps = {
+    ...demoDepsFromConfig(config),
+    rateLimit: createRateLimiter({ store, limit: config.rateLimitPerMinute, windowMs: 60_000, now }),
+    log: (event: string, fields = {}) => void logs.push(JSON.stringify({ event, ...fields })),
+  };
   const fn = await runFunction(createDemoHandler(deps));
   running.push(fn);
   return fn.url;
