@@ -55,7 +55,7 @@ describe('build-function slack', () => {
   it("loads under functions-framework's loader and answers a signed url_verification", async () => {
     const child = spawn(process.execPath, ['-e', SERVE_LIKE_MAIN, built.outDir], {
       cwd: built.outDir,
-      env: { PATH: process.env.PATH ?? '', SLACK_SIGNING_SECRET: 'built-secret', SLACK_BOT_TOKEN: 'xoxb-built', SLACK_BOT_USER_ID: 'U1', SLACK_BOT_ID: 'B1', NODE_ENV: 'production' },
+      env: { PATH: process.env.PATH ?? '', SLACK_SIGNING_SECRET: 'built-secret', SLACK_BOT_TOKEN: 'xoxb-built', SLACK_BOT_USER_ID: 'U1', SLACK_BOT_ID: 'B1', MODEL_ENDPOINT: 'http://127.0.0.1:1', NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

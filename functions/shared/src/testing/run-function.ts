@@ -1,6 +1,7 @@
 /**
  * Runs a handler under the real functions-framework (its Express app, body parsing and error handling) on
- * a real socket at 127.0.0.1, the way `functions-framework --target=<name>` serves it.
+ * a real socket at 127.0.0.1, the way `functions-framework --target=<name>` serves it, inside the test's
+ * own process.
  */
 import { http, type HttpFunction } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
