@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type OnnxEngine } from './engine.js';
 import { EngineClosedError, InvalidTokenRequestError, ModelLoadError, QueueFullError } from './errors.js';
-import { makeTempDir, referenceGreedy, tinyModel, writeTestModel } from './test-models.js';
+import { tinyTestModel } from '@mimicbot/training';
+import { makeTempDir, referenceGreedy, writeTestModel } from '../../testing/index.js';
 import type { SamplingParams, TokenRequest } from './types.js';
 
-const model = tinyModel(11);
+const model = tinyTestModel(11);
 const GREEDY: SamplingParams = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 const SEEDED: SamplingParams = { temperature: 0.9, topK: 40, topP: 0.95, repetitionPenalty: 1.2 };
 /** 16 prompts of 1 to 16 tokens, different from each other. */

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from './errors.js';
 import { loadDecoder, type BatchDecoder, type KvBatch } from './onnx-decoder.js';
 import { argmax } from './sampling.js';
-import { makeTempDir, referenceGreedy, tinyModel, writeTestModel, type TestLayout } from './test-models.js';
+import { tinyTestModel } from '@mimicbot/training';
+import { makeTempDir, referenceGreedy, writeTestModel, type TestLayout } from '../../testing/index.js';
 
-const model = tinyModel(7);
+const model = tinyTestModel(7);
 const PROMPTS = [[72, 101, 108, 108, 111], [1, 2], [200, 13, 99, 5, 5, 5, 9, 250, 31], [42]];
 const NEW = 8;
 let root: string;
