@@ -49,6 +49,11 @@ describe('checkAgainstRuns', () => {
     expect(message).toMatch(/^\/m\/config\.json: "vocab_size" is 1000000000000, but \/m\/model\.onnx gives logits for 257 tokens\./);
   });
 
+  it('refuses an end or start token outside the vocabulary the logits have', async () => {
+    expect(await messageOf(checkAgainstRuns(files, { ...config, eosTokenId: 50256 }, layout('standard'), graph(256).probe))).toMatch(/"eos_token_id" is 50256, but .* has tokens 0\.\.256 only/);
+    expect(await messageOf(checkAgainstRuns(files, { ...config, bosTokenId: 257 }, layout('standard'), graph(256).probe))).toMatch(/"bos_token_id" is 257/);
+  });
+
   it('refuses head sizes the cache a run returns does not have', async () => {
     expect(await messageOf(checkAgainstRuns(files, { ...config, nHead: 4 }, layout('standard'), graph(256).probe))).toMatch(/"n_head" is 4, but .* has a cache of 2 heads/);
     const server = graph(256, { vocabSize: 257, cacheDims: [1, 1, 32] });

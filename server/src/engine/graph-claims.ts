@@ -3,10 +3,11 @@
  * config.json does not describe its graph never starts (instead of failing requests later: a config that
  * claims 1e9 positions for a 256-position graph serves until a sequence passes position 255).
  *
- * What the graph reveals: its past inputs' names (n_layer), its inputs' fixed dimensions where it has them
- * and one real run's output shapes (n_head, n_embd, vocab_size), and whether a token at position
- * n_positions - 1 runs (n_positions; only for graphs that take position_ids: the others number positions
- * from the past length, and probing there would take a past as long as the claim). No onnxruntime here:
+ * What the graph reveals: its past inputs' names (n_layer); its inputs' fixed dimensions where it has
+ * them, and one real run's output shapes (n_head, n_embd, vocab_size, and with it the range that
+ * eos/bos_token_id must fall in); and whether a token at position n_positions - 1 runs (n_positions; only
+ * for graphs that take position_ids: the others number positions from the past length, and probing there
+ * would take a past as long as the claim). No onnxruntime here:
  * the decoder passes names, shapes and a probe in.
  */
 import { ModelLoadError } from './errors.js';
@@ -78,6 +79,9 @@ export async function checkAgainstRuns(files: ModelFiles, config: ModelConfig, l
     throw new ModelLoadError('MODEL_GRAPH_INVALID', `${files.graphFile}: cannot run one token (${firstLine(cause)}). Re-export the model with the training package.`, { cause });
   }
   if (first.vocabSize !== config.vocabSize) throw mismatch(files, 'vocab_size', config.vocabSize, `gives logits for ${first.vocabSize} tokens`, first.vocabSize);
+  for (const [field, id] of [['eos_token_id', config.eosTokenId], ['bos_token_id', config.bosTokenId]] as const) {
+    if (id >= first.vocabSize) throw mismatch(files, field, id, `has tokens 0..${first.vocabSize - 1} only`, first.vocabSize - 1);
+  }
   checkCacheShape(files, config, layout.contract, first.cacheDims);
   if (!layout.hasPositionIds || config.nPositions <= 1) return;
   const last = config.nPositions - 1;

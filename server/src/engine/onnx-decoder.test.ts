@@ -72,6 +72,7 @@ describe('loadDecoder', () => {
     ['standard', { n_positions: 1e9 }, /"n_positions" is 1000000000, but .*model\.onnx has 64 positions/],
     ['server', { vocab_size: 1e12 }, /"vocab_size" is 1000000000000, but .* gives logits for 257 tokens/],
     ['standard', { vocab_size: 300 }, /"vocab_size" is 300, but .* gives logits for 257 tokens/],
+    ['server', { eos_token_id: 50256 }, /"eos_token_id" is 50256, but .* has tokens 0\.\.256 only/],
     ['server', { n_layer: 1e15 }, /"n_layer" is 1000000000000000, but .* takes past keys for 2 layers/],
     ['standard', { n_layer: 3 }, /"n_layer" is 3, but .* takes past keys for 2 layers/],
     ['standard', { n_head: 4 }, /"n_head" is 4, but .* has a cache of 2 heads/],

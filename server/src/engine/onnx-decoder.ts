@@ -168,7 +168,7 @@ class OnnxBatchDecoder implements BatchDecoder {
    */
   async probe(position: number): Promise<ProbeResult> {
     const one = BigInt64Array.of(1n);
-    const feeds = this.feeds(this.emptyBatch(1), BigInt64Array.of(BigInt(this.config.eosTokenId)), 1, one, BigInt64Array.of(BigInt(position)));
+    const feeds = this.feeds(this.emptyBatch(1), BigInt64Array.of(0n), 1, one, BigInt64Array.of(BigInt(position))); // token 0 is in every vocabulary
     const out = await this.session.run(feeds, { logSeverityLevel: 4 });
     return { vocabSize: out[this.layout.logits].dims.at(-1) ?? 0, cacheDims: out[this.layout.outKeys[0]].dims };
   }
