@@ -1,6 +1,8 @@
 /**
  * Tiny random GPT-2 model folders for the engine's tests, in every layout the server must load, written
- * with the training package (the same code that writes real model folders). Test support only.
+ * with the training package (the same code that writes real model folders). The models come from the
+ * training package's `tinyTestModel`, whose weights are scaled so that greedy continuations differ from
+ * prompt to prompt and token to token (a flat random model repeats one token and hides KV-cache bugs).
  */
 import { mkdtemp, rename, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,17 +11,18 @@ import {
   buildByteLevelTokenizer,
   buildGpt2Decoder,
   buildGpt2ServerDecoder,
+  DataType,
   gpt2Forward,
-  initGpt2Weights,
   SERVER_DECODER_FILE,
-  tinyGpt2Config,
+  tinyTestModel,
   writeModelFolder,
   writeOnnxModel,
   type Gpt2Config,
   type Gpt2Weights,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
 } from '@mimicbot/training';
-// The ONNX message types are not part of the training package's public API.
-import { DataType, type GraphProto, type ModelProto, type NodeProto } from '../../../training/src/onnx/onnx-proto.js';
 
 export type TestLayout =
   /** model.onnx + our server_decoder.onnx (what the server prefers) */
@@ -33,19 +36,16 @@ export type TestLayout =
   /** onnx/decoder_model_merged.onnx with a use_cache_branch input and an If node */
   | 'merged';
 
-export interface TestModel {
-  dir: string;
+export interface TinyModel {
   config: Gpt2Config;
   weights: Gpt2Weights;
 }
 
-/** Vocabulary 257 (byte-level tokenizer), 2 layers, 2 heads, 32 channels, context 64. */
-export function tinyModel(seed = 1, overrides: Partial<Gpt2Config> = {}): { config: Gpt2Config; weights: Gpt2Weights } {
-  const config = tinyGpt2Config(overrides);
-  return { config, weights: initGpt2Weights(config, seed) };
+export interface TestModel extends TinyModel {
+  dir: string;
 }
 
-export async function writeTestModel(root: string, layout: TestLayout, model = tinyModel()): Promise<TestModel> {
+export async function writeTestModel(root: string, layout: TestLayout, model: TinyModel = tinyTestModel()): Promise<TestModel> {
   const dir = join(root, layout);
   const { config, weights } = model;
   const extraModels: Record<string, ModelProto> = layout === 'server' ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) } : {};
@@ -68,7 +68,7 @@ export async function makeTempDir(): Promise<string> {
 }
 
 /** Greedy tokens from the training package's plain-TypeScript forward (full recompute each token). */
-export function referenceGreedy(model: { config: Gpt2Config; weights: Gpt2Weights }, promptIds: readonly number[], maxNewTokens: number): number[] {
+export function referenceGreedy(model: TinyModel, promptIds: readonly number[], maxNewTokens: number): number[] {
   const ids = [...promptIds];
   const out: number[] = [];
   const V = model.config.vocabSize;
