@@ -97,8 +97,8 @@ async function main(): Promise<number> {
   const target = values.target;
   await mkdir(join(target, 'onnx'), { recursive: true });
   for (const entry of await readdir(model, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
     const from = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || from === join(model, 'README.md')) continue; // the hand-written card stays
     await copyFile(from, join(target, from.slice(model.length + 1)));
   }
   await rm(join(target, 'RANDOM_WEIGHTS.txt'), { force: true });

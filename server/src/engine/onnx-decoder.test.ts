@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from './errors.js';
 import { loadDecoder, type BatchDecoder, type KvBatch } from './onnx-decoder.js';
-import { argmax } from './sampling.js';
+import { argmax } from '@mimicbot/model-format/sampling';
 import { makeTempDir, referenceGreedy, tinyModel, writeTestModel, type TestLayout } from './test-models.js';
 
 const model = tinyModel(7);
@@ -56,7 +56,7 @@ describe('loadDecoder', () => {
 
   it('refuses a corrupt ONNX file with one line naming it', async () => {
     const dir = await makeTempDir();
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ n_layer: 2, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
     await writeFile(join(dir, 'model.onnx'), 'this is not protobuf');
     const error = await loadDecoder(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
@@ -68,7 +68,7 @@ describe('loadDecoder', () => {
 
   it('refuses a graph whose layers do not match config.json', async () => {
     const dir = (await writeTestModel(await makeTempDir(), 'standard', model)).dir;
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ n_layer: 3, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_layer: 3, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
     await expect(loadDecoder(dir)).rejects.toThrow(/past_key_values\.2\.key.*n_layer = 3/);
   });
 });

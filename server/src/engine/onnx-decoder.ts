@@ -69,7 +69,7 @@ type AnyKv = StandardKv | SlabKv;
 
 export async function loadDecoder(modelDir: string, options: DecoderOptions = {}): Promise<BatchDecoder> {
   const graphFile = findModelGraph(modelDir);
-  const config = readModelConfig(modelDir);
+  const config = await readModelConfig(modelDir);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(graphFile, {

@@ -9,7 +9,7 @@
  */
 import { InvalidTokenRequestError } from './errors.js';
 import type { BatchDecoder, KvBatch } from './onnx-decoder.js';
-import { createSampler, type TokenSampler } from './sampling.js';
+import { createSampler, type TokenSampler } from '@mimicbot/model-format/sampling';
 import type { FinishReason, SamplingParams, TokenResult } from './types.js';
 
 /** A TokenRequest without its callbacks and signal: what crosses the worker boundary. */

@@ -5,13 +5,13 @@
 import { mkdtemp, rename, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
 import {
   buildByteLevelTokenizer,
   buildGpt2Decoder,
   buildGpt2ServerDecoder,
   gpt2Forward,
   initGpt2Weights,
-  SERVER_DECODER_FILE,
   tinyGpt2Config,
   writeModelFolder,
   writeOnnxModel,
