@@ -1,10 +1,8 @@
 // The server package's public API.
 // Engine (S-engine): token-level generation, model loading, continuous batching.
-export type { Engine, EngineStats, FinishReason, ModelInfo, SamplingParams, TokenRequest, TokenResult } from './engine/types.js';
+export type { Engine, EngineStats, FinishReason, ModelConfig, ModelInfo, SamplingParams, TokenRequest, TokenResult } from './engine/types.js';
 export { createEngine, type EngineOptions, type OnnxEngine } from './engine/engine.js';
 export { EngineClosedError, InvalidTokenRequestError, ModelLoadError, QueueFullError, type ModelLoadErrorCode } from './engine/errors.js';
-export { InvalidSamplingParamsError, createSampler, seededRandom, type TokenSampler } from './engine/sampling.js';
-export { findModelGraph, readModelConfig, GRAPH_CANDIDATES, SERVER_DECODER_FILE, type ModelConfig } from './engine/model-files.js';
 // Text, service and HTTP (S-api): tokenizer, incremental decoding, stop sequences, millzbot semantics,
 // the Hono app (millzbot- and OpenAI-compatible), config, and the whole server as one call.
 export * from './text/index.js';

@@ -7,13 +7,13 @@
 import { mkdtemp, rename, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
 import {
   buildByteLevelTokenizer,
   buildGpt2Decoder,
   buildGpt2ServerDecoder,
   DataType,
   gpt2Forward,
-  SERVER_DECODER_FILE,
   tinyTestModel,
   writeModelFolder,
   writeOnnxModel,

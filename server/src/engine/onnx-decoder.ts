@@ -71,7 +71,7 @@ type AnyKv = StandardKv | SlabKv;
 
 export async function loadDecoder(modelDir: string, options: DecoderOptions = {}): Promise<BatchDecoder> {
   const graphFile = findModelGraph(modelDir);
-  const config = readModelConfig(modelDir);
+  const config = await readModelConfig(modelDir);
   const files: ModelFiles = { configFile: join(modelDir, 'config.json'), graphFile };
   let session: ort.InferenceSession;
   try {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeBatchDecoder, fakeLogits, type DecoderCall, type FakeDecoderOptions } from '../../testing/index.js';
 import { EngineClosedError, InvalidTokenRequestError } from './errors.js';
-import { InvalidSamplingParamsError, createSampler } from './sampling.js';
+import { InvalidSamplingParamsError, createSampler } from '@mimicbot/model-format/sampling';
 import { MAX_SOLO_RERUNS, PREFILL_TOKEN_BUDGET, Scheduler, type PlainTokenRequest } from './scheduler.js';
 import type { SamplingParams, TokenResult } from './types.js';
 

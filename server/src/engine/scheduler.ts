@@ -14,7 +14,7 @@
  */
 import { EngineClosedError, InvalidTokenRequestError } from './errors.js';
 import type { BatchDecoder, KvBatch, StepResult } from './onnx-decoder.js';
-import { createSampler, type TokenSampler } from './sampling.js';
+import { createSampler, type TokenSampler } from '@mimicbot/model-format/sampling';
 import type { FinishReason, SamplingParams, TokenResult } from './types.js';
 
 /** A TokenRequest without its callbacks and signal: what crosses the worker boundary. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGpt2Tokenizer } from '@mimicbot/training';
 import type { Engine, TokenRequest, TokenResult } from '../engine/types.js';
-import { createTextTokenizer } from '../text/tokenizer.js';
+import { createTextTokenizer } from '@mimicbot/model-format';
 import { generateText } from './generate-text.js';
 import { runCompletions } from './completions.js';
 import { runMillzbot } from './millzbot.js';

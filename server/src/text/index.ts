@@ -1,4 +1,4 @@
-export { loadTextTokenizer, createTextTokenizer, type TextTokenizer, type TokenizerSources } from './tokenizer.js';
+export { loadTextTokenizer, type TextTokenizer } from './tokenizer.js';
 export { IncrementalDecoder } from './incremental-decoder.js';
 export { StopSequenceMatcher } from './stop-sequences.js';
 export { shapeMillzbotSample, isEmptySample, type MillzbotShaping } from './millzbot-text.js';

@@ -7,7 +7,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { splitTrainingText } from '../../src/data/prepare-dataset.js';
 import { bitsPerByte, streamBytes, streamLoss } from '../../src/train/bits-per-byte.js';
 import { tokenizeCorpus } from '../../src/train/token-corpus.js';
-import { readTokenizerFiles } from '../../src/train/training-checkpoint.js';
+import { readTokenizerFiles } from '@mimicbot/model-format';
 import type { TrainerState } from '../../src/train/trainer.js';
 import { TrainingSession } from '../../src/train/training-session.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { splitTrainingText } from '../../src/data/prepare-dataset.js';
 import { tokenizerVocabulary } from '../../src/tokenizer/bpe-tokenizer.js';
 import { learnBpeFolder } from '../../src/tokenizer/learn-bpe-folder.js';
-import { readTokenizerFiles } from '../../src/train/training-checkpoint.js';
+import { readTokenizerFiles } from '@mimicbot/model-format';
 
 export async function learnTokenizer(trainFile: string, dir: string, vocabSize: number, nPositions: number): Promise<string> {
   if (existsSync(join(dir, 'tokenizer.json'))) {

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readModelConfig } from '../model-folder/read-model-config.js';
+import { readModelConfig } from '@mimicbot/model-format';
 import { captureIo } from './capture-io.js';
 import { parseInitArgs, runInit } from './init.js';
-import { runSample } from './sample.js';
+import { parseSampleArgs, runSample } from './sample.js';
 
 let root: string;
 beforeAll(async () => {
@@ -85,7 +85,39 @@ describe('sample', () => {
   it('names the missing file when the folder is not a model folder', async () => {
     const io = captureIo();
     expect(await runSample([join(root, 'nope')], io)).toBe(1);
-    expect(io.err()).toBe(`mimicbot: ${join(root, 'nope', 'config.json')}: not found: is this a model folder?\n`);
+    expect(io.err()).toBe(`mimicbot: ${join(root, 'nope', 'config.json')}: missing: is this a model folder?\n`);
+  });
+
+  it("takes the server's top-p and repetition penalty, off by default, and passes them to the sampler", async () => {
+    expect(parseSampleArgs([dir()]).sampling).toEqual({ temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, seed: 0 });
+    expect(parseSampleArgs([dir(), '--top-p', '0.9', '--repetition-penalty', '1.3', '--temperature', '0.7', '--seed', '3']).sampling).toEqual({
+      temperature: 0.7,
+      topK: 0,
+      topP: 0.9,
+      repetitionPenalty: 1.3,
+      seed: 3,
+    });
+    // Greedy with a strong repetition penalty does not repeat a token of the prompt or of its own output.
+    const run = async (...extra: string[]) => {
+      const io = captureIo();
+      expect(await runSample([dir(), '--prompt', 'aaaa', '--max-tokens', '12', ...extra], io), io.err()).toBe(0);
+      return io.out().slice('aaaa'.length, -1);
+    };
+    const penalised = await run('--repetition-penalty', '1000');
+    const ascii = penalised.replace(/[^\x20-\x7e]/g, '');
+    expect(ascii).not.toContain('a');
+    expect(new Set(ascii).size).toBe(ascii.length);
+    expect(await run()).not.toBe(penalised);
+  });
+
+  it.each([
+    [['--top-p', '0'], '--top-p must be a number above 0 and at most 1, got "0"'],
+    [['--top-p', '1.5'], '--top-p must be a number above 0 and at most 1, got "1.5"'],
+    [['--repetition-penalty', '0'], '--repetition-penalty must be a number above 0, got "0"'],
+  ])('rejects %j with exit 2', async (flags, problem) => {
+    const io = captureIo();
+    expect(await runSample([dir(), ...flags], io)).toBe(2);
+    expect(io.err().split('\n')[0]).toBe(`mimicbot: sample: ${problem}`);
   });
 
   it('rejects a bad temperature with exit 2', async () => {

@@ -6,8 +6,7 @@ import { writeTinyCheckpoint } from '../checkpoint/tiny-checkpoint.js';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { gpt2Forward } from '../model/reference-forward.js';
-import { readModelConfig } from '../model-folder/index.js';
-import { loadTokenizer } from '../tokenizer/index.js';
+import { loadTokenizer, readModelConfig } from '@mimicbot/model-format';
 import { captureIo } from './capture-io.js';
 import { runConvert } from './convert.js';
 
@@ -46,7 +45,7 @@ describe('convert', () => {
     expect(await runConvert([checkpoint, out, '--quiet'], io)).toBe(0);
     expect(io.out()).toContain(`wrote ${out}: GPT-2 2 layers x 2 heads x 16`);
     expect(io.err()).toBe('');
-    expect((await readdir(out)).sort()).toEqual(['config.json', 'generation_config.json', 'model.onnx', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    expect((await readdir(out)).sort()).toEqual(['README.md', 'config.json', 'generation_config.json', 'model.onnx', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
     expect(await readModelConfig(out)).toEqual(config);
     expect(await readFile(join(out, 'tokenizer.json'), 'utf8').then(JSON.parse)).toEqual(
       await readFile(join(checkpoint, 'tokenizer.json'), 'utf8').then(JSON.parse),

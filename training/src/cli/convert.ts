@@ -3,16 +3,16 @@
  * model.safetensors, either key layout) to a model folder. Everything is read and checked before anything is
  * written, and the folder appears only once complete, so a bad checkpoint leaves nothing behind.
  */
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Tokenizer } from '@huggingface/tokenizers';
+import { createTokenizer, ModelFolderError, readTokenizerFiles, type TokenizerFiles } from '@mimicbot/model-format';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
-import { CheckpointError, TokenizerError } from '../errors.js';
+import { CheckpointError } from '../errors.js';
 import type { Gpt2Config } from '../model/gpt2-config.js';
-import { ModelFolderError, writeModelFolder } from '../model-folder/index.js';
+import { writeModelFolder } from '../model-folder/index.js';
 import { createProgressBar } from '../progress.js';
-import { buildGpt2Tokenizer, type TokenizerFiles } from '../tokenizer/index.js';
+import { buildGpt2Tokenizer } from '../tokenizer/index.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { GPT2_VOCAB_SIZE } from './model-shape-options.js';
 import { reportCliError } from './report-error.js';
@@ -99,26 +99,9 @@ async function checkpointTokenizer(dir: string, config: Gpt2Config): Promise<{ f
     }
     return { files: gpt2, source: "GPT-2's (the checkpoint has no tokenizer.json)" };
   }
-  const configFile = join(dir, 'tokenizer_config.json');
-  const tokenizerJson = await readJsonObject(jsonFile);
-  const tokenizerConfig = (await exists(configFile)) ? await readJsonObject(configFile) : gpt2.tokenizerConfig;
-  try {
-    new Tokenizer(tokenizerJson, tokenizerConfig);
-  } catch (cause) {
-    throw new TokenizerError('TOKENIZER_INVALID', jsonFile, `@huggingface/tokenizers cannot load it: ${(cause as Error).message}`, { cause });
-  }
-  return { files: { tokenizerJson, tokenizerConfig }, source: jsonFile };
-}
-
-async function readJsonObject(file: string): Promise<object> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch (cause) {
-    throw new TokenizerError('TOKENIZER_INVALID', file, `invalid JSON: ${(cause as Error).message}`, { cause });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenizerError('TOKENIZER_INVALID', file, 'not a JSON object');
-  return value;
+  const files = await readTokenizerFiles(dir, { defaultTokenizerConfig: gpt2.tokenizerConfig });
+  createTokenizer(files, dir); // refuse, naming the file, what @huggingface/tokenizers cannot load
+  return { files, source: jsonFile };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readModelCard, readTokenizerFiles, SERVER_DECODER_FILE } from '@mimicbot/model-format';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
 import { writeModelFolder } from '../model-folder/index.js';
-import { buildGpt2ServerDecoder, SERVER_DECODER_FILE } from '../onnx/gpt2-server-decoder.js';
-import { readTokenizerFiles } from '../train/training-checkpoint.js';
+import { buildGpt2ServerDecoder } from '../onnx/gpt2-server-decoder.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { createProgressBar } from '../progress.js';
 import { reportCliError } from './report-error.js';
@@ -42,9 +42,10 @@ export async function runExport(argv: readonly string[], io: CliIo = processIo):
     const { config, weights } = await loadHfCheckpoint(plan.checkpoint, { onProgress: (done, total) => readBar.update(done, total) });
     readBar.stop();
     const tokenizer = await readTokenizerFiles(plan.checkpoint);
+    const { description } = await readModelCard(plan.checkpoint); // train's description travels with the weights
     const writeBar = createProgressBar('write', { unit: 'MB', scale: 1e6, stream: io.stderr });
     const extraModels = plan.serverDecoder ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) } : {};
-    await writeModelFolder(plan.modelDir, { config, weights, tokenizer }, { overwrite: plan.force, extraModels, onProgress: (done, total) => writeBar.update(done, total) });
+    await writeModelFolder(plan.modelDir, { config, weights, tokenizer }, { overwrite: plan.force, extraModels, card: { description }, onProgress: (done, total) => writeBar.update(done, total) });
     writeBar.stop();
     io.stdout.write(`wrote ${plan.modelDir}: GPT-2 ${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${config.vocabSize}\n`);
     return 0;

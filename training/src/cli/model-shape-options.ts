@@ -2,8 +2,9 @@
  * The flags that give a new model its shape (`--layers --heads --embd --positions --vocab`), shared by
  * `init` and `train` (from scratch), so both name, check and default them the same way.
  */
+import type { TokenizerFiles } from '@mimicbot/model-format';
 import type { Gpt2Config } from '../model/gpt2-config.js';
-import { BYTE_LEVEL_VOCAB_SIZE, buildByteLevelTokenizer, buildGpt2Tokenizer, type TokenizerFiles } from '../tokenizer/index.js';
+import { BYTE_LEVEL_VOCAB_SIZE, buildByteLevelTokenizer, buildGpt2Tokenizer } from '../tokenizer/index.js';
 import { intOption, UsageError } from './cli-io.js';
 
 export const GPT2_VOCAB_SIZE = 50257;

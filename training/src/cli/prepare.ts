@@ -5,14 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Tokenizer } from '@huggingface/tokenizers';
+import { createTokenizer, loadTokenizer } from '@mimicbot/model-format';
 import { MimicbotFileError } from '../errors.js';
 import { DEFAULT_CLEAN_OPTIONS } from '../data/clean-tweet.js';
 import { prepareDataset, type PrepareOptions, type TokenCounter } from '../data/prepare-dataset.js';
 import type { TokenStats } from '../data/token-stats.js';
 import { formatLineProblem } from '../data/tweet-jsonl.js';
 import { writeDataset } from '../data/write-dataset.js';
-import { buildGpt2Tokenizer, loadTokenizer } from '../tokenizer/index.js';
+import { buildGpt2Tokenizer } from '../tokenizer/index.js';
 import { intOption, numberOption, processIo, UsageError, type CliIo } from './cli-io.js';
 import { reportCliError } from './report-error.js';
 
@@ -100,8 +100,7 @@ async function tokenCounter(dir: string | undefined): Promise<TokenCounter> {
     const tokenizer = await loadTokenizer(dir);
     return { name: dir, count: (text) => tokenizer.encode(text).ids.length };
   }
-  const files = buildGpt2Tokenizer();
-  const tokenizer = new Tokenizer(files.tokenizerJson, files.tokenizerConfig);
+  const tokenizer = createTokenizer(buildGpt2Tokenizer());
   return { name: 'gpt2', count: (text) => tokenizer.encode(text).ids.length };
 }
 

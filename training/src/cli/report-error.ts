@@ -3,6 +3,7 @@
  * path) becomes one line `mimicbot: <file>: <problem>` and exit code 1; anything else is a bug and keeps its
  * stack trace.
  */
+import { ModelFolderError } from '@mimicbot/model-format';
 import { MimicbotFileError } from '../errors.js';
 
 const FS_PROBLEMS: Record<string, string> = {
@@ -21,7 +22,7 @@ export function reportCliError(error: unknown, stderr: NodeJS.WritableStream): n
 }
 
 export function describeCliError(error: unknown): string {
-  if (error instanceof MimicbotFileError) return `mimicbot: ${oneLine(error.message)}`;
+  if (error instanceof MimicbotFileError || error instanceof ModelFolderError) return `mimicbot: ${oneLine(error.message)}`;
   const fsError = error as NodeJS.ErrnoException;
   if (fsError?.code && fsError.path && FS_PROBLEMS[fsError.code]) return `mimicbot: ${fsError.path}: ${FS_PROBLEMS[fsError.code]}`;
   return `mimicbot: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
-import { readModelConfig } from '../model-folder/read-model-config.js';
+import { readModelCard, readModelConfig } from '@mimicbot/model-format';
 import { learnBpeFolder } from '../tokenizer/learn-bpe-folder.js';
 import { loadTrainingCheckpoint } from '../train/training-checkpoint.js';
 import { captureIo } from './capture-io.js';
@@ -49,13 +49,19 @@ describe('train and export commands', () => {
     const model = join(root, 'model');
     const exported = captureIo();
     expect(await runExport([join(out, 'checkpoint'), model], exported), exported.err()).toBe(0);
-    for (const file of ['model.onnx', 'onnx/model.onnx', 'server_decoder.onnx', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) {
+    for (const file of ['model.onnx', 'onnx/model.onnx', 'server_decoder.onnx', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'README.md']) {
       expect(existsSync(join(model, file)), file).toBe(true);
     }
+    // The checkpoint's card says how it was trained, and export carries it into the model folder.
+    expect(await readModelCard(model)).toMatchObject({ title: 'model', description: expect.stringMatching(/^Trained by mimicbot for 9 steps\. A GPT-2 with 1 layers/) });
     expect(await readModelConfig(model)).toMatchObject({ nLayer: 1, nHead: 2, nEmbd: 16, nPositions: 32, vocabSize: 257 });
     const sampled = captureIo();
     expect(await runSample([model, '--prompt', 'the ', '--max-tokens', '5'], sampled), sampled.err()).toBe(0);
     expect(sampled.out().startsWith('the ')).toBe(true);
+    // The checkpoint itself has no graph: an easy mistake, told as one.
+    const notExported = captureIo();
+    expect(await runSample([join(out, 'checkpoint')], notExported)).toBe(1);
+    expect(notExported.err()).toMatch(/^mimicbot: .*checkpoint: no standard-contract ONNX graph found \(looked for model\.onnx, .*\); it holds model\.safetensors, so it is a checkpoint: export it to a model folder first\n$/);
 
     // Fine-tuning starts from any Hugging Face folder, here the checkpoint itself, with fresh optimizer state.
     const tuned = captureIo();

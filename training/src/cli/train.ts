@@ -9,18 +9,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { Tokenizer } from '@huggingface/tokenizers';
+import { createTextTokenizer, readTokenizerFiles, toHfConfig, type TokenizerFiles } from '@mimicbot/model-format';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
 import type { Gpt2Config } from '../model/gpt2-config.js';
 import { initGpt2Weights } from '../model/init-weights.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
-import { BYTE_LEVEL_VOCAB_SIZE, buildByteLevelTokenizer, buildGpt2Tokenizer, type TokenizerFiles } from '../tokenizer/index.js';
+import { BYTE_LEVEL_VOCAB_SIZE, buildByteLevelTokenizer, buildGpt2Tokenizer } from '../tokenizer/index.js';
 import { tokenizerVocabulary } from '../tokenizer/bpe-tokenizer.js';
 import { createAdamWState, DEFAULT_ADAMW } from '../train/adamw.js';
 import { lossCurveSvg } from '../train/loss-curve-svg.js';
 import { sampleFromWeights } from '../train/samples.js';
 import { tokenizeCorpus, type TokenCorpus } from '../train/token-corpus.js';
-import { loadTrainingCheckpoint, readTokenizerFiles, saveTrainingCheckpoint } from '../train/training-checkpoint.js';
+import { loadTrainingCheckpoint, saveTrainingCheckpoint } from '../train/training-checkpoint.js';
 import { DEFAULT_TRAIN_OPTIONS, train, type Batching, type TrainerState, type TrainOptions } from '../train/trainer.js';
 import { intOption, numberOption, processIo, UsageError, type CliIo } from './cli-io.js';
 import { GPT2_VOCAB_SIZE, MODEL_SHAPE_OPTIONS, modelShapeFromFlags, tokenizerForVocab, type Vocab } from './model-shape-options.js';
@@ -166,9 +166,9 @@ async function startingPoint(plan: TrainPlan, checkpointDir: string): Promise<St
     state = { config, weights, optimizer: createAdamWState(weights), step: 0, trainLoss: [], validLoss: [] };
     from = `scratch (${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${tokenizerDir ?? vocab} (${config.vocabSize} ids), seed ${seed})`;
   }
-  // @huggingface/tokenizers takes the two JSON objects directly; no folder needed.
-  const hf = new Tokenizer(tokenizer.tokenizerJson, tokenizer.tokenizerConfig);
-  return { state, tokenizer, from, encode: (text) => hf.encode(text, { add_special_tokens: false }).ids, decode: (ids) => hf.decode(ids) };
+  // The server's text tokenizer, so the corpus is encoded and the samples decoded as the server will.
+  const text = createTextTokenizer({ ...tokenizer, modelConfig: toHfConfig(state.config) }, plan.resume ? checkpointDir : (plan.from ?? '.'));
+  return { state, tokenizer, from, encode: text.encode, decode: text.decode };
 }
 
 async function readCorpus(file: string, encode: (text: string) => number[], eos: number): Promise<TokenCorpus> {

@@ -4,7 +4,8 @@
  */
 import type { LearnedBpe } from './learned-bpe.js';
 import { byteLevelString } from './pre-tokenize.js';
-import { byteLevelBpeTokenizer, END_OF_TEXT, type TokenizerFiles } from './tokenizer-json.js';
+import type { TokenizerFiles } from '@mimicbot/model-format';
+import { byteLevelBpeTokenizer, END_OF_TEXT } from './tokenizer-json.js';
 
 export function bpeTokenizerFiles(learned: LearnedBpe, modelMaxLength: number): TokenizerFiles {
   const spelled = learned.tokens.map(byteLevelString);

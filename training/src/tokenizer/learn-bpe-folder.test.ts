@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { learnBpeFolder } from './learn-bpe-folder.js';
-import { loadTokenizer } from './load-tokenizer.js';
+import { loadTokenizer } from '@mimicbot/model-format';
 
 /** A stream that claims to be a terminal and keeps what the progress bar draws. */
 function fakeTerminal() {

@@ -1,12 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TokenizerError } from '../errors.js';
 import { buildByteLevelTokenizer } from './byte-level-tokenizer.js';
 import { buildGpt2Tokenizer } from './gpt2-tokenizer.js';
-import { loadTokenizer } from './load-tokenizer.js';
 import { writeTokenizerFolder } from './test-folder.js';
 
 const folders: string[] = [];
@@ -37,25 +34,5 @@ describe('transformers.js', () => {
     const tokenizer = await loadWithTransformersJs(dir);
     expect(tokenizer.encode('hé')).toEqual([104, 195, 169]);
     expect(tokenizer.eos_token_id).toBe(256);
-  });
-});
-
-describe('loadTokenizer', () => {
-  it('names the missing file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mimicbot-tokenizer-'));
-    folders.push(dir);
-    const error = await loadTokenizer(dir).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TokenizerError);
-    expect(error).toMatchObject({ code: 'TOKENIZER_NOT_FOUND', file: join(dir, 'tokenizer.json') });
-  });
-
-  it('names the file that is not JSON', async () => {
-    const dir = await writeTokenizerFolder(buildByteLevelTokenizer());
-    folders.push(dir);
-    await writeFile(join(dir, 'tokenizer_config.json'), '{ nope');
-    await expect(loadTokenizer(dir)).rejects.toMatchObject({
-      code: 'TOKENIZER_INVALID',
-      message: expect.stringMatching(/tokenizer_config\.json: invalid JSON/),
-    });
   });
 });
