@@ -5,7 +5,7 @@
  */
 import { ConfigError, parseConfig } from './config.js';
 import { ModelLoadError } from './engine/errors.js';
-import { startMimicbotServer } from './service/mimicbot-server.js';
+import { startMimicbotServer } from './start-server.js';
 import { TokenizerFolderError } from './text/errors.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
