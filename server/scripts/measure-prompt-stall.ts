@@ -1,11 +1,11 @@
 /**
- * `npx tsx server/scripts/measure-prompt-stall.ts [--entry <server main.ts>] [--prompts 8] [--chars 60000]`
+ * `npx tsx server/scripts/measure-prompt-stall.ts [--entry <server main.ts>] [--prompts 8] [--chars 60000] [--rounds 2]`
  *
  * What long prompts do to everyone else: starts the server (this tree's, or another checkout's entry point
  * given with --entry, for a before/after) on a random-weight model with GPT-2's real tokenizer, then sends
  * N one-word prompts of C characters at once to /v1/completions while polling /healthz every 10 ms. Prints,
  * per setting, how late /healthz answered (worst and median), when the last prompt was answered, the
- * statuses, and the server's resident memory. Run twice: with the defaults (MAX_PROMPT_TOKENS 768) and with
+ * statuses (0: no answer), and the server's resident memory. Run twice: with the defaults (MAX_PROMPT_TOKENS 768) and with
  * MAX_PROMPT_TOKENS 8192, where every prompt is tokenised before it is refused.
  */
 import { spawn } from 'node:child_process';
@@ -20,11 +20,13 @@ const { values } = parseArgs({
     entry: { type: 'string', default: fileURLToPath(new URL('../src/main.ts', import.meta.url)) },
     prompts: { type: 'string', default: '8' },
     chars: { type: 'string', default: '60000' },
+    rounds: { type: 'string', default: '2' },
   },
 });
 const entry = resolve(values.entry);
 const prompts = Number(values.prompts);
 const chars = Number(values.chars);
+const rounds = Number(values.rounds);
 const tsxLoader = import.meta.resolve('tsx');
 
 interface Started {
@@ -58,14 +60,20 @@ async function burst(server: Started): Promise<string> {
   const idleRss = await rssMb(server.pid);
   const healthLatencies: number[] = [];
   let polling = true;
+  let failedPolls = 0;
   const poller = (async () => {
     while (polling) {
       const sent = performance.now();
-      await fetch(`${server.url}/healthz`);
+      // A fresh connection each time: a kept-alive one can be closed under us by the keep-alive timeout.
+      await fetch(`${server.url}/healthz`, { headers: { connection: 'close' } }).then(
+        (response) => response.text(),
+        () => failedPolls++,
+      );
       healthLatencies.push(performance.now() - sent);
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
+  await new Promise((r) => setTimeout(r, 50));
   const started = performance.now();
   const statuses = await Promise.all(
     Array.from({ length: prompts }, (_, i) =>
@@ -73,7 +81,10 @@ async function burst(server: Started): Promise<string> {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ prompt: String.fromCharCode(97 + (i % 26)).repeat(chars), max_tokens: 1 }),
-      }).then(async (response) => (await response.text(), response.status)),
+      }).then(
+        async (response) => (await response.text(), response.status),
+        () => 0,
+      ),
     ),
   );
   const allAnswered = performance.now() - started;
@@ -84,7 +95,7 @@ async function burst(server: Started): Promise<string> {
     .map(([status, count]) => `${count}x${status}`)
     .join(' ');
   return [
-    `/healthz worst ${sorted.at(-1)!.toFixed(0)} ms, median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms (${sorted.length} polls)`,
+    `/healthz worst ${sorted.at(-1)!.toFixed(0)} ms, median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms (${sorted.length} polls, ${failedPolls} failed)`,
     `all ${prompts} prompts answered after ${allAnswered.toFixed(0)} ms (${statusCounts})`,
     `server RSS idle ${idleRss.toFixed(0)} MB, after ${(await rssMb(server.pid)).toFixed(0)} MB`,
   ].join('; ');
@@ -98,7 +109,7 @@ try {
     const server = await startServer(modelDir, env);
     try {
       await burst(server); // warm-up: the tokenizer's first use
-      console.log(`${JSON.stringify(env).padEnd(28)} ${await burst(server)}`);
+      for (let round = 1; round <= rounds; round++) console.log(`${JSON.stringify(env).padEnd(28)} ${await burst(server)}`);
     } finally {
       await server.stop();
     }

@@ -15,7 +15,7 @@ export interface BodyLimits {
 export async function readJsonObject(c: Context, limits: BodyLimits): Promise<Record<string, unknown>> {
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > limits.maxBodyBytes) throw payloadTooLarge(limits.maxBodyBytes);
-  const text = await readLimited(c.req.raw.body, limits);
+  const text = await readLimited(c.req.raw.body, c.req.raw.signal, limits);
   if (text.trim() === '') return {};
   let value: unknown;
   try {
@@ -27,18 +27,23 @@ export async function readJsonObject(c: Context, limits: BodyLimits): Promise<Re
   return value as Record<string, unknown>;
 }
 
-async function readLimited(body: ReadableStream<Uint8Array> | null, limits: BodyLimits): Promise<string> {
+/** `clientGone` is the request's own signal: a body stream whose client left early may neither end nor fail. */
+async function readLimited(body: ReadableStream<Uint8Array> | null, clientGone: AbortSignal, limits: BodyLimits): Promise<string> {
   if (body === null) return '';
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => {
+  let onGone: (() => void) | undefined;
+  const interrupted = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(bodyTimeout(limits.bodyTimeoutMs)), limits.bodyTimeoutMs);
+    onGone = () => reject(clientClosedRequest());
+    if (clientGone.aborted) onGone();
+    else clientGone.addEventListener('abort', onGone, { once: true });
   });
   try {
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stalled]);
+      const { done, value } = await Promise.race([reader.read(), interrupted]);
       if (done) break;
       size += value.byteLength;
       if (size > limits.maxBodyBytes) throw payloadTooLarge(limits.maxBodyBytes);
@@ -50,6 +55,7 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limits: Body
     throw error instanceof ApiError ? error : clientClosedRequest();
   } finally {
     clearTimeout(timer);
+    if (onGone) clientGone.removeEventListener('abort', onGone);
   }
   return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
 }
