@@ -1,7 +1,7 @@
 import type { SamplingParams } from '../engine/types.js';
+import type { PromptEncoder } from '../text/prompt-encoder.js';
 import { allOrCancel } from './all-or-cancel.js';
 import { generateText, type TextDeps, type TextGenerationResult } from './generate-text.js';
-import type { PromptEncoder } from '../text/prompt-encoder.js';
 import { encodePrompt, newTokenBudget, type PastContext, type PromptLimits } from './prompt.js';
 
 export interface CompletionJob {
