@@ -4,8 +4,7 @@
  * training package's `tinyTestModel`, whose weights are scaled so that greedy continuations differ from
  * prompt to prompt and token to token (a flat random model repeats one token and hides KV-cache bugs).
  */
-import { mkdtemp, rename, rm, unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
 import {
@@ -45,7 +44,8 @@ export interface TestModel extends TinyModel {
   dir: string;
 }
 
-export async function writeTestModel(root: string, layout: TestLayout, model: TinyModel = tinyTestModel()): Promise<TestModel> {
+/** A tiny model folder in one of the layouts the server loads, at `<root>/<layout>`. */
+export async function writeLayoutModel(root: string, layout: TestLayout, model: TinyModel = tinyTestModel()): Promise<TestModel> {
   const dir = join(root, layout);
   const { config, weights } = model;
   const extraModels: Record<string, ModelProto> = layout === 'server' ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) } : {};
@@ -61,10 +61,6 @@ export async function writeTestModel(root: string, layout: TestLayout, model: Ti
     await rename(join(dir, 'onnx', 'model.onnx'), join(dir, 'onnx', 'unused.onnx.bak'));
   }
   return { dir, config, weights };
-}
-
-export async function makeTempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'mimicbot-engine-'));
 }
 
 /** Greedy tokens from the training package's plain-TypeScript forward (full recompute each token). */

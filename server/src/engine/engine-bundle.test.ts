@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyTestModel } from '@mimicbot/training';
-import { makeTempDir, referenceGreedy, writeTestModel } from '../../testing/index.js';
+import { makeTempDir, referenceGreedy, writeLayoutModel } from '../../testing/index.js';
 
 const model = tinyTestModel(5);
 const engineDir = new URL('.', import.meta.url).pathname;
@@ -16,7 +16,7 @@ let modelRoot: string;
 
 beforeAll(async () => {
   modelRoot = await makeTempDir();
-  await writeTestModel(modelRoot, 'server', model);
+  await writeLayoutModel(modelRoot, 'server', model);
   await mkdir(cacheDir, { recursive: true });
   outDir = await mkdtemp(join(cacheDir, 'mimicbot-engine-bundle-'));
   const common: BuildOptions = { bundle: true, platform: 'node', format: 'esm', external: ['onnxruntime-node'], logLevel: 'silent' };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type OnnxEngine } from './engine.js';
 import { EngineClosedError, InvalidTokenRequestError, ModelLoadError, QueueFullError } from './errors.js';
 import { tinyTestModel } from '@mimicbot/training';
-import { makeTempDir, referenceGreedy, writeTestModel } from '../../testing/index.js';
+import { makeTempDir, referenceGreedy, writeLayoutModel } from '../../testing/index.js';
 import { loadDecoder } from './onnx-decoder.js';
 import type { SamplingParams, TokenRequest, TokenResult } from './types.js';
 
@@ -19,7 +19,7 @@ let engine: OnnxEngine;
 
 beforeAll(async () => {
   root = await makeTempDir();
-  const { dir } = await writeTestModel(root, 'server', model);
+  const { dir } = await writeLayoutModel(root, 'server', model);
   engine = await createEngine({ modelDir: dir, intraOpNumThreads: 1, maxBatchSize: 16, maxQueueSize: 4 });
 });
 afterAll(async () => {
@@ -176,7 +176,7 @@ describe('createEngine start-up and shutdown', () => {
     // how long that prefill blocks the thread it runs on. Where the engine runs it on the main thread,
     // the event loop stalls at least that long at once; in the worker the loop only sees scheduling noise.
     const heavy = tinyTestModel(5, { nEmbd: 128, nHead: 4, nLayer: 2, nPositions: 256 });
-    const { dir } = await writeTestModel(join(root, 'heavy'), 'server', heavy);
+    const { dir } = await writeLayoutModel(join(root, 'heavy'), 'server', heavy);
     const prompts = Array.from({ length: 12 }, (_, i) => Array.from({ length: 224 }, (_, t) => (i * 31 + t * 7) % 256));
     const inline = await loadDecoder(dir, { intraOpNumThreads: 1 });
     let blockingMs = Infinity;
@@ -208,7 +208,7 @@ describe('createEngine start-up and shutdown', () => {
 
 describe('createEngine on the standard (optimum) graph', () => {
   it('gives 16 concurrent greedy requests each its reference tokens', async () => {
-    const { dir } = await writeTestModel(root, 'transformersjs', model);
+    const { dir } = await writeLayoutModel(root, 'transformersjs', model);
     const standard = await createEngine({ modelDir: dir, intraOpNumThreads: 1 });
     try {
       expect(standard.model.contract).toBe('standard');

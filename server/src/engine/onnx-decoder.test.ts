@@ -5,7 +5,7 @@ import { ModelLoadError } from './errors.js';
 import { loadDecoder, type BatchDecoder, type KvBatch } from './onnx-decoder.js';
 import { argmax } from '@mimicbot/model-format/sampling';
 import { tinyTestModel } from '@mimicbot/training';
-import { makeTempDir, referenceGreedy, writeTestModel, type TestLayout } from '../../testing/index.js';
+import { makeTempDir, referenceGreedy, writeLayoutModel, type TestLayout } from '../../testing/index.js';
 
 const model = tinyTestModel(7);
 const PROMPTS = [[72, 101, 108, 108, 111], [1, 2], [200, 13, 99, 5, 5, 5, 9, 250, 31], [42]];
@@ -16,7 +16,7 @@ const dirs = new Map<TestLayout, string>();
 beforeAll(async () => {
   root = await makeTempDir();
   for (const layout of ['server', 'standard', 'transformersjs', 'no-position-ids', 'merged'] as const) {
-    dirs.set(layout, (await writeTestModel(root, layout, model)).dir);
+    dirs.set(layout, (await writeLayoutModel(root, layout, model)).dir);
   }
 });
 afterAll(() => rm(root, { recursive: true, force: true }));

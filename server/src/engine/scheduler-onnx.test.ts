@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { tinyTestModel } from '@mimicbot/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, referenceGreedy, writeTestModel } from '../../testing/index.js';
+import { makeTempDir, referenceGreedy, writeLayoutModel } from '../../testing/index.js';
 import { loadDecoder, type BatchDecoder } from './onnx-decoder.js';
 import { Scheduler, type SchedulerDecoder } from './scheduler.js';
 import type { TokenResult } from './types.js';
@@ -13,7 +13,7 @@ let real: BatchDecoder;
 
 beforeAll(async () => {
   root = await makeTempDir();
-  real = await loadDecoder((await writeTestModel(root, 'server', model)).dir, { intraOpNumThreads: 1 });
+  real = await loadDecoder((await writeLayoutModel(root, 'server', model)).dir, { intraOpNumThreads: 1 });
 });
 afterAll(async () => {
   await real?.release();

@@ -1,16 +1,17 @@
 import type { SamplingParams } from '../engine/types.js';
-import { isEmptySample, shapeMillzbotSample } from '../text/millzbot-text.js';
+import { isEmptySample, shapeSample } from '../text/gpt2-simple-sample.js';
 import { allOrCancel } from './all-or-cancel.js';
 import { generateText } from './generate-text.js';
-import { checkFitsContext, encodePrompt } from './prompt.js';
+import { encodePrompt, newTokenBudget } from './prompt.js';
 import type { ServiceDeps } from './completions.js';
 
 /** Extra attempts for a sample that comes back empty (gpt-2-simple callers retried by hand; we bound it). */
 export const MAX_EMPTY_RETRIES = 2;
 
-export interface MillzbotJob {
+export interface Gpt2CloudRunJob {
   prompt: string;
   count: number;
+  /** Clamped to the room the prompt leaves in the model's context, as gpt-2-simple does. */
   maxNewTokens: number;
   sampling: SamplingParams;
   truncate?: string;
@@ -19,7 +20,7 @@ export interface MillzbotJob {
   onFirstToken?: () => void;
 }
 
-export interface MillzbotOutcome {
+export interface Gpt2CloudRunOutcome {
   texts: string[];
   completionTokens: number;
 }
@@ -29,9 +30,9 @@ export interface MillzbotOutcome {
  * gpt-2-simple's output. A sample whose generated text is empty is drawn again, at most MAX_EMPTY_RETRIES
  * times (with a seed, attempt a of sample i uses seed + i + a * count, so retries differ yet repeat).
  */
-export async function runMillzbot(deps: ServiceDeps, job: MillzbotJob): Promise<MillzbotOutcome> {
-  const promptIds = encodePrompt(deps.tokenizer, job.prompt, deps.limits, 'prompt');
-  checkFitsContext(promptIds.length, job.maxNewTokens, deps.limits, 'length');
+export async function runGpt2CloudRun(deps: ServiceDeps, job: Gpt2CloudRunJob): Promise<Gpt2CloudRunOutcome> {
+  const promptIds = await encodePrompt(deps, job.prompt, deps.limits, 'prompt');
+  const maxNewTokens = newTokenBudget(promptIds.length, job.maxNewTokens, deps.limits, 'clamp', 'length');
   const shaping = { truncate: job.truncate || undefined, includePrefix: job.includePrefix };
   let completionTokens = 0;
   const sample = async (i: number, signal: AbortSignal): Promise<string> => {
@@ -39,7 +40,7 @@ export async function runMillzbot(deps: ServiceDeps, job: MillzbotJob): Promise<
       const seed = job.sampling.seed === undefined ? undefined : job.sampling.seed + i + attempt * job.count;
       const result = await generateText(deps, {
         promptIds,
-        maxNewTokens: job.maxNewTokens,
+        maxNewTokens,
         sampling: { ...job.sampling, seed },
         stop: shaping.truncate ? [shaping.truncate] : [],
         signal,
@@ -47,7 +48,7 @@ export async function runMillzbot(deps: ServiceDeps, job: MillzbotJob): Promise<
       });
       completionTokens += result.completionTokens;
       if (!isEmptySample(result.text, shaping) || attempt >= MAX_EMPTY_RETRIES) {
-        return shapeMillzbotSample(job.prompt, result.text, shaping);
+        return shapeSample(job.prompt, result.text, shaping);
       }
     }
   };

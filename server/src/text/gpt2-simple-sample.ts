@@ -1,19 +1,19 @@
 /**
- * gpt-2-simple's post-processing of one sample, as gpt-2-cloud-run (and so millzbot) applies it:
- * cut at the `truncate` delimiter, optionally put the prompt back in front, strip leading newlines.
+ * gpt-2-simple's post-processing of one sample, as gpt-2-cloud-run applies it on `/`: cut at the
+ * `truncate` delimiter, optionally put the prompt back in front, strip leading newlines.
  *
  * Differences from gpt-2-simple, on purpose:
  * - the delimiter is searched in the generated text only (gpt-2-simple also searched the prompt, so a
  *   prompt containing the delimiter gave an empty sample), and generation stops as soon as it appears;
  * - `include_prefix: false` always drops the prompt (gpt-2-simple kept it when `truncate` was not set).
  */
-export interface MillzbotShaping {
+export interface SampleShaping {
   truncate?: string;
   includePrefix: boolean;
 }
 
 /** `generated` is the sampled continuation, already cut at `truncate` when generation stopped on it. */
-export function shapeMillzbotSample(prompt: string, generated: string, shaping: MillzbotShaping): string {
+export function shapeSample(prompt: string, generated: string, shaping: SampleShaping): string {
   let text = generated;
   if (shaping.truncate) {
     const at = text.indexOf(shaping.truncate);
@@ -24,6 +24,6 @@ export function shapeMillzbotSample(prompt: string, generated: string, shaping: 
 }
 
 /** The part a retry looks at: a sample with no generated text (only the prompt, or nothing) is "empty". */
-export function isEmptySample(generated: string, shaping: MillzbotShaping): boolean {
-  return shapeMillzbotSample('', generated, { ...shaping, includePrefix: false }).trim() === '';
+export function isEmptySample(generated: string, shaping: SampleShaping): boolean {
+  return shapeSample('', generated, { ...shaping, includePrefix: false }).trim() === '';
 }

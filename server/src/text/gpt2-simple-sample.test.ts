@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isEmptySample, shapeMillzbotSample } from './millzbot-text.js';
+import { isEmptySample, shapeSample } from './gpt2-simple-sample.js';
 
-describe('millzbot sample shaping', () => {
+describe('gpt-2-simple sample shaping', () => {
   it('cuts at the truncate delimiter and keeps the prompt when include_prefix is true', () => {
-    const text = shapeMillzbotSample('I think', ' cats rule<|endoftext|>other', {
+    const text = shapeSample('I think', ' cats rule<|endoftext|>other', {
       truncate: '<|endoftext|>',
       includePrefix: true,
     });
@@ -11,15 +11,15 @@ describe('millzbot sample shaping', () => {
   });
 
   it('drops the prompt when include_prefix is false', () => {
-    expect(shapeMillzbotSample('I think', ' cats', { includePrefix: false })).toBe(' cats');
+    expect(shapeSample('I think', ' cats', { includePrefix: false })).toBe(' cats');
   });
 
   it('keeps the whole text when the delimiter never appears', () => {
-    expect(shapeMillzbotSample('', 'no end', { truncate: '\n', includePrefix: true })).toBe('no end');
+    expect(shapeSample('', 'no end', { truncate: '\n', includePrefix: true })).toBe('no end');
   });
 
   it('strips leading newlines like gpt-2-simple', () => {
-    expect(shapeMillzbotSample('', '\n\nhello\n', { includePrefix: true })).toBe('hello\n');
+    expect(shapeSample('', '\n\nhello\n', { includePrefix: true })).toBe('hello\n');
   });
 
   it('calls a sample empty when nothing but whitespace was generated before the delimiter', () => {
