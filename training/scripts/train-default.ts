@@ -16,8 +16,8 @@ import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runExport } from '../src/cli/export.js';
-import { runTrain } from '../src/cli/train.js';
+import { exportCommand } from '../src/cli/export.js';
+import { trainCommand } from '../src/cli/train.js';
 import { splitByHash } from '../src/data/dataset-split.js';
 import { trainingText } from '../src/data/prepare-dataset.js';
 import { fortuneCorpus } from '../src/train/fortune-corpus.js';
@@ -82,14 +82,14 @@ async function main(): Promise<number> {
   await buildCorpus();
   const run = join(work, 'run');
   const resume = existsSync(join(run, 'checkpoint/trainer_state.json')) ? ['--resume'] : [];
-  const trained = await runTrain([
+  const trained = await trainCommand.run([
     '--data', join(work, 'data'), '--out', run, ...SHAPE, ...SCHEDULE, ...resume,
     '--steps', values.steps, '--seed', '1', '--eval-every', '100', '--eval-batches', '40', '--checkpoint-every', '100',
     '--threads', values.threads, '--samples', '5', '--sample-tokens', '200',
   ]);
   if (trained !== 0) return trained;
   const model = join(work, 'model');
-  const exported = await runExport([join(run, 'checkpoint'), model, '--force']);
+  const exported = await exportCommand.run([join(run, 'checkpoint'), model, '--force']);
   if (exported !== 0) return exported;
   const bytes = await folderBytes(model);
   if (bytes > MAX_MODEL_BYTES) throw new Error(`${model} is ${(bytes / 1e6).toFixed(1)} MB; the default model must stay under 20 MB`);

@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelConfig } from '../model-folder/read-model-config.js';
 import { captureIo } from './capture-io.js';
-import { parseInitArgs, runInit } from './init.js';
-import { runSample } from './sample.js';
+import { initShape } from './init.js';
+import { main } from './main.js';
+
+const runInit = (argv: string[], io = captureIo()) => main(['init', ...argv], io);
+const runSample = (argv: string[], io = captureIo()) => main(['sample', ...argv], io);
 
 let root: string;
 beforeAll(async () => {
@@ -23,17 +26,23 @@ describe('init', () => {
     expect(await readModelConfig(join(root, 'tiny'))).toMatchObject({ nLayer: 2, nHead: 2, nEmbd: 32, nPositions: 64, vocabSize: 257, eosTokenId: 256 });
   });
 
-  it('takes the shape from flags, over the 124m shape', () => {
-    expect(parseInitArgs(['x', '--shape', '124m']).config).toMatchObject({ nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, eosTokenId: 50256 });
-    expect(parseInitArgs(['x', '--layers', '3', '--heads', '4', '--embd', '64', '--positions', '32', '--vocab', 'gpt2', '--seed', '9'])).toMatchObject({
+  it('takes the shape from the options, over the 124m shape', () => {
+    expect(initShape({ shape: '124m' }).config).toMatchObject({ nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, eosTokenId: 50256 });
+    expect(initShape({ shape: 'tiny', layers: 3, heads: 4, embd: 64, positions: 32, vocab: 'gpt2' })).toMatchObject({
       config: { nLayer: 3, nHead: 4, nEmbd: 64, nPositions: 32, vocabSize: 50257 },
-      seed: 9,
       vocab: 'gpt2',
     });
   });
 
+  it('writes the shape and seed the options give', async () => {
+    const io = captureIo();
+    expect(await runInit([join(root, 'shaped'), '--layers', '3', '--heads', '4', '--embd', '16', '--positions', '8', '--seed', '9'], io)).toBe(0);
+    expect(io.out()).toContain('3 layers x 4 heads x 16, 8 positions, vocab 257 (bytes), seed 9');
+    expect(await readModelConfig(join(root, 'shaped'))).toMatchObject({ nLayer: 3, nHead: 4, nEmbd: 16, nPositions: 8 });
+  });
+
   it.each([
-    [['a', 'b'], 'expected one output folder, got 2 arguments'],
+    [['a', 'b'], 'expected <out-dir>, got "a" "b"'],
     [['x', '--layers', '0'], '--layers must be an integer >= 1, got "0"'],
     [['x', '--vocab', 'words'], '--vocab must be "bytes" or "gpt2", got "words"'],
     [['x', '--heads', '5'], '--embd (32) must be divisible by --heads (5)'],

@@ -9,7 +9,9 @@ import { gpt2Forward } from '../model/reference-forward.js';
 import { readModelConfig } from '../model-folder/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
 import { captureIo } from './capture-io.js';
-import { runConvert } from './convert.js';
+import { main } from './main.js';
+
+const runConvert = (argv: string[], io = captureIo()) => main(['convert', ...argv], io);
 
 let dir: string;
 beforeEach(async () => {
@@ -93,6 +95,6 @@ describe('convert', () => {
   it('prints usage and exits 2 on wrong arguments', async () => {
     const io = captureIo();
     expect(await runConvert(['only-one'], io)).toBe(2);
-    expect(io.err()).toMatch(/^mimicbot: convert: expected a checkpoint folder and an output folder, got 1 arguments\nusage: convert/);
+    expect(io.err()).toBe('mimicbot: convert: expected <checkpoint-dir> <out-dir>, got "only-one"\nusage: mimicbot convert <checkpoint-dir> <out-dir> [options] (--help lists the options)\n');
   });
 });

@@ -7,9 +7,11 @@ import { loadHfCheckpoint } from '../checkpoint/index.js';
 import { readModelConfig } from '../model-folder/read-model-config.js';
 import { loadTrainingCheckpoint } from '../train/training-checkpoint.js';
 import { captureIo } from './capture-io.js';
-import { runExport } from './export.js';
-import { runSample } from './sample.js';
-import { parseTrainArgs, runTrain } from './train.js';
+import { main } from './main.js';
+
+const runTrain = (argv: string[], io = captureIo()) => main(['train', ...argv], io);
+const runExport = (argv: string[], io = captureIo()) => main(['export', ...argv], io);
+const runSample = (argv: string[], io = captureIo()) => main(['sample', ...argv], io);
 
 let root: string;
 beforeAll(async () => {
@@ -65,17 +67,66 @@ describe('train and export commands', () => {
   it('names the problem in one line with a non-zero exit for bad input', async () => {
     const missing = captureIo();
     expect(await runTrain(['--out', join(root, 'x')], missing)).toBe(2);
-    expect(missing.err()).toContain('--data <dir> is required');
+    expect(missing.err().split('\n')[0]).toBe("mimicbot: train: --data is required: the dataset folder prepare wrote (train.txt, valid.txt)");
     const noData = captureIo();
-    expect(await runTrain(['--data', join(root, 'nowhere'), '--out', join(root, 'x'), ...tiny, '--steps', '1'], noData)).toBe(2);
-    expect(noData.err()).toMatch(/nowhere\/train\.txt: cannot read it/);
+    expect(await runTrain(['--data', join(root, 'nowhere'), '--out', join(root, 'x'), ...tiny, '--steps', '1'], noData)).toBe(1);
+    expect(noData.err()).toMatch(/^mimicbot: .*nowhere\/train\.txt: cannot read it \(ENOENT\); run `prepare` first\n$/);
     const noResume = captureIo();
     expect(await runTrain(['--data', join(root, 'data'), '--out', join(root, 'fresh'), '--resume'], noResume)).toBe(2);
-    expect(noResume.err()).toContain('holds no checkpoint to resume');
-    expect(() => parseTrainArgs(['--data', 'd', '--out', 'o', '--from', 'x', '--layers', '2'])).toThrow(/--from takes the shape/);
-    expect(() => parseTrainArgs(['--data', 'd', '--out', 'o', '--batching', 'loose'])).toThrow(/--batching must be/);
+    expect(noResume.err()).toBe(`mimicbot: train: --resume: ${join(root, 'fresh', 'checkpoint')} holds no checkpoint to resume\n`);
+    const both = captureIo();
+    expect(await runTrain(['--data', 'd', '--out', 'o', '--from', 'x', '--layers', '2', '--vocab', 'gpt2'], both)).toBe(2);
+    expect(both.err()).toBe('mimicbot: train: --from takes the shape from the checkpoint; drop --layers, --vocab\n');
+    const loose = captureIo();
+    expect(await runTrain(['--data', 'd', '--out', 'o', '--batching', 'loose'], loose)).toBe(2);
+    expect(loose.err().split('\n')[0]).toBe('mimicbot: train: --batching must be "packed" or "padded", got "loose"');
     const badExport = captureIo();
     expect(await runExport([join(root, 'nowhere'), join(root, 'm')], badExport)).not.toBe(0);
     expect(badExport.err()).toMatch(/^mimicbot: .*nowhere.*\n$/);
+  });
+
+  it("names --seq when it is longer than the model's context (the trainer's own error names no flag)", async () => {
+    const io = captureIo();
+    expect(await runTrain(['--data', join(root, 'data'), '--out', join(root, 'long-seq'), ...tiny, '--seq', '64', '--steps', '1', '--samples', '0'], io)).toBe(2);
+    expect(io.err().split('\n').slice(-2)).toEqual(["mimicbot: train: --seq: sequences of 64 tokens are longer than the model's context (n_positions 32)", '']);
+    expect(io.err()).not.toContain('internal error');
+  });
+
+  it('refuses to overwrite a run without --resume or --force, and --force starts it over', async () => {
+    const out = join(root, 'guarded');
+    const args = ['--data', join(root, 'data'), '--out', out, ...tiny, '--eval-every', '10', '--samples', '0'];
+    expect(await runTrain([...args, '--steps', '4'])).toBe(0);
+    const svg = await readFile(join(out, 'loss-curve.svg'), 'utf8');
+
+    const again = captureIo();
+    expect(await runTrain([...args, '--steps', '2'], again)).toBe(1);
+    expect(again.err()).toBe(
+      `mimicbot: ${out}: already holds a training run (checkpoint at step 4); pass --resume to continue it, --force to replace it, or choose another --out\n`,
+    );
+    expect((await loadTrainingCheckpoint(join(out, 'checkpoint'))).step).toBe(4);
+    expect(await readFile(join(out, 'loss-curve.svg'), 'utf8')).toBe(svg);
+
+    const conflicting = captureIo();
+    expect(await runTrain([...args, '--resume', '--force'], conflicting)).toBe(2);
+    expect(conflicting.err()).toBe('mimicbot: train: --resume continues the run and --force replaces it; pass one of them\n');
+
+    expect(await runTrain([...args, '--steps', '2', '--force'])).toBe(0);
+    const replaced = await loadTrainingCheckpoint(join(out, 'checkpoint'));
+    expect(replaced.step).toBe(2);
+    expect(replaced.trainLoss).toHaveLength(2); // a new run, not the old one continued
+  });
+
+  it('says to export a training checkpoint (or run) before sampling it, in one line', async () => {
+    const run = join(root, 'guarded');
+    const checkpoint = join(run, 'checkpoint');
+    const io = captureIo();
+    expect(await runSample([checkpoint], io)).toBe(1);
+    expect(io.err()).toBe(`mimicbot: ${checkpoint}: is a training checkpoint; export it first (mimicbot export <checkpoint> <model-dir>), then sample the model folder\n`);
+    const ofRun = captureIo();
+    expect(await runSample([run], ofRun)).toBe(1);
+    expect(ofRun.err()).toMatch(/^mimicbot: .*guarded: is a training run; export it first .*\n$/);
+    const exportRun = captureIo();
+    expect(await runExport([run, join(root, 'from-run')], exportRun)).toBe(1);
+    expect(exportRun.err()).toBe(`mimicbot: ${run}: is a training run; export its checkpoint: mimicbot export ${checkpoint} ${join(root, 'from-run')}\n`);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeX, type FakeTweet, type FakeX, type FakeXOptions } from './fake-x-server.js';
+import { startFakeX, type FakeTweet, type FakeX, type FakeXOptions } from '@mimicbot/training/testing';
 import { fetchTimeline, XFetchError, type FetchEvent } from './fetch-timeline.js';
 import type { Clock } from './rate-limit-wait.js';
 import { createXClient } from './x-client.js';
