@@ -5,6 +5,7 @@
 import { fetchTimeline, type FetchEvent } from '../data/fetch-timeline.js';
 import { createXClient } from '../data/x-client.js';
 import { X_TIMELINE_CAP, XFetchError } from '../data/x-fetch-error.js';
+import { isXUsername } from '../data/x-username.js';
 import { UsageError } from './cli-context.js';
 import { defineCommand } from './define-command.js';
 
@@ -25,9 +26,6 @@ export function parseFetchConfig(env: NodeJS.ProcessEnv): FetchConfig {
   return { bearerToken, apiUrl: env.X_API_URL?.trim() || undefined };
 }
 
-/** X's rule for a username, which also makes it safe as a file name: it becomes the default output path. */
-const X_USERNAME = /^\w{1,15}$/;
-
 export const fetchCommand = defineCommand({
   name: 'fetch',
   description: "download a user's posts through the X API v2 into JSONL (resumable; newest 3,200 only)",
@@ -42,7 +40,7 @@ export const fetchCommand = defineCommand({
   ],
   async run({ args, options, context }) {
     const username = args.username.replace(/^@/, '');
-    if (!X_USERNAME.test(username)) throw new UsageError(`${JSON.stringify(args.username)} is not an X username (letters, digits, _; at most 15)`);
+    if (!isXUsername(username)) throw new UsageError(`${JSON.stringify(args.username)} is not an X username (letters, digits, _; at most 15)`);
     const outFile = options.out ?? `data/${username}.jsonl`;
     const config = parseFetchConfig(context.env);
     context.stderr.write(

@@ -4,11 +4,9 @@
  */
 import { DEFAULT_MAX_ARCHIVE_BYTES, importArchive } from '../data/archive-import.js';
 import { writeTweetFile } from '../data/tweet-file.js';
+import { isXUsername } from '../data/x-username.js';
 import { defineCommand } from './define-command.js';
 import { oneLine } from './report-error.js';
-
-/** X's rule for a username; a name from an archive becomes a file name only if it keeps to it. */
-const X_USERNAME = /^\w{1,15}$/;
 
 export const importCommand = defineCommand({
   name: 'import',
@@ -52,7 +50,7 @@ export const importCommand = defineCommand({
  */
 function archiveName(username: string | undefined, stderr: NodeJS.WritableStream): string {
   if (username === undefined) return 'x';
-  if (X_USERNAME.test(username)) return username;
+  if (isXUsername(username)) return username;
   stderr.write(`mimicbot: import: the archive's username ${oneLine(JSON.stringify(username))} is not an X username; naming the output after "x"\n`);
   return 'x';
 }
