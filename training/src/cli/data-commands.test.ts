@@ -35,6 +35,12 @@ describe('the data commands', () => {
       expect(bad.err().trim().split('\n').at(-1)).toBe('mimicbot: fetch: X refused the bearer token (401: Unauthorized); check X_BEARER_TOKEN');
       expect(bad.err()).not.toContain('wrong-secret');
 
+      const other = captureIo({ env: { X_BEARER_TOKEN: 'tok-123', X_API_URL: fake.url } });
+      expect(await runFetch(['someone_else', '--out', out], other)).toBe(1);
+      expect(other.err().trim().split('\n').at(-1)).toBe(
+        `mimicbot: fetch: ${out}.state.json: belongs to @someone, not @someone_else; write to another file, or delete it to start over (or pass another --out)`,
+      );
+
       const none = captureIo();
       expect(await runFetch(['someone'], none)).toBe(2);
       expect(none.err()).toContain('mimicbot: fetch: X_BEARER_TOKEN is not set');

@@ -4,7 +4,7 @@
  */
 import { fetchTimeline, type FetchEvent } from '../data/fetch-timeline.js';
 import { createXClient } from '../data/x-client.js';
-import { X_TIMELINE_CAP, XFetchError } from '../data/x-fetch-error.js';
+import { X_TIMELINE_CAP, XFetchError, type XFetchErrorCode } from '../data/x-fetch-error.js';
 import { isXUsername } from '../data/x-username.js';
 import { UsageError } from './cli-context.js';
 import { defineCommand } from './define-command.js';
@@ -25,6 +25,12 @@ export function parseFetchConfig(env: NodeJS.ProcessEnv): FetchConfig {
   // X_API_URL: another base URL for https://api.x.com/ (a proxy, or a fake X in tests).
   return { bearerToken, apiUrl: env.X_API_URL?.trim() || undefined };
 }
+
+/** What the command adds to the fetcher's own message: how to go on, in the CLI's terms. */
+const FETCH_HINTS: Partial<Record<XFetchErrorCode, string>> = {
+  X_REQUEST_FAILED: '; run again to resume',
+  X_STATE_MISMATCH: ' (or pass another --out)',
+};
 
 export const fetchCommand = defineCommand({
   name: 'fetch',
@@ -62,9 +68,8 @@ export const fetchCommand = defineCommand({
       );
     } catch (error) {
       status.done();
-      if (error instanceof XFetchError && error.code === 'X_REQUEST_FAILED') {
-        throw new XFetchError(error.code, `${error.message}; run again to resume`, { cause: error });
-      }
+      const hint = error instanceof XFetchError ? FETCH_HINTS[error.code] : undefined;
+      if (error instanceof XFetchError && hint) throw new XFetchError(error.code, `${error.message}${hint}`, { cause: error });
       throw error;
     }
   },

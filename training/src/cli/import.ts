@@ -3,6 +3,7 @@
  * `fetch` writes, with no API, no cost and no 3,200-post cap.
  */
 import { DEFAULT_MAX_ARCHIVE_BYTES, importArchive } from '../data/archive-import.js';
+import { MimicbotFileError } from '../errors.js';
 import { writeTweetFile } from '../data/tweet-file.js';
 import { isXUsername } from '../data/x-username.js';
 import { defineCommand } from './define-command.js';
@@ -24,7 +25,12 @@ export const importCommand = defineCommand({
     },
   },
   async run({ args, options, context }) {
-    const result = await importArchive(args.archive, { keepReplies: options.replies, maxBytes: options['max-mb'] * 1e6 });
+    const result = await importArchive(args.archive, { keepReplies: options.replies, maxBytes: options['max-mb'] * 1e6 }).catch((error: unknown) => {
+      if (error instanceof MimicbotFileError && error.code === 'ARCHIVE_TOO_LARGE') {
+        throw new MimicbotFileError(error.code, error.file, `${error.problem}. If the archive is real, raise the cap with --max-mb`, { cause: error });
+      }
+      throw error;
+    });
     for (const problem of result.problems) context.stderr.write(`mimicbot: ${oneLine(problem)} (skipped)\n`);
     const unlisted = result.counts.skipped - result.problems.length;
     if (unlisted > 0) context.stderr.write(`mimicbot: ... and ${unlisted} more records skipped\n`);

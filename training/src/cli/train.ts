@@ -39,7 +39,7 @@ const TRAIN_OPTIONS = {
   from: {
     type: 'string',
     placeholder: 'DIR',
-    defaultText: 'none: a new model of the shape below',
+    defaultText: 'none: train a new model, shaped by the options below',
     description: 'fine-tune this Hugging Face GPT-2 folder (download writes one; so does a run, in checkpoint/)',
   },
   resume: { type: 'boolean', description: "continue the run in --out from its checkpoint (--steps is the run's total)" },

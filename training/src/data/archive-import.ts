@@ -74,8 +74,7 @@ function byteBudget(maxBytes: number): { read(entry: ArchiveEntry): AsyncIterabl
           throw new MimicbotFileError(
             'ARCHIVE_TOO_LARGE',
             entry.name,
-            `the archive's data files come to more than ${megabytes(maxBytes)} MB (the cap, against zip bombs); ` +
-              'stopped here. If the archive is real, raise the cap with --max-mb',
+            `the archive's data files come to more than ${megabytes(maxBytes)} MB (the cap, against zip bombs); stopped here`,
           );
         }
         yield chunk;

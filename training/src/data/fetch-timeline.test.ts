@@ -187,7 +187,7 @@ describe('fetchTimeline against a fake X API on 127.0.0.1', () => {
     const outFile = join(dir, 'x.jsonl');
     await fetchTimeline({ username: 'XDevelopers', includeReplies: false, outFile }, { api, clock: fakeClock(0) });
     await expect(fetchTimeline({ username: 'XDevelopers', includeReplies: true, outFile }, { api, clock: fakeClock(0) })).rejects.toThrow(
-      'was made without --replies',
+      'was made leaving out replies to others',
     );
     await expect(fetchTimeline({ username: 'someone', includeReplies: false, outFile }, { api, clock: fakeClock(0) })).rejects.toThrow(
       'belongs to @XDevelopers, not @someone',

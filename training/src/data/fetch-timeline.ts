@@ -115,13 +115,13 @@ function checkStateMatches(state: FetchState | undefined, options: FetchTimeline
   if (state.username.toLowerCase() !== options.username.toLowerCase()) {
     throw new XFetchError(
       'X_STATE_MISMATCH',
-      `${stateFile}: belongs to @${state.username}, not @${options.username}; use another --out or delete it`,
+      `${stateFile}: belongs to @${state.username}, not @${options.username}; write to another file, or delete it to start over`,
     );
   }
   if (state.includeReplies !== options.includeReplies) {
     throw new XFetchError(
       'X_STATE_MISMATCH',
-      `${stateFile}: was made ${state.includeReplies ? 'with' : 'without'} --replies; run the same way or delete it`,
+      `${stateFile}: was made ${state.includeReplies ? 'keeping' : 'leaving out'} replies to others; fetch the same way, or delete it to start over`,
     );
   }
 }
