@@ -7,6 +7,7 @@
 import { Writable } from 'node:stream';
 import type { Clock } from '../data/rate-limit-wait.js';
 import type { CliContext } from './cli-context.js';
+import { main } from './main.js';
 
 export interface CapturedIo extends CliContext {
   out(): string;
@@ -37,4 +38,9 @@ function textSink(): { stream: Writable; text: () => string } {
     },
   });
   return { stream, text: () => chunks.join('') };
+}
+
+/** `mimicbot <command> ...argv` through the dispatcher, as a function of argv and (optionally) a captured context. */
+export function commandRunner(command: string): (argv: string[], io?: CapturedIo) => Promise<number> {
+  return (argv, io = captureIo()) => main([command, ...argv], io);
 }

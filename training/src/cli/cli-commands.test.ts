@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelConfig } from '../model-folder/read-model-config.js';
-import { captureIo } from './capture-io.js';
+import { captureIo, commandRunner } from './capture-io.js';
 import { initShape } from './init.js';
-import { main } from './main.js';
 
-const runInit = (argv: string[], io = captureIo()) => main(['init', ...argv], io);
-const runSample = (argv: string[], io = captureIo()) => main(['sample', ...argv], io);
+const runInit = commandRunner('init');
+const runSample = commandRunner('sample');
 
 let root: string;
 beforeAll(async () => {

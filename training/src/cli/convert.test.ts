@@ -8,10 +8,9 @@ import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { gpt2Forward } from '../model/reference-forward.js';
 import { readModelConfig } from '../model-folder/index.js';
 import { loadTokenizer } from '../tokenizer/index.js';
-import { captureIo } from './capture-io.js';
-import { main } from './main.js';
+import { captureIo, commandRunner } from './capture-io.js';
 
-const runConvert = (argv: string[], io = captureIo()) => main(['convert', ...argv], io);
+const runConvert = commandRunner('convert');
 
 let dir: string;
 beforeEach(async () => {

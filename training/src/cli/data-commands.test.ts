@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeHub, startFakeX, type FakeHub } from '@mimicbot/training/testing';
-import { captureIo } from './capture-io.js';
-import { main } from './main.js';
+import { captureIo, commandRunner } from './capture-io.js';
 
-const runFetch = (argv: string[], io = captureIo()) => main(['fetch', ...argv], io);
-const runImport = (argv: string[], io = captureIo()) => main(['import', ...argv], io);
-const runPrepare = (argv: string[], io = captureIo()) => main(['prepare', ...argv], io);
-const runDownload = (argv: string[], io = captureIo()) => main(['download', ...argv], io);
+const runFetch = commandRunner('fetch');
+const runImport = commandRunner('import');
+const runPrepare = commandRunner('prepare');
+const runDownload = commandRunner('download');
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'data-cli-'));

@@ -6,11 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIo } from './capture-io.js';
-import { main } from './main.js';
+import { captureIo, commandRunner } from './capture-io.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/mimicbot.js');
-const runImport = (argv: string[], io = captureIo()) => main(['import', ...argv], io);
+const runImport = commandRunner('import');
 
 const tweet = (id: number, text: string) => ({ tweet: { id_str: String(id), full_text: text, created_at: 'Mon Sep 16 17:12:53 +0000 2019' } });
 const ytd = (name: string, entries: unknown[]) => strToU8(`window.YTD.${name}.part0 = ${JSON.stringify(entries, null, 2)}`);

@@ -2,10 +2,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIo } from './capture-io.js';
-import { main } from './main.js';
+import { captureIo, commandRunner } from './capture-io.js';
 
-const runPrepare = (argv: string[], io = captureIo()) => main(['prepare', ...argv], io);
+const runPrepare = commandRunner('prepare');
 const post = (id: number, text: string) => JSON.stringify({ id: String(id), created_at: '', text });
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

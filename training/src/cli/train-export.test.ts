@@ -6,12 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
 import { readModelConfig } from '../model-folder/read-model-config.js';
 import { loadTrainingCheckpoint } from '../train/training-checkpoint.js';
-import { captureIo } from './capture-io.js';
-import { main } from './main.js';
+import { captureIo, commandRunner } from './capture-io.js';
 
-const runTrain = (argv: string[], io = captureIo()) => main(['train', ...argv], io);
-const runExport = (argv: string[], io = captureIo()) => main(['export', ...argv], io);
-const runSample = (argv: string[], io = captureIo()) => main(['sample', ...argv], io);
+const runTrain = commandRunner('train');
+const runExport = commandRunner('export');
+const runSample = commandRunner('sample');
 
 let root: string;
 beforeAll(async () => {
