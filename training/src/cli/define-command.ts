@@ -25,7 +25,7 @@
  */
 import { parseArgs } from 'node:util';
 import { processContext, UsageError, type CliContext } from './cli-context.js';
-import { reportCliError } from './report-error.js';
+import { oneLine, reportCliError } from './report-error.js';
 
 /** One `--option`. Without a `default` (or `required`) a string or number option is `undefined` when not given. */
 export type OptionSpec =
@@ -93,7 +93,7 @@ export function defineCommand<const O extends Record<string, OptionSpec>, const 
         parsed = parseCommandLine(spec, argv);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        context.stderr.write(`mimicbot: ${spec.name}: ${error.message}\n${usageLine(spec)} (--help lists the options)\n`);
+        context.stderr.write(`mimicbot: ${spec.name}: ${oneLine(error.message)}\n${usageLine(spec)} (--help lists the options)\n`);
         return 2;
       }
       try {
