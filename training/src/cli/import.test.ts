@@ -74,6 +74,15 @@ describe('mimicbot import', () => {
     expect(await runImport([zip, '--out', out, '--max-mb', '5'], captureIo())).toBe(0);
   });
 
+  it('applies the same cap to an extracted folder, naming the file', async () => {
+    const folder = join(root, 'extracted-bomb');
+    await mkdir(join(folder, 'data'), { recursive: true });
+    await writeFile(join(folder, 'data', 'tweets.js'), tweetsOfSize(3_000_000));
+    const io = captureIo();
+    expect(await runImport([folder, '--out', join(root, 'extracted.jsonl'), '--max-mb', '1'], io)).toBe(1);
+    expect(io.err()).toMatch(new RegExp(`^mimicbot: ${join(folder, 'data', 'tweets.js').replace(/[.]/g, '\\.')}: the archive's data files come to more than 1 MB`));
+  });
+
   it('counts the cap across the parts of a split archive and names the part that crosses it', async () => {
     const zip = join(root, 'parts.zip');
     const sizes = [0, 1, 2, 3].map((n) => tweetsOfSize(400_000, n * 100_000));
