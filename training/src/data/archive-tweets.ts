@@ -95,7 +95,6 @@ export class ArchiveTweetCollector {
 
   finish(notes: NoteTweet[], account: ArchiveAccount, options: ImportOptions): ImportResult {
     const counts = { posts: 0, retweets: 0, replies: 0, longPosts: 0, duplicates: this.duplicates, skipped: this.skipped };
-    const ownIds = new Set<string | undefined>(this.byId.keys());
     const noteIndex = indexNotesBySecond(notes);
     const records: TweetRecord[] = [];
     for (const [id, tweet] of this.byId) {
@@ -104,7 +103,7 @@ export class ArchiveTweetCollector {
         counts.retweets++;
         continue;
       }
-      const replyTo = replyTarget(tweet, account, ownIds);
+      const replyTo = replyTarget(tweet, account, this.byId);
       if (replyTo !== undefined && !options.keepReplies) {
         counts.replies++;
         continue;
@@ -127,14 +126,14 @@ export class ArchiveTweetCollector {
 }
 
 /** Who a reply answers, or undefined for a post or a reply in the author's own thread. */
-function replyTarget(tweet: ArchiveTweet, account: ArchiveAccount, ownIds: Set<string | undefined>): string | undefined {
+function replyTarget(tweet: ArchiveTweet, account: ArchiveAccount, own: ReadonlyMap<string, unknown>): string | undefined {
   const toStatus = tweet.in_reply_to_status_id_str ?? undefined;
   const toUser = tweet.in_reply_to_user_id_str ?? undefined;
   if (!toStatus && !toUser) return undefined;
   const self =
     (account.accountId !== undefined && toUser === account.accountId) ||
     (account.username !== undefined && tweet.in_reply_to_screen_name?.toLowerCase() === account.username.toLowerCase()) ||
-    (toStatus !== undefined && ownIds.has(toStatus));
+    (toStatus !== undefined && own.has(toStatus));
   return self ? undefined : (tweet.in_reply_to_screen_name ?? toUser ?? toStatus);
 }
 
