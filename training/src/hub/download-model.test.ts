@@ -108,9 +108,27 @@ describe('downloadModel against a fake hub on 127.0.0.1', () => {
     await expect(download({ model: 'nobody/nothing', outDir: existing })).rejects.toThrow('(401)');
     expect(await readdir(existing)).toEqual(['notes.txt']);
 
-    await hub!.close();
-    await start({ drops: [{ file: 'model.safetensors', afterBytes: 150_000, times: 5 }] });
-    await expect(download({ attempts: 1, outDir: join(dir, 'resumable') })).rejects.toThrow('150000 bytes are kept');
+    // A connection that breaks after 100,000 bytes of the weights, exactly: the hub's real answer, cut short.
+    const cutting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/blobs/') || !response.body) return response;
+      let sent = 0;
+      const reader = response.body.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          // The error comes on the read after the last bytes, so that they are delivered first.
+          if (sent >= 100_000) return controller.error(new Error('connection reset'));
+          const { done, value } = await reader.read();
+          if (done) return controller.close();
+          const room = 100_000 - sent;
+          sent += Math.min(value.byteLength, room);
+          controller.enqueue(value.byteLength < room ? value : value.subarray(0, room));
+          if (sent >= 100_000) await reader.cancel();
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    await expect(download({ attempts: 1, outDir: join(dir, 'resumable'), fetch: cutting })).rejects.toThrow('100000 bytes are kept');
     expect((await readdir(join(dir, 'resumable'))).sort()).toEqual(['config.json', 'model.safetensors.part']);
   });
 
