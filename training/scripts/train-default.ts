@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runTrain } from '../src/cli/train.js';
+import { trainCommand } from '../src/cli/train.js';
 import { writeCorpus } from './default-model/corpus.js';
 import { finalizeDefaultModel } from './default-model/finalize.js';
 import { DEFAULT_RECIPE, recipeTrainArgs, type Recipe } from './default-model/recipe.js';
@@ -66,7 +66,7 @@ async function trainStages(r: Recipe, work: string): Promise<number> {
   process.stderr.write(`tokenizer: ${await learnTokenizer(join(data, 'train.txt'), tokenizerDir, r.vocabSize, r.positions)}\n`);
   const run = join(work, 'run');
   const resume = existsSync(join(run, 'checkpoint/trainer_state.json'));
-  return runTrain(recipeTrainArgs(r, { data, run, tokenizerDir, resume, threads: values.threads }));
+  return trainCommand.run(recipeTrainArgs(r, { data, run, tokenizerDir, resume, threads: values.threads }));
 }
 
 async function main(): Promise<number> {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { runExport } from '../../src/cli/export.js';
+import { exportCommand } from '../../src/cli/export.js';
 import { lossCurveSvg } from '../../src/train/loss-curve-svg.js';
 import { loadTrainingCheckpoint } from '../../src/train/training-checkpoint.js';
 import { folderBudget, SHIPPED_GRAPHS, MAX_FOLDER_BYTES } from './budget.js';
@@ -33,7 +33,7 @@ export async function finalizeDefaultModel(o: FinalizeOptions): Promise<void> {
     throw new Error(`${checkpoint} is at step ${state.step} of ${o.recipe.steps}; let the run finish, or pass --steps ${state.step} to ship it as it is`);
   }
   const model = join(o.work, 'model');
-  const exported = await runExport([checkpoint, model, '--force']);
+  const exported = await exportCommand.run([checkpoint, model, '--force']);
   if (exported !== 0) throw new Error(`export of ${checkpoint} failed`);
 
   const budget = await folderBudget(model);

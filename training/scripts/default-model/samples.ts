@@ -3,7 +3,7 @@
  * reader can run the line and get the same text.
  */
 import { captureIo } from '../../src/cli/capture-io.js';
-import { runSample } from '../../src/cli/sample.js';
+import { sampleCommand } from '../../src/cli/sample.js';
 
 export interface CardSample {
   command: string;
@@ -27,7 +27,7 @@ export async function takeSamples(modelDir: string): Promise<CardSample[]> {
   const samples: CardSample[] = [];
   for (const args of runs) {
     const io = captureIo();
-    if ((await runSample([modelDir, ...args], io)) !== 0) throw new Error(`sample ${args.join(' ')}: ${io.err()}`);
+    if ((await sampleCommand.run([modelDir, ...args], io)) !== 0) throw new Error(`sample ${args.join(' ')}: ${io.err()}`);
     const shown = args.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ');
     samples.push({ command: `npm run mimicbot -- sample server/default-model ${shown}`, text: io.out().trimEnd() });
   }

@@ -7,8 +7,9 @@ import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { gpt2Forward } from '../model/reference-forward.js';
 import { loadTokenizer, readModelConfig } from '@mimicbot/model-format';
-import { captureIo } from './capture-io.js';
-import { runConvert } from './convert.js';
+import { captureIo, commandRunner } from './capture-io.js';
+
+const runConvert = commandRunner('convert');
 
 let dir: string;
 beforeEach(async () => {
@@ -92,6 +93,6 @@ describe('convert', () => {
   it('prints usage and exits 2 on wrong arguments', async () => {
     const io = captureIo();
     expect(await runConvert(['only-one'], io)).toBe(2);
-    expect(io.err()).toMatch(/^mimicbot: convert: expected a checkpoint folder and an output folder, got 1 arguments\nusage: convert/);
+    expect(io.err()).toBe('mimicbot: convert: expected <checkpoint-dir> <out-dir>, got "only-one"\nusage: mimicbot convert <checkpoint-dir> <out-dir> [options] (--help lists the options)\n');
   });
 });

@@ -1,58 +1,49 @@
 /**
- * `export <checkpoint> <model-dir> [--force]`: turns a training checkpoint (or any Hugging Face GPT-2
- * folder with a tokenizer.json) into a model folder the server loads: model.onnx, onnx/model.onnx,
- * config.json, generation_config.json and the tokenizer files, plus server_decoder.onnx (the same weights in
- * the cache layout the server prefers; `--no-server-decoder` leaves it out).
+ * `export <checkpoint> <model-dir>`: turns a training checkpoint (or any Hugging Face GPT-2 folder with a
+ * tokenizer.json) into a model folder the server loads: model.onnx, onnx/model.onnx, config.json,
+ * generation_config.json and the tokenizer files, plus server_decoder.onnx (the same weights in the cache
+ * layout the server prefers; `--no-server-decoder` leaves it out).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readModelCard, readTokenizerFiles, SERVER_DECODER_FILE } from '@mimicbot/model-format';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
 import { writeModelFolder } from '../model-folder/index.js';
 import { buildGpt2ServerDecoder } from '../onnx/gpt2-server-decoder.js';
-import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { createProgressBar } from '../progress.js';
-import { reportCliError } from './report-error.js';
+import { MimicbotFileError } from '../errors.js';
+import { defineCommand } from './define-command.js';
+import { folderKind } from './folder-kind.js';
 
-export const EXPORT_USAGE = 'usage: export <checkpoint-dir> <model-dir> [--force] [--no-server-decoder]';
-
-export function parseExportArgs(argv: readonly string[]): { checkpoint: string; modelDir: string; force: boolean; serverDecoder: boolean } {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { force: { type: 'boolean' }, 'no-server-decoder': { type: 'boolean' } },
-  });
-  if (positionals.length !== 2) throw new UsageError(`expected a checkpoint folder and a model folder, got ${positionals.length} arguments`);
-  return { checkpoint: positionals[0], modelDir: positionals[1], force: values.force ?? false, serverDecoder: !values['no-server-decoder'] };
-}
-
-export async function runExport(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  let plan: ReturnType<typeof parseExportArgs>;
-  try {
-    plan = parseExportArgs(argv);
-  } catch (error) {
-    io.stderr.write(`mimicbot: export: ${(error as Error).message}\n${EXPORT_USAGE}\n`);
-    return 2;
-  }
-  try {
-    const tokenizerFile = join(plan.checkpoint, 'tokenizer.json');
-    if (!existsSync(tokenizerFile)) throw new UsageError(`${tokenizerFile}: missing; export needs the tokenizer the model was trained with`);
-    const readBar = createProgressBar('read ', { unit: 'MB', scale: 1e6, stream: io.stderr });
-    const { config, weights } = await loadHfCheckpoint(plan.checkpoint, { onProgress: (done, total) => readBar.update(done, total) });
+export const exportCommand = defineCommand({
+  name: 'export',
+  description: 'turn a training checkpoint into a model folder the server loads',
+  args: [
+    { name: 'checkpoint-dir', description: 'what train wrote (<out>/checkpoint), or a Hugging Face GPT-2 folder with a tokenizer.json' },
+    { name: 'model-dir', description: 'the model folder to write' },
+  ],
+  options: {
+    force: { type: 'boolean', description: 'replace the model folder if it exists' },
+    'no-server-decoder': { type: 'boolean', description: "leave out server_decoder.onnx (the server's cache layout)" },
+    quiet: { type: 'boolean', description: 'no progress bars' },
+  },
+  async run({ args, options, context }) {
+    const checkpoint = args['checkpoint-dir'];
+    const modelDir = args['model-dir'];
+    if (folderKind(checkpoint) === 'training-run') {
+      throw new MimicbotFileError('EXPORT_RUN_FOLDER', checkpoint, `is a training run; export its checkpoint: mimicbot export ${join(checkpoint, 'checkpoint')} ${modelDir}`);
+    }
+    const tokenizerFile = join(checkpoint, 'tokenizer.json');
+    if (!existsSync(tokenizerFile)) throw new MimicbotFileError('EXPORT_NO_TOKENIZER', tokenizerFile, 'missing; export needs the tokenizer the model was trained with');
+    const readBar = createProgressBar('read ', { unit: 'MB', scale: 1e6, stream: context.stderr, quiet: options.quiet });
+    const { config, weights } = await loadHfCheckpoint(checkpoint, { onProgress: (done, total) => readBar.update(done, total) });
     readBar.stop();
-    const tokenizer = await readTokenizerFiles(plan.checkpoint);
-    const { description } = await readModelCard(plan.checkpoint); // train's description travels with the weights
-    const writeBar = createProgressBar('write', { unit: 'MB', scale: 1e6, stream: io.stderr });
-    const extraModels = plan.serverDecoder ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) } : {};
-    await writeModelFolder(plan.modelDir, { config, weights, tokenizer }, { overwrite: plan.force, extraModels, card: { description }, onProgress: (done, total) => writeBar.update(done, total) });
+    const tokenizer = await readTokenizerFiles(checkpoint);
+    const { description } = await readModelCard(checkpoint); // train's description travels with the weights
+    const writeBar = createProgressBar('write', { unit: 'MB', scale: 1e6, stream: context.stderr, quiet: options.quiet });
+    const extraModels = options['no-server-decoder'] ? {} : { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) };
+    await writeModelFolder(modelDir, { config, weights, tokenizer }, { overwrite: options.force, extraModels, card: { description }, onProgress: (done, total) => writeBar.update(done, total) });
     writeBar.stop();
-    io.stdout.write(`wrote ${plan.modelDir}: GPT-2 ${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${config.vocabSize}\n`);
-    return 0;
-  } catch (error) {
-    // Only a usage problem is this command's to word; file and system errors, and bugs, go to the shared boundary.
-    if (!(error instanceof UsageError)) return reportCliError(error, io.stderr);
-    io.stderr.write(`mimicbot: export: ${error.message}\n`);
-    return 2;
-  }
-}
+    context.stdout.write(`wrote ${modelDir}: GPT-2 ${config.nLayer} layers x ${config.nHead} heads x ${config.nEmbd}, vocab ${config.vocabSize}\n`);
+  },
+});
