@@ -2,7 +2,7 @@
 import { createKeyValueStore, jsonLog, replyLoopFromConfig } from '@mimicbot/functions-shared';
 import type { TwitterConfig } from './config.js';
 import type { TwitterDeps } from './handler.js';
-import { googleIdTokenVerifier } from './trigger-auth.js';
+import { googleIdTokenVerifier } from '@mimicbot/functions-shared';
 import { TWEET_STEPS } from './tweet-steps.js';
 import { createTwitterApi, createXApi } from './x-client.js';
 

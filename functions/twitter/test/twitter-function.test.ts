@@ -3,7 +3,9 @@
  * a model server, twitter-api-v2 signing real OAuth 1.0a requests to a fake X on 127.0.0.1.
  */
 import { OAuth2Client } from 'google-auth-library';
+import { googleIdTokenVerifier } from '@mimicbot/functions-shared';
 import {
+  FakeGoogleCerts,
   functionStartFailure,
   runFunction,
   startFunctionProcess,
@@ -16,9 +18,7 @@ import { parseConfig } from '../src/config.js';
 import { twitterDepsFromConfig } from '../src/from-config.js';
 import { createTwitterHandler, type TwitterDeps } from '../src/handler.js';
 import { LAST_MENTION_KEY } from '../src/reply-to-mentions.js';
-import { googleIdTokenVerifier } from '../src/trigger-auth.js';
 import { weightedLength } from '../src/weighted-length.js';
-import { FakeGoogleCerts } from './fake-google-certs.js';
 import { FakeXApi, parseOAuthHeader } from './fake-x-api.js';
 
 const credentials = { appKey: 'app-key-123', appSecret: 'app-secret-456', accessToken: '1000-access-token', accessSecret: 'access-secret-789' };
