@@ -116,9 +116,9 @@ function stopGroup(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts both emulators on free ports without waiting for them: `ready()` waits. */
-export async function startGcpEmulators(options: { project?: string } = {}): Promise<RunningGcpEmulators> {
-  const [firestorePort, pubsubPort] = [await freePort(), await freePort()];
+/** Starts both emulators (on free ports unless given) without waiting for them: `ready()` waits. */
+export async function startGcpEmulators(options: { project?: string; ports?: { firestore: number; pubsub: number } } = {}): Promise<RunningGcpEmulators> {
+  const [firestorePort, pubsubPort] = options.ports ? [options.ports.firestore, options.ports.pubsub] : [await freePort(), await freePort()];
   const emulators = [
     startOne('Firestore', ['emulators', 'firestore', 'start'], `127.0.0.1:${firestorePort}`),
     startOne('Pub/Sub', ['beta', 'emulators', 'pubsub', 'start', `--project=${options.project ?? 'demo-mimicbot'}`], `127.0.0.1:${pubsubPort}`),

@@ -17,6 +17,14 @@ export interface PushSubscription {
   maximumBackoff?: string;
 }
 
+/** What deploy/terraform/pubsub.tf gives the real subscription: ack deadline 300 s, backoff 10 s to 600 s. */
+export const PRODUCTION_PUSH_RETRY = { ackDeadlineSeconds: 300, minimumBackoff: '10s', maximumBackoff: '600s' } as const;
+
+/** The Slack worker's subscription for a local run, retrying as production does. */
+export function localSlackSubscription(topic: string, pushEndpoint: string): PushSubscription {
+  return { name: `${topic}-worker`, topic, pushEndpoint, ...PRODUCTION_PUSH_RETRY };
+}
+
 export class PubSubEmulatorError extends Error {
   readonly code = 'pubsub_emulator_error';
   constructor(message: string) {
