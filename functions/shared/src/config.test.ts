@@ -36,6 +36,22 @@ describe('parseSharedConfig', () => {
     });
   });
 
+  it('picks the store: STORE when set; else Redis with REDIS_URL, Firestore on Google Cloud or with the emulator, memory otherwise', () => {
+    expect(parseSharedConfig({ ...endpoint, K_SERVICE: 'mimicbot-slack', GOOGLE_CLOUD_PROJECT: 'p' }).store).toEqual({ kind: 'firestore', projectId: 'p', databaseId: '(default)', emulatorHost: undefined });
+    expect(parseSharedConfig({ ...endpoint, FIRESTORE_EMULATOR_HOST: '127.0.0.1:8681', GOOGLE_CLOUD_PROJECT: 'demo-x' }).store).toMatchObject({ kind: 'firestore', emulatorHost: '127.0.0.1:8681' });
+    expect(parseSharedConfig({ ...endpoint, STORE: 'Firestore', FIRESTORE_DATABASE: 'bots' }).store).toEqual({ kind: 'firestore', projectId: undefined, databaseId: 'bots', emulatorHost: undefined });
+    expect(parseSharedConfig({ ...endpoint, REDIS_URL: 'redis://h:6379', K_SERVICE: 'x' }).store).toEqual({ kind: 'redis', url: 'redis://h:6379' });
+    expect(parseSharedConfig({ ...endpoint, STORE: 'memory', K_SERVICE: 'x' }).store).toEqual({ kind: 'memory' });
+  });
+
+  it('says what is wrong with a store setting', () => {
+    expect(() => parseSharedConfig({ ...endpoint, STORE: 'postgres' })).toThrow('STORE: must be one of firestore, redis, memory, got "postgres"');
+    expect(() => parseSharedConfig({ ...endpoint, STORE: 'redis' })).toThrow(/^REDIS_URL: is required with STORE=redis/);
+    expect(() => parseSharedConfig({ ...endpoint, STORE: 'firestore', REDIS_URL: 'redis://h:6379' })).toThrow('REDIS_URL: is set but STORE is firestore; unset one of them');
+    expect(() => parseSharedConfig({ ...endpoint, FIRESTORE_EMULATOR_HOST: 'http://127.0.0.1:8681', GOOGLE_CLOUD_PROJECT: 'p' })).toThrow(/^FIRESTORE_EMULATOR_HOST: must be host:port/);
+    expect(() => parseSharedConfig({ ...endpoint, FIRESTORE_EMULATOR_HOST: '127.0.0.1:8681' })).toThrow(/^GOOGLE_CLOUD_PROJECT: is required with FIRESTORE_EMULATOR_HOST/);
+  });
+
   it('requires MODEL_ENDPOINT, with no silent default, saying what it is', () => {
     expect(() => parseSharedConfig({})).toThrow(/^MODEL_ENDPOINT: is required \(the model server's URL, e\.g\. http:\/\/localhost:8080/);
   });

@@ -21,7 +21,9 @@ export interface SharedConfig {
   modelTimeoutMs: number;
   /** MODEL_RETRIES (default 3): retries on 429/502/503/504 and connection errors. */
   modelRetries: number;
-  /** Where state that instances share lives (dedupe leases, rate limits, cursors). */
+  /** GOOGLE_CLOUD_PROJECT: the Google Cloud project (Firestore, Pub/Sub); on Cloud Run found from the metadata server when unset. */
+  googleCloudProject?: string;
+  /** Where state that must outlive an instance lives (Slack claims, the mention cursor, rate limits, recent posts). */
   store: StoreConfig;
   outputFilter: {
     /** OUTPUT_FILTER (default on). */
@@ -32,8 +34,22 @@ export interface SharedConfig {
   generation: GenerationSettings;
 }
 
-/** REDIS_URL set: Redis (instances agree); unset: this process's memory (one instance). */
-export type StoreConfig = { kind: 'memory' } | { kind: 'redis'; url: string };
+/**
+ * STORE: `firestore`, `redis` or `memory`. Unset: `redis` when REDIS_URL is set, `firestore` on Google Cloud
+ * (K_SERVICE is set there) or with FIRESTORE_EMULATOR_HOST, else `memory` (this process only).
+ */
+export type StoreConfig =
+  | { kind: 'memory' }
+  /** REDIS_URL: redis:// or rediss://. */
+  | { kind: 'redis'; url: string }
+  /**
+   * FIRESTORE_DATABASE (default "(default)"); FIRESTORE_EMULATOR_HOST (host:port) for the local emulator,
+   * which then needs GOOGLE_CLOUD_PROJECT (any id).
+   */
+  | { kind: 'firestore'; projectId?: string; databaseId: string; emulatorHost?: string };
+
+export const STORE_KINDS = ['firestore', 'redis', 'memory'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
 
 /** How every function samples: spread into a CompletionRequest beside the prompt. */
 export interface GenerationSettings {
@@ -46,6 +62,7 @@ export interface GenerationSettings {
 }
 
 export function readSharedConfig(read: EnvReader): SharedConfig {
+  const googleCloudProject = read.string('GOOGLE_CLOUD_PROJECT');
   return {
     modelEndpoint: read.requiredUrl('MODEL_ENDPOINT', {
       schemes: ['http', 'https'],
@@ -56,7 +73,8 @@ export function readSharedConfig(read: EnvReader): SharedConfig {
     modelName: read.string('MODEL_NAME'),
     modelTimeoutMs: read.number('MODEL_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000, integer: true }),
     modelRetries: read.number('MODEL_RETRIES', 3, { min: 0, max: 10, integer: true }),
-    store: readStoreConfig(read),
+    googleCloudProject,
+    store: readStoreConfig(read, googleCloudProject),
     outputFilter: {
       enabled: read.boolean('OUTPUT_FILTER', true),
       words: read.list('OUTPUT_FILTER_WORDS'),
@@ -69,9 +87,32 @@ export function readSharedConfig(read: EnvReader): SharedConfig {
   };
 }
 
-function readStoreConfig(read: EnvReader): StoreConfig {
+/** host:port, as the emulators print it (`export FIRESTORE_EMULATOR_HOST=127.0.0.1:8681`). */
+const HOST_PORT = /^[\w.-]+:\d{1,5}$|^\[[\da-f:]+\]:\d{1,5}$/i;
+
+function readStoreConfig(read: EnvReader, projectId: string | undefined): StoreConfig {
   const redisUrl = read.url('REDIS_URL', { schemes: ['redis', 'rediss'] });
-  return redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'memory' };
+  const emulatorHost = read.string('FIRESTORE_EMULATOR_HOST');
+  const onGoogleCloud = read.string('K_SERVICE') !== undefined;
+  const named = read.string('STORE')?.toLowerCase();
+  if (named !== undefined && !(STORE_KINDS as readonly string[]).includes(named)) {
+    read.problem('STORE', `must be one of ${STORE_KINDS.join(', ')}, got ${JSON.stringify(named)}`);
+    return { kind: 'memory' };
+  }
+  const kind = (named as StoreKind | undefined) ?? (redisUrl ? 'redis' : emulatorHost || onGoogleCloud ? 'firestore' : 'memory');
+  if (kind === 'redis') {
+    if (!redisUrl) read.problem('REDIS_URL', 'is required with STORE=redis (e.g. redis://127.0.0.1:6379)');
+    return { kind, url: redisUrl ?? '' };
+  }
+  if (redisUrl) read.problem('REDIS_URL', `is set but STORE is ${kind}; unset one of them`);
+  if (kind === 'memory') return { kind };
+  if (emulatorHost !== undefined && !HOST_PORT.test(emulatorHost)) {
+    read.problem('FIRESTORE_EMULATOR_HOST', `must be host:port as the emulator prints it (e.g. 127.0.0.1:8681), got ${JSON.stringify(emulatorHost)}`);
+  }
+  if (emulatorHost !== undefined && projectId === undefined) {
+    read.problem('GOOGLE_CLOUD_PROJECT', 'is required with FIRESTORE_EMULATOR_HOST (any project id, e.g. demo-mimicbot)');
+  }
+  return { kind, projectId, databaseId: read.string('FIRESTORE_DATABASE') ?? '(default)', emulatorHost };
 }
 
 /** The shared settings alone, or a ConfigError naming every problem. */

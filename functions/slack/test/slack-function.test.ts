@@ -32,6 +32,7 @@ let dryRun: FunctionProcess; // DRY_RUN=1: its own local Web API, no token, no i
 const started: FunctionProcess[] = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const LEASE_MS = 8000;
 
 beforeAll(async () => {
   [model, redis] = await Promise.all([startTinyModelServer({ API_KEYS: MODEL_KEY }), startRedisServer(), slack.start()]).then(([m, r]) => [m, r] as const);
@@ -45,7 +46,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'error',
   };
   const ids = { SLACK_BOT_USER_ID: BOT_USER, SLACK_BOT_ID: BOT_ID };
-  const shared = { ...base, ...ids, REDIS_URL: redis.url, SLACK_LEASE_MS: '2000' };
+  // A lease longer than one attempt takes here (a generation on a busy machine), short enough to wait out.
+  const shared = { ...base, ...ids, REDIS_URL: redis.url, SLACK_LEASE_MS: String(LEASE_MS) };
   const { SLACK_BOT_TOKEN: _token, SLACK_API_URL: _api, ...dry } = base;
   // Each process is remembered as soon as it is up, so afterAll stops it even when another failed to start.
   const start = (env: Record<string, string>) => startFunctionProcess('slack', env).then((fn) => (started.push(fn), fn));
@@ -257,7 +259,7 @@ describe('two instances sharing Redis', () => {
 
     expect((await deliver(sharedB, event, { retry: 1 })).status).toBe(200);
     expect(slack.posts(channel)).toHaveLength(0);
-    await sleep(2200); // SLACK_LEASE_MS=2000
+    await sleep(LEASE_MS + 200);
     slack.reset();
     expect((await deliver(sharedB, event, { retry: 2 })).status).toBe(200);
     expect(slack.posts(channel)).toHaveLength(1);

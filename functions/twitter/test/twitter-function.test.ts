@@ -3,7 +3,9 @@
  * a model server, twitter-api-v2 signing real OAuth 1.0a requests to a fake X on 127.0.0.1.
  */
 import { OAuth2Client } from 'google-auth-library';
+import { googleIdTokenVerifier } from '@mimicbot/functions-shared';
 import {
+  FakeGoogleCerts,
   functionStartFailure,
   runFunction,
   startFunctionProcess,
@@ -16,9 +18,7 @@ import { parseConfig } from '../src/config.js';
 import { twitterDepsFromConfig } from '../src/from-config.js';
 import { createTwitterHandler, type TwitterDeps } from '../src/handler.js';
 import { LAST_MENTION_KEY } from '../src/reply-to-mentions.js';
-import { googleIdTokenVerifier } from '../src/trigger-auth.js';
 import { weightedLength } from '../src/weighted-length.js';
-import { FakeGoogleCerts } from './fake-google-certs.js';
 import { FakeXApi, parseOAuthHeader } from './fake-x-api.js';
 
 const credentials = { appKey: 'app-key-123', appSecret: 'app-secret-456', accessToken: '1000-access-token', accessSecret: 'access-secret-789' };
@@ -122,9 +122,19 @@ describe('the X function', () => {
     }
   });
 
-  it('regenerates on X\'s duplicate 403, up to MAX_ATTEMPTS, then says it gave up', async () => {
-    // Greedy decoding makes every generation the same text: the first run posts it, the second meets duplicates.
+  it('does not post what it posted lately, drawing again without asking X', async () => {
+    // Greedy decoding makes every generation the same text: the first run posts it, the second has nothing new.
     await start({ TEMPERATURE: '0', MAX_ATTEMPTS: '3', TWEET_PROMPT: 'Mondays are' });
+    expect((await trigger()).status).toBe(200);
+    const response = await trigger();
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ status: 'gave_up', attempts: 3, rejected: { posted_recently: 3 } });
+    expect(tweetPosts()).toHaveLength(1);
+  });
+
+  it('regenerates on X\'s duplicate 403, up to MAX_ATTEMPTS, then says it gave up', async () => {
+    // Its own memory of recent posts off, so X's refusal is what stops the repeats.
+    await start({ TEMPERATURE: '0', MAX_ATTEMPTS: '3', TWEET_PROMPT: 'Mondays are', RECENT_POSTS_DAYS: '0' });
     expect((await trigger()).status).toBe(200);
     const callsBefore = model.completions();
     const response = await trigger();

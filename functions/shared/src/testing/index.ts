@@ -7,3 +7,8 @@ export * from './stand-in-model.js';
 export * from './run-function.js';
 export * from './function-process.js';
 export * from './scripted-model.js';
+export * from './gcp-emulators.js';
+export * from './gcp-emulators-for-tests.js';
+export * from './fake-google-certs.js';
+export * from './pubsub-emulator.js';
+export * from './kv-store-suite.js';
