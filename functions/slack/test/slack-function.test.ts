@@ -132,8 +132,9 @@ describe('answering', () => {
     expect(add.params).toMatchObject({ name: 'thinking_face', channel, timestamp: mention.ts });
     expect(remove.params).toMatchObject({ name: 'thinking_face', channel, timestamp: mention.ts });
     expect(post.params).toMatchObject({ channel, thread_ts: mention.ts });
-    expect(post.params.text.startsWith('tell me about cats')).toBe(true);
-    expect(post.params.text.length).toBeGreaterThan('tell me about cats'.length);
+    // The prompt in italics, then the model's words, never glued onto it (compose-reply.ts).
+    expect(post.params.text).toMatch(/^_tell me about cats_(\s|[^\p{L}\p{N}])/u);
+    expect(post.params.text.length).toBeGreaterThan('_tell me about cats_ '.length);
     expect(post.authorization).toBe('Bearer xoxb-test-token');
     // No ids in this instance's config: it asked auth.test who it is.
     expect(slack.calls.some((c) => c.method === 'auth.test')).toBe(true);
@@ -278,7 +279,7 @@ describe('DRY_RUN', () => {
     expect(line).toBeDefined();
     const logged = JSON.parse(line!);
     expect(logged).toMatchObject({ severity: 'INFO', message: 'dry_run_post', channel, threadTs: mention.ts });
-    expect(logged.text.startsWith('say something')).toBe(true);
+    expect(logged.text.startsWith('_say something_')).toBe(true);
     // The test's Web API, which the other instances use, saw nothing of it.
     expect(methodsIn(channel)).toEqual([]);
   });
