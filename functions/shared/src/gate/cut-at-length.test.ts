@@ -13,6 +13,17 @@ describe('lastSentenceEnd', () => {
     expect(lastSentenceEnd('Wait… what')).toBe(5);
   });
 
+  it('takes a line break for a sentence end, the end before it', () => {
+    expect(lastSentenceEnd('A fortune without a full stop\n-- Some B')).toBe(29);
+    expect(lastSentenceEnd('\n\nfirst words')).toBe(-1);
+  });
+
+  it('takes the very end of a whole text for a sentence end, but not of one that may go on', () => {
+    expect(lastSentenceEnd('Done. Also done.')).toBe(16);
+    expect(lastSentenceEnd('Done. Also done.', { whole: false })).toBe(5);
+    expect(lastSentenceEnd('Done. Also', { whole: false })).toBe(5);
+  });
+
   it('does not take a dot inside a word or number for a sentence end', () => {
     expect(lastSentenceEnd('version 1.2 of node.js is')).toBe(-1);
     expect(lastSentenceEnd('')).toBe(-1);
@@ -33,6 +44,10 @@ describe('cutBackToSentence', () => {
   it('leaves nothing of a single word', () => {
     expect(cutBackToSentence('Lorem')).toBe('');
     expect(cutBackToSentence('  ')).toBe('');
+  });
+
+  it("drops a fortune's unfinished attribution line", () => {
+    expect(cutBackToSentence('Life is what happens to you\n-- John Len')).toBe('Life is what happens to you');
   });
 
   it('keeps a text that already ends a sentence', () => {
