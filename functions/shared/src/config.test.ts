@@ -11,6 +11,21 @@ describe('parseSharedConfig', () => {
     expect(config.modelRetries).toBe(3);
     expect(config.outputFilter.enabled).toBe(true);
     expect(config.store).toEqual({ kind: 'memory' });
+    expect(config.gate).toEqual({ candidates: 4, minWords: 2, maxCharacterRun: 4, maxRepeats: 2, priorTokens: 8 });
+  });
+
+  it("reads the quality gate's settings, and refuses ones out of range", () => {
+    const config = parseSharedConfig({
+      ...endpoint,
+      GATE_CANDIDATES: '1',
+      GATE_MIN_WORDS: '0',
+      GATE_MAX_CHAR_RUN: '6',
+      GATE_MAX_REPEATS: '3',
+      GATE_PRIOR_TOKENS: '0.5',
+    });
+    expect(config.gate).toEqual({ candidates: 1, minWords: 0, maxCharacterRun: 6, maxRepeats: 3, priorTokens: 0.5 });
+    expect(() => parseSharedConfig({ ...endpoint, GATE_CANDIDATES: '0' })).toThrow(/^GATE_CANDIDATES: must be an integer from 1 to 16/);
+    expect(() => parseSharedConfig({ ...endpoint, GATE_MAX_CHAR_RUN: '2.5' })).toThrow(/^GATE_MAX_CHAR_RUN: must be an integer/);
   });
 
   it('reads every variable; REQUEST_TOKEN and MODEL_AUDIENCE may both be set', () => {

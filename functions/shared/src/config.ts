@@ -4,6 +4,7 @@
  * its reader, so one start-up lists the problems of both at once.
  */
 import { envReader, type Env, type EnvReader } from './config-reader.js';
+import { DEFAULT_GATE, type GateSettings } from './gate/gate-settings.js';
 
 export interface SharedConfig {
   /** MODEL_ENDPOINT (required): the inference server's base URL, e.g. http://localhost:8080. */
@@ -32,6 +33,8 @@ export interface SharedConfig {
     words?: string[];
   };
   generation: GenerationSettings;
+  /** The quality gate every reply passes (GATE_*; see gate/gate-settings.ts). */
+  gate: GateSettings;
 }
 
 /**
@@ -83,6 +86,13 @@ export function readSharedConfig(read: EnvReader): SharedConfig {
       maxTokens: read.number('MAX_TOKENS', 60, { min: 1, max: 1024, integer: true }),
       temperature: read.number('TEMPERATURE', 0.9, { min: 0, max: 2 }),
       topP: read.number('TOP_P', 0.95, { min: 0.01, max: 1 }),
+    },
+    gate: {
+      candidates: read.number('GATE_CANDIDATES', DEFAULT_GATE.candidates, { min: 1, max: 16, integer: true }),
+      minWords: read.number('GATE_MIN_WORDS', DEFAULT_GATE.minWords, { min: 0, max: 50, integer: true }),
+      maxCharacterRun: read.number('GATE_MAX_CHAR_RUN', DEFAULT_GATE.maxCharacterRun, { min: 1, max: 1000, integer: true }),
+      maxRepeats: read.number('GATE_MAX_REPEATS', DEFAULT_GATE.maxRepeats, { min: 1, max: 1000, integer: true }),
+      priorTokens: read.number('GATE_PRIOR_TOKENS', DEFAULT_GATE.priorTokens, { min: 0, max: 1000 }),
     },
   };
 }

@@ -8,6 +8,7 @@ export * from './sse.js';
 export * from './invisible-controls.js';
 export * from './clean-text.js';
 export * from './output-filter.js';
+export * from './gate/index.js';
 export * from './reply/index.js';
 export * from './config-reader.js';
 export * from './config.js';

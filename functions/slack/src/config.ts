@@ -35,7 +35,7 @@ export interface SlackConfig extends SlackSettings {
    * posted (and answers auth.test and reactions), so nothing reaches Slack. `npm run dev` turns it on.
    */
   dryRun: boolean;
-  /** SLACK_INCLUDE_PROMPT (default on): the reply starts with the user's prompt, as millzbot's include_prefix. */
+  /** SLACK_INCLUDE_PROMPT (default on): the reply is the prompt in italics, then the continuation (compose-reply.ts); off: the continuation alone. */
   includePrompt: boolean;
   /** With SLACK_TOPIC: work goes through Pub/Sub. Without: the events endpoint answers inside Slack's request (local use). */
   queue?: SlackQueueConfig;

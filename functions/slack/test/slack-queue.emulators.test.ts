@@ -177,7 +177,7 @@ describe('Slack through Pub/Sub, with a model that takes 8 s per completion', ()
     // Both instances were pushed the message; give the second one time to come back and find it answered.
     await sleep(5000);
     expect(slack.posts(channel).map((call) => call.params.thread_ts)).toEqual([mention.ts]);
-    expect(slack.posts(channel)[0].params.text).toMatch(/^take your time /);
+    expect(slack.posts(channel)[0].params.text).toMatch(/^_take your time_ /);
     expect(slack.calls.filter(inChannel(channel)).map((call) => call.method)).toEqual(['reactions.add', 'chat.postMessage', 'reactions.remove']);
     expect(slowModel.calls - callsBefore).toBe(1);
   });
@@ -196,7 +196,7 @@ describe('a model server that is down after the mention', () => {
     const posts = slack.posts(channel);
     expect(posts).toHaveLength(1);
     expect(posts[0].params.text).not.toBe(APOLOGIES.model_unavailable);
-    expect(posts[0].params.text).toMatch(/^are you awake\?/);
+    expect(posts[0].params.text).toMatch(/^_are you awake\?_/);
     expect(posts[0].params.thread_ts).toBe(mention.ts);
   }, 120_000);
 

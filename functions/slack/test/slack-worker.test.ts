@@ -7,7 +7,7 @@
  */
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryStore, createOutputFilter, createReplyLoop, googleIdTokenVerifier, ModelUnavailableError, replySteps } from '@mimicbot/functions-shared';
+import { createMemoryStore, createOutputFilter, createReplyLoop, DEFAULT_GATE, googleIdTokenVerifier, ModelUnavailableError, replySteps } from '@mimicbot/functions-shared';
 import { FakeGoogleCerts, runFunction, scriptedModel, type RunningFunction, type ScriptedChoice } from '@mimicbot/functions-shared/testing';
 import { APOLOGIES, slackSteps } from '../src/compose-reply.js';
 import { createSlackHandler, type SlackDeps } from '../src/handler.js';
@@ -56,7 +56,7 @@ async function start(model: (ScriptedChoice[] | Error)[], options: { maxDelivery
     doneTtlMs: 600_000,
     reaction: 'thinking_face',
     logLevel: 'error',
-    replies: createReplyLoop({ model: scripted.model, generation: { maxTokens: 20, temperature: 0.9, topP: 0.95 }, steps: replySteps(createOutputFilter({}), slackSteps(false)), maxDraws: 3 }),
+    replies: createReplyLoop({ model: scripted.model, generation: { maxTokens: 20, temperature: 0.9, topP: 0.95 }, steps: replySteps(createOutputFilter({}), { ...DEFAULT_GATE, minWords: 1 }, slackSteps(false)), maxDraws: 3 }),
     store: createMemoryStore(),
     slackApiUrl: async () => slack.url,
     queue: {

@@ -39,10 +39,13 @@ function dryRunX(x: XApi | undefined, log: Log): XApi {
   };
 }
 
+/**
+ * A skipped slot is a decision, not a failure: 200, so Cloud Scheduler neither retries it nor reports the
+ * job as failing; the body and the log say why nothing was posted.
+ */
 function statusFor(outcome: PostOutcome): number {
-  if (outcome.status === 'posted') return 200;
   if (outcome.status === 'rate_limited') return 429;
-  return 500;
+  return 200;
 }
 
 export function createTwitterHandler(deps: TwitterDeps) {

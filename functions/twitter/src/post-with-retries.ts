@@ -1,8 +1,9 @@
 /**
- * A scheduled post: the reply loop draws and judges drafts, and each one that passes is posted; a draft the
+ * A scheduled post: the reply loop draws and judges drafts, and the best that passes is posted; a draft the
  * account posted lately (recent-posts.ts), or one X calls a duplicate, sends the loop on to the next draft,
- * up to its draw limit. On a rate limit it waits when the
- * reset is near, otherwise it stops and says when to try again. Posting, clock and sleep are passed in.
+ * up to its draw limit. When nothing passes the quality gate within it, the slot is skipped (nothing is
+ * posted; the reasons are logged and returned). On a rate limit it waits when the reset is near, otherwise
+ * it stops and says when to try again. Posting, clock and sleep are passed in.
  */
 import { outcomeLogFields, type Log, type ReasonCounts, type ReplyLoop } from '@mimicbot/functions-shared';
 import type { RecentPosts } from './recent-posts.js';
@@ -12,7 +13,7 @@ import { XRateLimitError } from './x-client.js';
 export type PostOutcome =
   | { status: 'posted'; id: string; text: string; attempts: number }
   | { status: 'rate_limited'; retryAt?: string; attempts: number }
-  | { status: 'gave_up'; attempts: number; rejected: ReasonCounts };
+  | { status: 'skipped'; attempts: number; drafts: number; rejected: ReasonCounts };
 
 export interface PostLoopOptions {
   /** With the tweet steps (see tweet-steps.ts) and MAX_ATTEMPTS draws. */
@@ -41,7 +42,7 @@ export async function postWithRetries(options: PostLoopOptions): Promise<PostOut
     },
   });
   options.log?.('post_decision', outcomeLogFields(outcome));
-  if (outcome.status === 'nothing_passed') return { status: 'gave_up', attempts: outcome.draws, rejected: outcome.rejected };
+  if (outcome.status === 'nothing_passed') return { status: 'skipped', attempts: outcome.draws, drafts: outcome.drafts, rejected: outcome.rejected };
   const posted = outcome.value;
   if ('retryAt' in posted) return { status: 'rate_limited', retryAt: posted.retryAt, attempts: outcome.draws };
   return { status: 'posted', id: posted.id, text: posted.text, attempts: outcome.draws };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, createOutputFilter, createReplyLoop, ModelUnavailableError, replySteps } from '@mimicbot/functions-shared';
+import { createMemoryStore, createOutputFilter, createReplyLoop, DEFAULT_GATE, ModelUnavailableError, replySteps } from '@mimicbot/functions-shared';
 import { scriptedModel } from '@mimicbot/functions-shared/testing';
 import { createRecentPosts } from './recent-posts.js';
 import { LAST_MENTION_KEY, promptFromMention, replyToMentions } from './reply-to-mentions.js';
@@ -33,7 +33,7 @@ function memoryX(mentions: Mention[], failReply: (text: string, to: string) => E
 }
 
 function loop(answers: (string[] | Error)[]) {
-  return createReplyLoop({ model: scriptedModel(answers).model, generation: { maxTokens: 8, temperature: 0.9, topP: 0.95 }, steps: replySteps(createOutputFilter({}), TWEET_STEPS), maxDraws: 2 });
+  return createReplyLoop({ model: scriptedModel(answers).model, generation: { maxTokens: 8, temperature: 0.9, topP: 0.95 }, steps: replySteps(createOutputFilter({}), { ...DEFAULT_GATE, minWords: 1 }, TWEET_STEPS), maxDraws: 2 });
 }
 
 const mention = (id: number, text = `@mimicbot number ${id}`): Mention => ({ id: String(id), text, authorId: '7' });
@@ -84,7 +84,7 @@ describe('replyToMentions', () => {
     const recent = createRecentPosts(store, 60_000);
     await recent.remember('Said  BEFORE');
     const x = memoryX([mention(101, '@mimicbot say')], (text) => (text === 'x dup' ? new XDuplicateError('duplicate content') : undefined));
-    const replies = createReplyLoop({ model: scriptedModel([[' said before'], [' x dup'], [' fresh']]).model, generation: { maxTokens: 8, temperature: 0.9, topP: 0.95 }, steps: replySteps(createOutputFilter({}), TWEET_STEPS), maxDraws: 3 });
+    const replies = createReplyLoop({ model: scriptedModel([[' said before'], [' x dup'], [' fresh']]).model, generation: { maxTokens: 8, temperature: 0.9, topP: 0.95 }, steps: replySteps(createOutputFilter({}), { ...DEFAULT_GATE, minWords: 1 }, TWEET_STEPS), maxDraws: 3 });
     const outcome = await replyToMentions({ x: x.x, store, replies, maxReplies: 5, recent });
     expect(outcome.replied).toHaveLength(1);
     expect(x.replies.map((r) => r.text)).toEqual(['fresh']);

@@ -4,6 +4,7 @@ export * from './redis-server.js';
 export * from './model-server.js';
 export * from './model-server-for-suite.js';
 export * from './stand-in-model.js';
+export * from './issue-11-drafts.js';
 export * from './run-function.js';
 export * from './function-process.js';
 export * from './scripted-model.js';
