@@ -186,7 +186,7 @@ const slackSecret = process.env.SLACK_SIGNING_SECRET ?? DEV_SLACK_SECRET;
 const triggerSecret = process.env.TRIGGER_SECRET ?? DEV_TRIGGER_SECRET;
 process.stdout.write(`
 mimicbot is running (Ctrl-C stops everything):
-  server   ${MODEL_ENDPOINT}      POST /v1/completions, POST / (millzbot), GET /healthz
+  server   ${MODEL_ENDPOINT}      POST /v1/completions, POST / (gpt-2-cloud-run), GET /healthz
   slack    http://127.0.0.1:8081/  Slack Events API (signing secret ${slackSecret === DEV_SLACK_SECRET ? `"${DEV_SLACK_SECRET}"` : 'from SLACK_SIGNING_SECRET'}); ${slackIsReal ? 'posts to Slack with SLACK_BOT_TOKEN' : 'DRY_RUN: replies are printed here, the bot is <@U0BOT>'}
   twitter  http://127.0.0.1:8082/  DRY_RUN: curl -X POST -H 'x-trigger-secret: ${triggerSecret === DEV_TRIGGER_SECRET ? DEV_TRIGGER_SECRET : '$TRIGGER_SECRET'}' http://127.0.0.1:8082/
   demo     http://127.0.0.1:8083/  open it in a browser

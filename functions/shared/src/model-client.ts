@@ -1,10 +1,10 @@
 /**
  * The client every function uses to call the inference server.
  *
- * It speaks the server's OpenAI-compatible `POST /v1/completions` rather than millzbot's `POST /`: that route
+ * It speaks the server's OpenAI-compatible `POST /v1/completions` rather than the gpt-2-cloud-run-compatible `POST /`: that route
  * streams (SSE, needed by the demo page), takes stop sequences, `n` and a seed, and reports errors as
  * `{error:{message,type,param,code}}` with 429 + Retry-After when the server's queue is full — all things the
- * millzbot route lacks. It also means any OpenAI-compatible server can stand in.
+ * gpt-2-cloud-run route lacks. It also means any OpenAI-compatible server can stand in.
  *
  * Every failure comes out as a ModelError (see errors.ts); retries with backoff cover 429/502/503/504 and
  * connection errors (a server that is cold-starting). A timeout is not retried: the server is up but slow,

@@ -5,7 +5,7 @@
  * How a reply reads (issue 11: "tell me a secret" was once answered "tell me a secrettempt friends."):
  * with SLACK_INCLUDE_PROMPT on, the reply is the user's words in italics, then the model's, joined the
  * way the model began (a space, a line break, or nothing before punctuation): "_tell me a secret_ about
- * the moon." It reads as one sentence, as millzbot's include_prefix did, so it makes sense on its own in
+ * the moon." It reads as one sentence, as gpt-2-cloud-run's include_prefix did, so it makes sense on its own in
  * a thread or a notification, and the italics show where the user stopped and the bot went on. A draft
  * that ran on inside the prompt's last word never gets this far: the gate turns it down as 'glued'.
  */
