@@ -1,0 +1,152 @@
+/**
+ * `npm run bench:quant -w training`: decode speed and memory of the server-shaped decoder
+ * (`server_decoder*.onnx`) at GPT-2 124M's shape (random weights, GPT-2's vocabulary) in fp32, q8 and q4,
+ * straight on onnxruntime: one decode step (1 new token per row) at batch 1 and 16, past 128 and 512.
+ *
+ * The parent builds the three graphs into a temporary folder; each dtype is then measured in a child process
+ * of its own, so its peak RSS is that graph's alone (session + weights + the step's buffers, not the
+ * builder's fp32 weights). Dtypes are interleaved round by round and each figure is the median over rounds,
+ * so load from other processes lands on all three alike. tok/s = rows x steps / time; ratios are against fp32
+ * measured in the same run.
+ *
+ * Options: --rounds N (default 3), --steps N (timed steps per case and round, default 8), --threads N
+ * (onnxruntime intra-op threads, default 2), --keep DIR (write the graphs there and keep them).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { GPT2_124M, type Gpt2Config } from '../src/model/gpt2-config.js';
+import { initGpt2Weights } from '../src/model/init-weights.js';
+import { buildGpt2ServerDecoder } from '../src/onnx/gpt2-server-decoder.js';
+import { GRAPH_FILES, type GraphDtype } from '../src/onnx/quantize/graph-files.js';
+import { quantizeGpt2Weights, DEFAULT_BLOCK_SIZE } from '../src/onnx/quantize/quantize-weights.js';
+import { writeOnnxModel } from '../src/onnx/write-onnx-model.js';
+
+const CONFIG: Gpt2Config = { ...GPT2_124M, vocabSize: 50257 };
+const CASES = [
+  { B: 1, P: 128 },
+  { B: 1, P: 512 },
+  { B: 16, P: 128 },
+  { B: 16, P: 512 },
+] as const;
+const DTYPES: GraphDtype[] = ['fp32', 'q8', 'q4'];
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '8' },
+    threads: { type: 'string', default: '2' },
+    keep: { type: 'string' },
+    child: { type: 'string' },
+  },
+});
+const steps = Number(values.steps);
+const threads = Number(values.threads);
+
+interface ChildResult {
+  createMs: number;
+  /** Milliseconds per decode step, per case. */
+  stepMs: number[];
+  peakRssMb: number;
+}
+
+/** One dtype's session, every case timed: the child's whole job. */
+async function measure(graph: string): Promise<ChildResult> {
+  const started = performance.now();
+  const session = await ort.InferenceSession.create(graph, { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
+  const createMs = performance.now() - started;
+  const { nLayer: L, nEmbd: C } = CONFIG;
+  const maxPast = new Float32Array(Math.max(...CASES.map((c) => c.B * c.P)) * C); // one zero slab serves every layer (inputs are not copied)
+  const stepMs: number[] = [];
+  for (const { B, P } of CASES) {
+    const i64 = (xs: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs, BigInt), dims);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: i64(Array.from({ length: B }, (_, b) => (b * 7919 + 13) % CONFIG.vocabSize), [B, 1]),
+      attention_mask: i64(Array<number>(B * (P + 1)).fill(1), [B, P + 1]),
+      position_ids: i64(Array<number>(B).fill(P), [B, 1]),
+    };
+    const past = new ort.Tensor('float32', maxPast.subarray(0, P * B * C), [P, B, C]);
+    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = past;
+    await session.run(feeds); // warm-up: first runs allocate and pick kernels
+    await session.run(feeds);
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) await session.run(feeds);
+    stepMs.push((performance.now() - start) / steps);
+  }
+  await session.release();
+  return { createMs, stepMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+async function buildGraphs(dir: string): Promise<Record<GraphDtype, { file: string; mb: number }>> {
+  process.stderr.write(`building GPT-2 124M (random weights) in fp32, q8 and q4 into ${dir} ...\n`);
+  const weights = initGpt2Weights(CONFIG, 1);
+  const out = {} as Record<GraphDtype, { file: string; mb: number }>;
+  for (const dtype of DTYPES) {
+    const quantized = dtype === 'fp32' ? undefined : quantizeGpt2Weights(CONFIG, weights, { bits: dtype === 'q8' ? 8 : 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false });
+    const file = join(dir, GRAPH_FILES[dtype].server);
+    await writeOnnxModel(file, buildGpt2ServerDecoder(CONFIG, weights, { quantized }));
+    out[dtype] = { file, mb: (await stat(file)).size / 1e6 };
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+if (values.child !== undefined) {
+  process.stdout.write(`${JSON.stringify(await measure(values.child))}\n`);
+} else {
+  const rounds = Number(values.rounds);
+  const dir = values.keep ?? (await mkdtemp(join(tmpdir(), 'bench-quant-')));
+  await mkdir(dir, { recursive: true });
+  try {
+    const graphs = await buildGraphs(dir);
+    const script = fileURLToPath(import.meta.url);
+    const results = new Map<GraphDtype, ChildResult[]>(DTYPES.map((d) => [d, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const dtype of DTYPES) {
+        const out = execFileSync(process.execPath, [...process.execArgv, script, '--child', graphs[dtype].file, '--steps', String(steps), '--threads', String(threads)], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        (results.get(dtype) as ChildResult[]).push(JSON.parse(out.trim().split('\n').at(-1) as string) as ChildResult);
+        process.stderr.write(`round ${r + 1}/${rounds}: ${dtype} measured\n`);
+      }
+    }
+    const summary = DTYPES.map((dtype) => {
+      const rs = results.get(dtype) as ChildResult[];
+      return {
+        dtype,
+        mb: graphs[dtype].mb,
+        createMs: median(rs.map((x) => x.createMs)),
+        tokPerS: CASES.map((c, i) => c.B / (median(rs.map((x) => x.stepMs[i])) / 1000)),
+        peakRssMb: median(rs.map((x) => x.peakRssMb)),
+      };
+    });
+    const fp32 = summary[0];
+    const header = ['dtype', 'file MB', 'session ms', ...CASES.map((c) => `B=${c.B} P=${c.P} tok/s`), 'peak RSS MB'];
+    const rows = summary.map((s) => [
+      s.dtype,
+      s.mb.toFixed(0),
+      s.createMs.toFixed(0),
+      ...s.tokPerS.map((t, i) => (s === fp32 ? t.toFixed(1) : `${t.toFixed(1)} (${(t / fp32.tokPerS[i]).toFixed(2)}x)`)),
+      s === fp32 ? s.peakRssMb.toFixed(0) : `${s.peakRssMb.toFixed(0)} (${(s.peakRssMb / fp32.peakRssMb).toFixed(2)}x)`,
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |\n`;
+    process.stdout.write(
+      `bench:quant: server decoder, GPT-2 124M shape, one decode step; median of ${rounds} rounds x ${steps} steps; ${threads} onnxruntime threads; ratios vs fp32 in this run\n` +
+        line(header) +
+        `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n` +
+        rows.map(line).join(''),
+    );
+  } finally {
+    if (values.keep === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
