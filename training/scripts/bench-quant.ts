@@ -5,7 +5,8 @@
  *
  * The parent builds the three graphs into a temporary folder; each dtype is then measured in a child process
  * of its own, so its peak RSS is that graph's alone (session + weights + the step's buffers, not the
- * builder's fp32 weights). Dtypes are interleaved round by round and each figure is the median over rounds,
+ * builder's fp32 weights): once after the B=1, P=128 case (weights, mostly) and once after all cases (the
+ * B=16, P=512 step's activations too, the same for every dtype). Dtypes are interleaved round by round and each figure is the median over rounds,
  * so load from other processes lands on all three alike. tok/s = rows x steps / time; ratios are against fp32
  * measured in the same run.
  *
@@ -13,6 +14,7 @@
  * (onnxruntime intra-op threads, default 2), --keep DIR (write the graphs there and keep them).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +53,8 @@ interface ChildResult {
   createMs: number;
   /** Milliseconds per decode step, per case. */
   stepMs: number[];
-  peakRssMb: number;
+  /** Peak RSS after each case, cumulative: after the first (B=1, P=128) it is the weights' share, after the last the step's buffers at B=16, P=512 too. */
+  peakRssMb: number[];
 }
 
 /** One dtype's session, every case timed: the child's whole job. */
@@ -62,6 +65,7 @@ async function measure(graph: string): Promise<ChildResult> {
   const { nLayer: L, nEmbd: C } = CONFIG;
   const maxPast = new Float32Array(Math.max(...CASES.map((c) => c.B * c.P)) * C); // one zero slab serves every layer (inputs are not copied)
   const stepMs: number[] = [];
+  const peakRssMb: number[] = [];
   for (const { B, P } of CASES) {
     const i64 = (xs: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs, BigInt), dims);
     const feeds: Record<string, ort.Tensor> = {
@@ -76,9 +80,24 @@ async function measure(graph: string): Promise<ChildResult> {
     const start = performance.now();
     for (let i = 0; i < steps; i++) await session.run(feeds);
     stepMs.push((performance.now() - start) / steps);
+    peakRssMb.push(peakRssMbOfThisProcess());
   }
   await session.release();
-  return { createMs, stepMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { createMs, stepMs, peakRssMb };
+}
+
+/**
+ * VmHWM, the peak RSS of this process image. Not `resourceUsage().maxRSS`: Linux carries that across fork and
+ * exec, so a child would report the parent's peak (the builder's fp32 weights) whenever that is higher.
+ */
+function peakRssMbOfThisProcess(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // not Linux: fall back below
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 async function buildGraphs(dir: string): Promise<Record<GraphDtype, { file: string; mb: number }>> {
@@ -126,17 +145,20 @@ if (values.child !== undefined) {
         mb: graphs[dtype].mb,
         createMs: median(rs.map((x) => x.createMs)),
         tokPerS: CASES.map((c, i) => c.B / (median(rs.map((x) => x.stepMs[i])) / 1000)),
-        peakRssMb: median(rs.map((x) => x.peakRssMb)),
+        rssB1: median(rs.map((x) => x.peakRssMb[0])),
+        rssAll: median(rs.map((x) => x.peakRssMb[CASES.length - 1])),
       };
     });
     const fp32 = summary[0];
-    const header = ['dtype', 'file MB', 'session ms', ...CASES.map((c) => `B=${c.B} P=${c.P} tok/s`), 'peak RSS MB'];
+    const header = ['dtype', 'file MB', 'session ms', ...CASES.map((c) => `B=${c.B} P=${c.P} tok/s`), 'peak RSS MB, B=1 P=128', 'peak RSS MB, all'];
+    const ratio = (x: number, base: number) => `${x.toFixed(0)} (${(x / base).toFixed(2)}x)`;
     const rows = summary.map((s) => [
       s.dtype,
       s.mb.toFixed(0),
-      s.createMs.toFixed(0),
+      s === fp32 ? s.createMs.toFixed(0) : ratio(s.createMs, fp32.createMs),
       ...s.tokPerS.map((t, i) => (s === fp32 ? t.toFixed(1) : `${t.toFixed(1)} (${(t / fp32.tokPerS[i]).toFixed(2)}x)`)),
-      s === fp32 ? s.peakRssMb.toFixed(0) : `${s.peakRssMb.toFixed(0)} (${(s.peakRssMb / fp32.peakRssMb).toFixed(2)}x)`,
+      s === fp32 ? s.rssB1.toFixed(0) : ratio(s.rssB1, fp32.rssB1),
+      s === fp32 ? s.rssAll.toFixed(0) : ratio(s.rssAll, fp32.rssAll),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |\n`;

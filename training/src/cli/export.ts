@@ -11,7 +11,6 @@ import { parseArgs } from 'node:util';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
 import { writeModelFolder } from '../model-folder/index.js';
 import { buildGpt2ServerDecoder, SERVER_DECODER_FILE } from '../onnx/gpt2-server-decoder.js';
-import type { QuantBits } from '../onnx/quantize/block-quantize.js';
 import { buildQuantizedGraphs } from '../onnx/quantize/quantized-graphs.js';
 import type { QuantizeSpec } from '../onnx/quantize/quantize-weights.js';
 import type { ModelProto } from '../onnx/onnx-proto.js';
@@ -47,7 +46,7 @@ export function parseExportArgs(argv: readonly string[]): ExportPlan {
     modelDir: positionals[1],
     force: values.force ?? false,
     serverDecoder: !values['no-server-decoder'],
-    quantize: bits.map((b: QuantBits) => quantizeSpecFromFlags(b, values)),
+    quantize: bits.map((b) => quantizeSpecFromFlags(b, values)),
   };
 }
 

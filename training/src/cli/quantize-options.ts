@@ -13,7 +13,7 @@ export const QUANTIZE_SPEC_USAGE = '[--block 16|32|64|128] [--keep-head] [--symm
 
 /**
  * Asymmetric (a zero point per block) unless `--symmetric`: at 4 bits it gave the lower perplexity on both
- * models we measured (docs/quantization.md), for 1/16 more bytes at block 32.
+ * models we measured (docs/quantization.md), for half a byte more per block (1/32 of the 4-bit weights at block 32).
  */
 export function quantizeSpecFromFlags(bits: QuantBits, values: { block?: string; 'keep-head'?: boolean; symmetric?: boolean }): QuantizeSpec {
   const blockSize = values.block === undefined ? DEFAULT_BLOCK_SIZE : Number(values.block);
