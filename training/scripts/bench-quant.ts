@@ -1,14 +1,15 @@
 /**
  * `npm run bench:quant -w training`: decode speed and memory of the server-shaped decoder
- * (`server_decoder*.onnx`) at GPT-2 124M's shape (random weights, GPT-2's vocabulary) in fp32, q8 and q4,
- * straight on onnxruntime: one decode step (1 new token per row) at batch 1 and 16, past 128 and 512.
+ * (`server_decoder*.onnx`) at GPT-2 124M's shape (random weights, GPT-2's vocabulary) in fp32, q8, q4 and q4
+ * with an 8-bit head, straight on onnxruntime: one decode step (1 new token per row) at batch 1 and 16, past
+ * 128 and 512.
  *
- * The parent builds the three graphs into a temporary folder; each dtype is then measured in a child process
- * of its own, so its peak RSS is that graph's alone (session + weights + the step's buffers, not the
- * builder's fp32 weights): once after the B=1, P=128 case (weights, mostly) and once after all cases (the
- * B=16, P=512 step's activations too, the same for every dtype). Dtypes are interleaved round by round and each figure is the median over rounds,
- * so load from other processes lands on all three alike. tok/s = rows x steps / time; ratios are against fp32
- * measured in the same run.
+ * The parent builds the graphs into a temporary folder; each is then measured in a child process of its own,
+ * so its peak RSS is that graph's alone (session + weights + the step's buffers, not the builder's fp32
+ * weights): once after the B=1, P=128 case (weights, mostly) and once after all cases (the B=16, P=512
+ * step's activations too, about the same for every graph). Graphs are interleaved round by round and each
+ * figure is the median over rounds, so load from other processes lands on all of them alike.
+ * tok/s = rows x steps / time; ratios are against fp32 measured in the same run.
  *
  * Options: --rounds N (default 3), --steps N (timed steps per case and round, default 8), --threads N
  * (onnxruntime intra-op threads, default 2), --keep DIR (write the graphs there and keep them).
@@ -24,8 +25,8 @@ import * as ort from 'onnxruntime-node';
 import { GPT2_124M, type Gpt2Config } from '../src/model/gpt2-config.js';
 import { initGpt2Weights } from '../src/model/init-weights.js';
 import { buildGpt2ServerDecoder } from '../src/onnx/gpt2-server-decoder.js';
-import { GRAPH_FILES, type GraphDtype } from '../src/onnx/quantize/graph-files.js';
-import { quantizeGpt2Weights, DEFAULT_BLOCK_SIZE } from '../src/onnx/quantize/quantize-weights.js';
+import { GRAPH_FILES } from '../src/onnx/quantize/graph-files.js';
+import { quantizeGpt2Weights, DEFAULT_BLOCK_SIZE, type QuantizeSpec } from '../src/onnx/quantize/quantize-weights.js';
 import { writeOnnxModel } from '../src/onnx/write-onnx-model.js';
 
 const CONFIG: Gpt2Config = { ...GPT2_124M, vocabSize: 50257 };
@@ -35,7 +36,13 @@ const CASES = [
   { B: 16, P: 128 },
   { B: 16, P: 512 },
 ] as const;
-const DTYPES: GraphDtype[] = ['fp32', 'q8', 'q4'];
+/** What is measured: the three dtypes' graphs, and q4 with an 8-bit head (the head shares the embedding's table). */
+const VARIANTS: { name: string; file: string; spec?: QuantizeSpec }[] = [
+  { name: 'fp32', file: GRAPH_FILES.fp32.server },
+  { name: 'q8', file: GRAPH_FILES.q8.server, spec: { bits: 8, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } },
+  { name: 'q4', file: GRAPH_FILES.q4.server, spec: { bits: 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } },
+  { name: 'q4, head q8', file: 'server_decoder_q4_head8.onnx', spec: { bits: 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false, headBits: 8 } },
+];
 
 const { values } = parseArgs({
   options: {
@@ -57,7 +64,7 @@ interface ChildResult {
   peakRssMb: number[];
 }
 
-/** One dtype's session, every case timed: the child's whole job. */
+/** One graph's session, every case timed: the child's whole job. */
 async function measure(graph: string): Promise<ChildResult> {
   const started = performance.now();
   const session = await ort.InferenceSession.create(graph, { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
@@ -100,15 +107,15 @@ function peakRssMbOfThisProcess(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-async function buildGraphs(dir: string): Promise<Record<GraphDtype, { file: string; mb: number }>> {
-  process.stderr.write(`building GPT-2 124M (random weights) in fp32, q8 and q4 into ${dir} ...\n`);
+async function buildGraphs(dir: string): Promise<{ file: string; mb: number }[]> {
+  process.stderr.write(`building GPT-2 124M (random weights) as ${VARIANTS.map((v) => v.name).join(', ')} into ${dir} ...\n`);
   const weights = initGpt2Weights(CONFIG, 1);
-  const out = {} as Record<GraphDtype, { file: string; mb: number }>;
-  for (const dtype of DTYPES) {
-    const quantized = dtype === 'fp32' ? undefined : quantizeGpt2Weights(CONFIG, weights, { bits: dtype === 'q8' ? 8 : 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false });
-    const file = join(dir, GRAPH_FILES[dtype].server);
+  const out: { file: string; mb: number }[] = [];
+  for (const variant of VARIANTS) {
+    const quantized = variant.spec && quantizeGpt2Weights(CONFIG, weights, variant.spec);
+    const file = join(dir, variant.file);
     await writeOnnxModel(file, buildGpt2ServerDecoder(CONFIG, weights, { quantized }));
-    out[dtype] = { file, mb: (await stat(file)).size / 1e6 };
+    out.push({ file, mb: (await stat(file)).size / 1e6 });
   }
   return out;
 }
@@ -127,22 +134,22 @@ if (values.child !== undefined) {
   try {
     const graphs = await buildGraphs(dir);
     const script = fileURLToPath(import.meta.url);
-    const results = new Map<GraphDtype, ChildResult[]>(DTYPES.map((d) => [d, []]));
+    const results: ChildResult[][] = VARIANTS.map(() => []);
     for (let r = 0; r < rounds; r++) {
-      for (const dtype of DTYPES) {
-        const out = execFileSync(process.execPath, [...process.execArgv, script, '--child', graphs[dtype].file, '--steps', String(steps), '--threads', String(threads)], {
+      for (const [i, variant] of VARIANTS.entries()) {
+        const out = execFileSync(process.execPath, [...process.execArgv, script, '--child', graphs[i].file, '--steps', String(steps), '--threads', String(threads)], {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'inherit'],
         });
-        (results.get(dtype) as ChildResult[]).push(JSON.parse(out.trim().split('\n').at(-1) as string) as ChildResult);
-        process.stderr.write(`round ${r + 1}/${rounds}: ${dtype} measured\n`);
+        results[i].push(JSON.parse(out.trim().split('\n').at(-1) as string) as ChildResult);
+        process.stderr.write(`round ${r + 1}/${rounds}: ${variant.name} measured\n`);
       }
     }
-    const summary = DTYPES.map((dtype) => {
-      const rs = results.get(dtype) as ChildResult[];
+    const summary = VARIANTS.map((variant, i) => {
+      const rs = results[i];
       return {
-        dtype,
-        mb: graphs[dtype].mb,
+        name: variant.name,
+        mb: graphs[i].mb,
         createMs: median(rs.map((x) => x.createMs)),
         tokPerS: CASES.map((c, i) => c.B / (median(rs.map((x) => x.stepMs[i])) / 1000)),
         rssB1: median(rs.map((x) => x.peakRssMb[0])),
@@ -150,10 +157,10 @@ if (values.child !== undefined) {
       };
     });
     const fp32 = summary[0];
-    const header = ['dtype', 'file MB', 'session ms', ...CASES.map((c) => `B=${c.B} P=${c.P} tok/s`), 'peak RSS MB, B=1 P=128', 'peak RSS MB, all'];
+    const header = ['graph', 'file MB', 'session ms', ...CASES.map((c) => `B=${c.B} P=${c.P} tok/s`), 'peak RSS MB, B=1 P=128', 'peak RSS MB, all'];
     const ratio = (x: number, base: number) => `${x.toFixed(0)} (${(x / base).toFixed(2)}x)`;
     const rows = summary.map((s) => [
-      s.dtype,
+      s.name,
       s.mb.toFixed(0),
       s === fp32 ? s.createMs.toFixed(0) : ratio(s.createMs, fp32.createMs),
       ...s.tokPerS.map((t, i) => (s === fp32 ? t.toFixed(1) : `${t.toFixed(1)} (${(t / fp32.tokPerS[i]).toFixed(2)}x)`)),

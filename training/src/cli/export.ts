@@ -40,7 +40,9 @@ export function parseExportArgs(argv: readonly string[]): ExportPlan {
   if (positionals.length !== 2) throw new UsageError(`expected a checkpoint folder and a model folder, got ${positionals.length} arguments`);
   const bits = [...new Set((values.quantize ?? []).map((b) => bitsOption(b, 'quantize')))];
   const quantizing = bits.length > 0;
-  if (!quantizing && (values.block !== undefined || values['keep-head'] || values.symmetric)) throw new UsageError('--block, --keep-head and --symmetric go with --quantize 8|4');
+  if (!quantizing && (values.block !== undefined || values['keep-head'] || values['head-bits'] !== undefined || values.symmetric)) {
+    throw new UsageError('--block, --keep-head, --head-bits and --symmetric go with --quantize 8|4');
+  }
   return {
     checkpoint: positionals[0],
     modelDir: positionals[1],

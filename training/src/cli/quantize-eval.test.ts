@@ -29,7 +29,7 @@ describe('quantize', () => {
       const io = captureIo();
       expect(await runQuantize([model(), '--bits', bits], io), io.err()).toBe(0);
       const files = bits === '4' ? GRAPH_FILES.q4 : GRAPH_FILES.q8;
-      expect(io.out()).toBe(`wrote ${files.standard}, ${files.server} in ${model()} (q${bits} block 32 asymmetric, head quantized)\n`);
+      expect(io.out()).toBe(`wrote ${files.standard}, ${files.server} in ${model()} (q${bits} block 32 asymmetric, head q${bits})\n`);
       expect(existsSync(join(model(), files.standard))).toBe(true);
       expect(existsSync(join(model(), files.server))).toBe(true);
     }
@@ -40,6 +40,7 @@ describe('quantize', () => {
 
   it('reads its options into a spec', () => {
     expect(parseQuantizeArgs(['m', '--bits', '4', '--block', '64', '--keep-head', '--symmetric']).spec).toEqual({ bits: 4, blockSize: 64, symmetric: true, keepHead: true });
+    expect(parseQuantizeArgs(['m', '--bits', '4', '--head-bits', '8']).spec).toEqual({ bits: 4, blockSize: 32, symmetric: false, keepHead: false, headBits: 8 });
   });
 
   it.each([
@@ -47,6 +48,8 @@ describe('quantize', () => {
     [['m', '--bits', '2'], '--bits must be 8 or 4, got "2"'],
     [['m', '--bits', '4', '--block', '48'], '--block must be one of 16, 32, 64, 128, got "48"'],
     [['a', 'b', '--bits', '4'], 'expected one model folder, got 2 arguments'],
+    [['m', '--bits', '4', '--keep-head', '--head-bits', '8'], '--keep-head keeps the head in fp32; drop --head-bits'],
+    [['m', '--bits', '4', '--head-bits', '6'], '--head-bits must be 8 or 4, got "6"'],
   ])('rejects %j with one line naming the problem, exit 2', async (argv, problem) => {
     const io = captureIo();
     expect(await runQuantize(argv, io)).toBe(2);
@@ -108,7 +111,7 @@ describe('export --quantize', () => {
   });
 
   it('refuses quantization options without --quantize', () => {
-    expect(() => parseExportArgs(['c', 'm', '--block', '16'])).toThrow('--block, --keep-head and --symmetric go with --quantize 8|4');
+    expect(() => parseExportArgs(['c', 'm', '--block', '16'])).toThrow('--block, --keep-head, --head-bits and --symmetric go with --quantize 8|4');
     expect(() => parseExportArgs(['c', 'm', '--quantize', '3'])).toThrow('--quantize must be 8 or 4, got "3"');
     expect(parseExportArgs(['c', 'm', '--quantize', '4', '--quantize', '4']).quantize).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 /**
- * `quantize <model-dir> --bits 8|4 [--block 32] [--keep-head] [--symmetric]`: adds block-quantized graphs
+ * `quantize <model-dir> --bits 8|4 [--block 32] [--keep-head | --head-bits 8] [--symmetric]`: adds block-quantized graphs
  * (onnxruntime's MatMulNBits) to a model folder that `export` wrote: `onnx/model_quantized.onnx` (8-bit) or
  * `onnx/model_q4.onnx` (4-bit), the names transformers.js loads for `dtype: 'q8'` / `'q4'`, and the server's
  * `server_decoder_q8.onnx` / `server_decoder_q4.onnx`. The fp32 files stay as they are.

@@ -15,6 +15,11 @@ export interface QuantizeSpec {
   symmetric: boolean;
   /** Leave the LM head (and so the tied embedding) in fp32. */
   keepHead: boolean;
+  /**
+   * The head's bits when it is quantized (default: `bits`). At 8 the embedding shares the head's table, so a
+   * q4 model with an 8-bit head is smaller than one with a 4-bit head plus its 8-bit embedding table.
+   */
+  headBits?: QuantBits;
   /** MatMulNBits's accuracy_level: ACCURACY_LEVEL (int8 activations) unless told; 0 computes in fp32. */
   accuracyLevel?: number;
 }
@@ -77,15 +82,15 @@ export function quantizeGpt2Weights(
   }
   if (spec.keepHead) return { spec, tensors };
   const wte = get(HEAD_WEIGHT);
-  const head = quantizeRows(wte, config.vocabSize, config.nEmbd, options);
+  const head = quantizeRows(wte, config.vocabSize, config.nEmbd, { ...options, bits: spec.headBits ?? spec.bits });
   tensors.set(HEAD_WEIGHT, head);
-  const embedding = spec.bits === EMBEDDING_BITS ? head : quantizeRows(wte, config.vocabSize, config.nEmbd, { ...options, bits: EMBEDDING_BITS });
+  const embedding = head.bits === EMBEDDING_BITS ? head : quantizeRows(wte, config.vocabSize, config.nEmbd, { ...options, bits: EMBEDDING_BITS });
   onProgress?.(total, total);
   return { spec, tensors, embedding };
 }
 
-/** Short words for a spec, for file metadata and logs: `q4 block 32 symmetric, head quantized`. */
+/** Short words for a spec, for file metadata and logs: `q4 block 32 asymmetric, head q4`. */
 export function describeQuantizeSpec(spec: QuantizeSpec): string {
   const accuracy = spec.accuracyLevel === undefined ? '' : `, accuracy_level ${spec.accuracyLevel}`;
-  return `q${spec.bits} block ${spec.blockSize} ${spec.symmetric ? 'symmetric' : 'asymmetric'}, head ${spec.keepHead ? 'kept fp32' : 'quantized'}${accuracy}`;
+  return `q${spec.bits} block ${spec.blockSize} ${spec.symmetric ? 'symmetric' : 'asymmetric'}, head ${spec.keepHead ? 'fp32' : `q${spec.headBits ?? spec.bits}`}${accuracy}`;
 }

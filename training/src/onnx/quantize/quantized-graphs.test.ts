@@ -116,6 +116,17 @@ describe('quantized GPT-2 graphs', () => {
     await lm.release();
   });
 
+  it('a q4 model with an 8-bit head looks the embedding up in the head\'s own table', () => {
+    const quantized = quantizeGpt2Weights(config, weights, { bits: 4, symmetric: false, blockSize: 32, keepHead: false, headBits: 8 });
+    expect(quantized.tensors.get(HEAD_WEIGHT)?.bits).toBe(8);
+    expect(quantized.tensors.get('h.0.mlp.c_fc.weight')?.bits).toBe(4);
+    expect(quantized.embedding).toBe(quantized.tensors.get(HEAD_WEIGHT));
+    const model = buildGpt2Decoder(config, weights, { quantized });
+    const gather = model.graph.nodes.find((n) => n.opType === 'GatherBlockQuantized');
+    expect(gather?.inputs[0]).toBe(model.graph.nodes.find((n) => n.name === 'lm_head')?.inputs[1]);
+    expect(model.graph.initializers.some((t) => t.name === 'wte.embedding.qdata')).toBe(false);
+  });
+
   it('a quantized model multiplies no weight in fp32', () => {
     const model = buildGpt2Decoder(config, weights, { quantized: quantizeGpt2Weights(config, weights, { bits: 4, symmetric: true, blockSize: 32, keepHead: false }) });
     expect(model.graph.initializers.some((t) => t.name === 'wte.weight')).toBe(false);
@@ -123,7 +134,7 @@ describe('quantized GPT-2 graphs', () => {
     const initializers = new Set(model.graph.initializers.map((t) => t.name));
     const fp32Products = model.graph.nodes.filter((n) => (n.opType === 'MatMul' || n.opType === 'Gemm') && n.inputs.some((i) => initializers.has(i)));
     expect(fp32Products).toEqual([]); // attention's activation MatMuls remain; no weight is multiplied in fp32
-    expect(model.metadata?.mimicbot_quantization).toBe('q4 block 32 symmetric, head quantized');
+    expect(model.metadata?.mimicbot_quantization).toBe('q4 block 32 symmetric, head q4');
   });
 
   it('the server graph gives the optimum graph\'s last-position logits at accuracy_level 4', async () => {
