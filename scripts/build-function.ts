@@ -5,9 +5,11 @@
  *
  * functions/<name>/src/index.ts is bundled with esbuild into <out>/index.js (ESM) with the workspace packages
  * (@mimicbot/*) inlined and every npm package left external; <out>/package.json lists exactly the npm
- * packages the bundle imports, pinned to the versions installed here (the ones the tests ran against), with
- * `main: index.js`. Files under src/ that are not TypeScript (the demo's page) are copied beside the bundle,
- * so `new URL('./page/', import.meta.url)` finds them. Then:
+ * packages the bundle imports, pinned to the versions in the root package-lock.json (the ones the tests ran
+ * against), with `main: index.js`, and <out>/package-lock.json pins every transitive dependency the same way
+ * (function-lockfile.ts), so the deploy's `npm ci` installs what was tested. Files under src/ that are not
+ * TypeScript (the demo's page) are copied beside the bundle, so `new URL('./page/', import.meta.url)` finds
+ * them. Then:
  *
  *   gcloud functions deploy <name> --gen2 --runtime nodejs20 --source functions/<name>/dist \
  *     --entry-point <name> --trigger-http
@@ -16,12 +18,15 @@ import { builtinModules } from 'node:module';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { functionLockfile, type LockEntry } from './function-lockfile.js';
 
 export interface BuiltFunction {
   outDir: string;
   entry: string;
   /** npm package name -> version, as written to package.json. */
   dependencies: Record<string, string>;
+  /** Packages in the written package-lock.json (direct and transitive). */
+  lockedPackages: number;
   /** Size of index.js (the source map not counted). */
   bytes: number;
 }
@@ -49,14 +54,6 @@ function externalNpmPackages(imported: Set<string>): Plugin {
       });
     },
   };
-}
-
-async function installedVersion(name: string, rootDir: string): Promise<string> {
-  try {
-    return (JSON.parse(await readFile(join(rootDir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    throw new Error(`${name}: imported by the bundle but not installed in node_modules; add it to the function's package.json`);
-  }
 }
 
 async function copyNonTypeScriptFiles(srcDir: string, outDir: string): Promise<void> {
@@ -99,10 +96,12 @@ export async function buildFunction(name: string, options: { outDir?: string; ro
   });
   await copyNonTypeScriptFiles(srcDir, outDir);
 
-  const dependencies: Record<string, string> = {};
-  for (const dep of [...imported].sort()) dependencies[dep] = await installedVersion(dep, rootDir);
+  const manifestName = `mimicbot-${name}-function`;
+  const rootLock = JSON.parse(await readFile(join(rootDir, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const lockfile = functionLockfile(rootLock, relative(rootDir, functionDir), [...imported], { name: manifestName, version: '0.1.0' });
+  const dependencies = lockfile.packages[''].dependencies ?? {};
   const manifest = {
-    name: `mimicbot-${name}-function`,
+    name: manifestName,
     version: '0.1.0',
     private: true,
     description: `mimicbot ${name} Cloud Function, bundled by scripts/build-function.ts`,
@@ -113,8 +112,9 @@ export async function buildFunction(name: string, options: { outDir?: string; ro
     dependencies,
   };
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(join(outDir, 'package-lock.json'), `${JSON.stringify(lockfile, null, 2)}\n`);
   const bytes = Object.entries(result.metafile.outputs).reduce((sum, [file, output]) => (file.endsWith('.js') ? sum + output.bytes : sum), 0);
-  return { outDir, entry: join(outDir, 'index.js'), dependencies, bytes };
+  return { outDir, entry: join(outDir, 'index.js'), dependencies, lockedPackages: Object.keys(lockfile.packages).length - 1, bytes };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
   }
   try {
     const built = await buildFunction(name, { outDir: out });
-    console.log(`${relative(process.cwd(), built.entry)}: ${(built.bytes / 1024).toFixed(0)} KiB; dependencies: ${Object.entries(built.dependencies).map(([n, v]) => `${n}@${v}`).join(', ')}`);
+    console.log(`${relative(process.cwd(), built.entry)}: ${(built.bytes / 1024).toFixed(0)} KiB; dependencies: ${Object.entries(built.dependencies).map(([n, v]) => `${n}@${v}`).join(', ')} (${built.lockedPackages} packages locked)`);
     console.log(`deploy: gcloud functions deploy ${name} --gen2 --runtime nodejs20 --source ${relative(process.cwd(), built.outDir) || '.'} --entry-point ${name} --trigger-http`);
   } catch (error) {
     console.error(`build-function ${name}: ${(error as Error).message}`);

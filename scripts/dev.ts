@@ -4,12 +4,14 @@
  * Ctrl-C (or when one of them dies).
  *
  *   server  http://127.0.0.1:8080   (MODEL_DIR, or the server's default model)
- *   slack   http://127.0.0.1:8081/  (signed Slack events; dev secrets unless SLACK_* are set)
+ *   slack   http://127.0.0.1:8081/  (signed Slack events; DRY_RUN=1 unless SLACK_BOT_TOKEN is set: replies are
+ *                                     printed by a local Slack Web API in the function, nothing reaches Slack)
  *   twitter http://127.0.0.1:8082/  (DRY_RUN=1: logs the tweet instead of posting)
  *   demo    http://127.0.0.1:8083/  (open in a browser)
  *
  * Functions run through scripts/serve-function.ts (functions-framework's server on 127.0.0.1). Anything set
- * in the environment wins over the dev defaults below, except DRY_RUN for twitter, which is always on here.
+ * in the environment wins over the dev defaults below, except DRY_RUN: always on for twitter, and on for
+ * slack unless a real SLACK_BOT_TOKEN is in the environment.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -30,10 +32,8 @@ interface Service {
   ready: RegExp;
 }
 
-const slackDefaults: Record<string, string> = process.env.SLACK_BOT_TOKEN
-  ? { SLACK_SIGNING_SECRET: DEV_SLACK_SECRET }
-  : // With the made-up token, give the bot ids too so nothing asks the real Slack's auth.test who we are.
-    { SLACK_SIGNING_SECRET: DEV_SLACK_SECRET, SLACK_BOT_TOKEN: 'xoxb-dev-token', SLACK_BOT_USER_ID: 'U0DEVBOT', SLACK_BOT_ID: 'B0DEVBOT' };
+/** Without a real bot token, Slack runs dry: its Web API is a local stand-in inside the function (auth.test included). */
+const slackIsReal = Boolean(process.env.SLACK_BOT_TOKEN);
 
 /**
  * What every function gets unless the environment says otherwise. The default model is byte-level (one token
@@ -43,7 +43,14 @@ const functionDefaults: Record<string, string> = { MODEL_ENDPOINT, MAX_TOKENS: '
 
 const SERVICES: Service[] = [
   { name: 'server', port: 8080, args: ['server/src/main.ts'], defaults: {}, ready: /ready on port/ },
-  { name: 'slack', port: 8081, args: ['scripts/serve-function.ts', 'slack'], defaults: { ...functionDefaults, ...slackDefaults }, ready: /listening on/ },
+  {
+    name: 'slack',
+    port: 8081,
+    args: ['scripts/serve-function.ts', 'slack'],
+    defaults: { ...functionDefaults, SLACK_SIGNING_SECRET: DEV_SLACK_SECRET },
+    forced: { DRY_RUN: slackIsReal ? '0' : '1' },
+    ready: /listening on/,
+  },
   {
     name: 'twitter',
     port: 8082,
@@ -133,7 +140,7 @@ const triggerSecret = process.env.TRIGGER_SECRET ?? DEV_TRIGGER_SECRET;
 process.stdout.write(`
 mimicbot is running (Ctrl-C stops everything):
   server   ${MODEL_ENDPOINT}      POST /v1/completions, POST / (millzbot), GET /healthz
-  slack    http://127.0.0.1:8081/  Slack Events API (signing secret ${slackSecret === DEV_SLACK_SECRET ? `"${DEV_SLACK_SECRET}"` : 'from SLACK_SIGNING_SECRET'})
+  slack    http://127.0.0.1:8081/  Slack Events API (signing secret ${slackSecret === DEV_SLACK_SECRET ? `"${DEV_SLACK_SECRET}"` : 'from SLACK_SIGNING_SECRET'}); ${slackIsReal ? 'posts to Slack with SLACK_BOT_TOKEN' : 'DRY_RUN: replies are printed here, the bot is <@U0BOT>'}
   twitter  http://127.0.0.1:8082/  DRY_RUN: curl -X POST -H 'x-trigger-secret: ${triggerSecret === DEV_TRIGGER_SECRET ? DEV_TRIGGER_SECRET : '$TRIGGER_SECRET'}' http://127.0.0.1:8082/
   demo     http://127.0.0.1:8083/  open it in a browser
 `);

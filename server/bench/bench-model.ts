@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildGpt2ServerDecoder, buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, SERVER_DECODER_FILE, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
+import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
+import { buildGpt2ServerDecoder, buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
 
 export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
 

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { WORKER_ENTRY_POINTS } from '../scripts/build.js';
 import { ensureBenchModel } from './bench-model.js';
 import { streamedCompletion } from './http-client.js';
 import { peakRssMb, runConcurrent, type ConcurrencyResult, type SideResult, type Workload } from './load.js';
@@ -45,7 +46,11 @@ async function main(): Promise<void> {
   const modelDir = await ensureBenchModel();
   log('bundling the server and the transformers.js side with esbuild');
   await build({
-    entryPoints: { 'serve-local': 'server/bench/serve-local.ts', 'engine-worker': 'server/src/engine/engine-worker.ts', 'transformers-js-side': 'server/bench/transformers-js-side.ts' },
+    entryPoints: {
+      'serve-local': 'server/bench/serve-local.ts',
+      ...Object.fromEntries(Object.entries(WORKER_ENTRY_POINTS).map(([name, path]) => [name, `server/${path}`])),
+      'transformers-js-side': 'server/bench/transformers-js-side.ts',
+    },
     absWorkingDir: new URL('../../', import.meta.url).pathname,
     bundle: true,
     platform: 'node',

@@ -3,7 +3,7 @@
  * by bench.ts with esbuild together with the engine worker, the way the image runs it.
  */
 import { parseConfig } from '../src/config.js';
-import { startMimicbotServer } from '../src/service/mimicbot-server.js';
+import { startMimicbotServer } from '../src/start-server.js';
 
 const server = await startMimicbotServer(parseConfig(process.env), { host: '127.0.0.1', logError: (line) => process.stderr.write(`${line}\n`) });
 process.stdout.write(`READY ${server.url} ${server.engine.model.graphFile}\n`);

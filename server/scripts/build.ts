@@ -1,16 +1,24 @@
 /**
- * `npm run build`: bundles the server into dist/main.js and the engine's worker into dist/engine-worker.js
- * (engine.ts loads the worker from beside the bundle). onnxruntime-node (native) and
- * @huggingface/tokenizers stay external and are installed in the image's node_modules.
+ * `npm run build`: bundles the server into dist/main.js and each worker thread's entry beside it
+ * (engine-worker.js, tokenizer-worker.js: their modules start them from the bundle's folder).
+ * onnxruntime-node (native) and @huggingface/tokenizers stay external and are installed in the image's
+ * node_modules.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 
+/** The worker threads' entry points (paths from server/), each bundled as `<name>.js` beside the main bundle. */
+export const WORKER_ENTRY_POINTS = {
+  'engine-worker': 'src/engine/engine-worker.ts',
+  'tokenizer-worker': 'src/text/tokenizer-worker.ts',
+} as const;
+
 export async function buildServer(outdir = `${serverDir}dist`): Promise<void> {
+  const workers = Object.fromEntries(Object.entries(WORKER_ENTRY_POINTS).map(([name, path]) => [name, `${serverDir}${path}`]));
   await build({
-    entryPoints: { main: `${serverDir}src/main.ts`, 'engine-worker': `${serverDir}src/engine/engine-worker.ts` },
+    entryPoints: { main: `${serverDir}src/main.ts`, ...workers },
     outdir,
     bundle: true,
     platform: 'node',
@@ -26,5 +34,5 @@ export async function buildServer(outdir = `${serverDir}dist`): Promise<void> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const outdir = process.argv[2] ?? `${serverDir}dist`;
   await buildServer(outdir);
-  process.stderr.write(`built ${outdir}/main.js and ${outdir}/engine-worker.js\n`);
+  process.stderr.write(`built ${outdir}/main.js and ${Object.keys(WORKER_ENTRY_POINTS).map((name) => `${name}.js`).join(', ')}\n`);
 }

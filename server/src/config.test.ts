@@ -15,6 +15,7 @@ describe('parseConfig', () => {
       queueSize: 64,
       maxBatch: 16,
       requestTimeoutMs: 60_000,
+      bodyTimeoutMs: 10_000,
       threads: 0,
       shutdownGraceMs: 8_000,
     });
@@ -26,11 +27,19 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({ port: 3000, modelDir: '/m', apiKeys: ['a', 'b'], requestToken: 's', threads: 2 });
   });
 
+  it('resolves a relative MODEL_DIR against the folder npm was run from (INIT_CWD), else the working folder', () => {
+    // `MODEL_DIR=models/probe npm start` at the root: npm runs the server in server/ and sets INIT_CWD to the root.
+    expect(parseConfig({ MODEL_DIR: 'models/probe', INIT_CWD: '/repo' }, '/repo/server').modelDir).toBe('/repo/models/probe');
+    expect(parseConfig({ MODEL_DIR: 'models/probe' }, '/work').modelDir).toBe('/work/models/probe');
+    expect(parseConfig({ MODEL_DIR: '/abs/model', INIT_CWD: '/repo' }, '/repo/server').modelDir).toBe('/abs/model');
+  });
+
   it('names the variable when a value is bad', () => {
     expect(() => parseConfig({ PORT: 'eighty' })).toThrow(new ConfigError('PORT', 'must be a whole number from 0 to 65535, got "eighty"'));
     expect(() => parseConfig({ MAX_NEW_TOKENS: '0' })).toThrow(/^MAX_NEW_TOKENS: /);
     expect(() => parseConfig({ QUEUE_SIZE: '-1' })).toThrow(/^QUEUE_SIZE: /);
     expect(() => parseConfig({ MAX_BATCH: '1.5' })).toThrow(/^MAX_BATCH: /);
+    expect(() => parseConfig({ BODY_TIMEOUT_MS: '0' })).toThrow(/^BODY_TIMEOUT_MS: /);
   });
 
   it('keeps secrets out of error messages', () => {

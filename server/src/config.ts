@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The embedded model `npm start` serves when MODEL_DIR is not set (see server/default-model/README.md). */
@@ -6,10 +7,11 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../default-model/', impo
 /** Everything the server reads from its environment. Nothing else in the server reads `process.env`. */
 export interface ServerConfig {
   port: number;
+  /** Absolute. */
   modelDir: string;
-  /** millzbot's `token` field must equal this on `/` when set. */
+  /** A caller's secret; with API_KEYS, the set every route but /healthz and /readyz accepts (http/auth.ts). */
   requestToken?: string;
-  /** `Authorization: Bearer <key>` must be one of these on `/v1` when set. */
+  /** More accepted secrets (one per client, so each can be revoked alone). */
   apiKeys: string[];
   maxPromptTokens: number;
   maxNewTokens: number;
@@ -18,6 +20,7 @@ export interface ServerConfig {
   queueSize: number;
   maxBatch: number;
   requestTimeoutMs: number;
+  bodyTimeoutMs: number;
   /** onnxruntime intra-op threads; 0: one per CPU (the engine's default, `os.availableParallelism()`). */
   threads: number;
   shutdownGraceMs: number;
@@ -36,7 +39,12 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function parseConfig(env: Env): ServerConfig {
+/**
+ * `cwd` is where relative paths start when npm did not say where the user ran the command: `npm start`
+ * runs the server in server/, but sets INIT_CWD to the folder the user typed the command in, and
+ * `MODEL_DIR=models/mybot npm start` from the repository root means the root's models/mybot.
+ */
+export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig {
   const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const raw = env[name]?.trim();
     if (raw === undefined || raw === '') return fallback;
@@ -57,10 +65,10 @@ export function parseConfig(env: Env): ServerConfig {
   return {
     // Cloud Run sets PORT.
     port: int('PORT', 8080, 0, 65535),
-    modelDir: env.MODEL_DIR?.trim() || DEFAULT_MODEL_DIR,
-    // Unset: `/` is open, as millzbot's server was.
+    modelDir: modelDir(env.MODEL_DIR?.trim(), env.INIT_CWD?.trim() || cwd),
+    // REQUEST_TOKEN and API_KEYS both unset: every route is open, as gpt-2-cloud-run's server was.
     requestToken: secret('REQUEST_TOKEN'),
-    // Comma-separated. Empty: `/v1` is open.
+    // Comma-separated.
     apiKeys,
     // A tweet is ~70 tokens; 768 leaves room for long prompts and 256 new tokens in GPT-2's 1024 context.
     maxPromptTokens: int('MAX_PROMPT_TOKENS', 768, 1),
@@ -75,8 +83,16 @@ export function parseConfig(env: Env): ServerConfig {
     maxBatch: int('MAX_BATCH', 16, 1),
     // Per request, queueing included; past it the request ends with 504.
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 60_000, 1),
+    // From the request's headers to the last byte of its body; past it, 408. 64 KiB in 10 s is 6.4 KB/s,
+    // far below any real client, and a stalled upload frees its socket in seconds rather than Node's 300 s.
+    bodyTimeoutMs: int('BODY_TIMEOUT_MS', 10_000, 100, 600_000),
     threads: int('THREADS', 0, 0, 256),
     // Cloud Run sends SIGKILL 10 s after SIGTERM.
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 8_000, 0),
   };
+}
+
+function modelDir(raw: string | undefined, base: string): string {
+  if (!raw) return DEFAULT_MODEL_DIR;
+  return isAbsolute(raw) ? raw : resolve(base, raw);
 }

@@ -1,17 +1,8 @@
-// The server package's public API.
-// Engine (S-engine): token-level generation, model loading, continuous batching.
-export type { Engine, EngineStats, FinishReason, ModelInfo, SamplingParams, TokenRequest, TokenResult } from './engine/types.js';
-export { createEngine, type EngineOptions, type OnnxEngine } from './engine/engine.js';
-export { EngineClosedError, InvalidTokenRequestError, ModelLoadError, QueueFullError, type ModelLoadErrorCode } from './engine/errors.js';
-export { InvalidSamplingParamsError, createSampler, seededRandom, type TokenSampler } from './engine/sampling.js';
-export { findModelGraph, readModelConfig, GRAPH_CANDIDATES, SERVER_DECODER_FILE, type ModelConfig } from './engine/model-files.js';
-// Text, service and HTTP (S-api): tokenizer, incremental decoding, stop sequences, millzbot semantics,
-// the Hono app (millzbot- and OpenAI-compatible), config, and the whole server as one call.
-export * from './text/index.js';
-export * from './service/index.js';
-export { createApp } from './http/app.js';
-export type { AppOptions, HttpLimits } from './http/deps.js';
-export { ApiError } from './http/errors.js';
+/**
+ * @mimicbot/server as a library: what other packages start the real server with (the functions' tests
+ * run it on a tiny model). Everything else stays inside server/src; its scripts and benchmarks import
+ * their modules by path.
+ */
 export { parseConfig, ConfigError, DEFAULT_MODEL_DIR, type ServerConfig } from './config.js';
-export { startMimicbotServer, type RunningServer, type StartOptions } from './service/mimicbot-server.js';
-export { openModel, type OpenModel, type OpenModelOptions } from './service/open-model.js';
+export { startMimicbotServer, type RunningServer, type StartOptions } from './start-server.js';
+export type { OnnxEngine } from './engine/engine.js';

@@ -5,7 +5,7 @@
  */
 import { ConfigError, parseConfig } from './config.js';
 import { ModelLoadError } from './engine/errors.js';
-import { startMimicbotServer } from './service/mimicbot-server.js';
+import { startMimicbotServer } from './start-server.js';
 import { TokenizerFolderError } from './text/errors.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -14,13 +14,7 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const started = performance.now();
   const server = await startMimicbotServer(config, { logError: log });
-  const m = server.engine.model;
-  // No secrets here: only whether auth is on.
-  log(
-    `mimicbot server ready on port ${server.port} in ${Math.round(performance.now() - started)} ms: ` +
-      `${m.graphFile} (${m.nLayer} layers, ${m.nEmbd} channels, context ${m.nPositions}, batch ${m.maxBatchSize}); ` +
-      `REQUEST_TOKEN ${config.requestToken ? 'set' : 'unset'}, API_KEYS ${config.apiKeys.length > 0 ? `${config.apiKeys.length} set` : 'unset'}`,
-  );
+  // Handlers first: once "ready" is printed, a SIGTERM must find them.
   const stop = (signal: string) => {
     log(`${signal}: finishing in-flight requests (up to ${config.shutdownGraceMs} ms)`);
     server.shutdown().then(
@@ -36,6 +30,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  const m = server.engine.model;
+  // No secrets here: only whether auth is on.
+  log(
+    `mimicbot server ready on port ${server.port} in ${Math.round(performance.now() - started)} ms: ` +
+      `${m.graphFile} (${m.nLayer} layers, ${m.nEmbd} channels, context ${m.nPositions}, batch ${m.maxBatchSize}); ` +
+      `REQUEST_TOKEN ${config.requestToken ? 'set' : 'unset'}, API_KEYS ${config.apiKeys.length > 0 ? `${config.apiKeys.length} set` : 'unset'}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, postJson, sseData, startTestServer, writeTestModel, type TestServer } from './helpers.js';
+import { makeTempDir, postJson, sseData, startTestServer, waitFor, writeTestModel, type TestServer } from './helpers.js';
 
 let root: string;
 let modelDir: string;
@@ -20,7 +20,7 @@ afterAll(async () => {
 
 const completion = (body: object) => postJson(`${server.url}/v1/completions`, { model: 'any', ...body });
 
-describe('millzbot API on /', () => {
+describe('gpt-2-cloud-run API on /', () => {
   it('answers POST with {"text"} starting with the prompt, and GET with query-string fields the same', async () => {
     const post = await postJson(`${server.url}/`, { prompt: 'The cat', length: 8, temperature: 0 });
     expect(post.status).toBe(200);
@@ -201,6 +201,33 @@ describe('OpenAI API on /v1', () => {
     expect(response.status).toBe(404);
     expect((await response.json()).error.code).toBe('not_found');
   });
+
+  it('answers a wrong method with 405 JSON and an Allow header listing the right ones', async () => {
+    for (const [method, path, allow] of [
+      ['PUT', '/v1/completions', 'POST'],
+      ['GET', '/v1/completions', 'POST'],
+      ['DELETE', '/', 'GET, HEAD, POST'],
+      ['POST', '/healthz', 'GET, HEAD'],
+    ]) {
+      const response = await fetch(`${server.url}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect((await response.json()).error.code).toBe('method_not_allowed');
+    }
+  });
+
+  it('refuses a prompt far longer than MAX_PROMPT_TOKENS allows by its characters, before tokenising it', async () => {
+    // 64 tokens allowed: 8 characters per token is 512 characters; 513 in a body under MAX_BODY_BYTES.
+    for (const [path, body] of [
+      ['/v1/completions', { prompt: 'a'.repeat(513) }],
+      ['/', { prompt: 'a'.repeat(513) }],
+      ['/v1/completions', { prompt: ['short', 'b'.repeat(513)] }],
+    ] as const) {
+      const { status, json } = await postJson(`${server.url}${path}`, body);
+      expect(status, path).toBe(400);
+      expect(json.error.message, path).toMatch(/is 513 characters long; the limit is 512 \(8 × MAX_PROMPT_TOKENS\)/);
+    }
+  });
 });
 
 describe('hostile input', () => {
@@ -301,11 +328,3 @@ describe('health and metrics', () => {
     expect(text).toMatch(/mimicbot_batch_size \d+/);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

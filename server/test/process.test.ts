@@ -28,8 +28,8 @@ afterAll(async () => {
   await rm(join(entry, '..'), { recursive: true, force: true });
 });
 
-function startProcess(env: Record<string, string>): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH, THREADS: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+function startProcess(env: Record<string, string>, cwd?: string): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [entry], { cwd, env: { PATH: process.env.PATH, THREADS: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (data: Buffer) => (stderr += data.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -50,7 +50,8 @@ async function waitForPort(stderr: () => string, exit: Promise<number | null>): 
 
 describe('the bundled server process', () => {
   it('on SIGTERM finishes the request in flight, refuses new connections, and exits 0', async () => {
-    const server = startProcess({ PORT: '0', MODEL_DIR: modelDir, MAX_NEW_TOKENS: '200', API_KEYS: 'sk-never-logged' });
+    // A generous grace period: on a busy machine 200 tokens can take longer than the default 8 s.
+    const server = startProcess({ PORT: '0', MODEL_DIR: modelDir, MAX_NEW_TOKENS: '200', API_KEYS: 'sk-never-logged', SHUTDOWN_GRACE_MS: '60000' });
     const port = await waitForPort(server.stderr, server.exit);
     const url = `http://127.0.0.1:${port}`;
     const ready = await fetch(`${url}/readyz`, { headers: { connection: 'close' } });
@@ -106,6 +107,16 @@ describe('the bundled server process', () => {
     expect(body).not.toContain('[DONE]');
     expect(await server.exit).toBe(0);
     expect(server.stderr()).toContain('grace period over');
+  });
+
+  it('finds a relative MODEL_DIR where npm was run (INIT_CWD), not in the folder npm runs the server in', async () => {
+    // `MODEL_DIR=model npm start` in `root`: npm runs the server in server/ with INIT_CWD=root.
+    const serverFolder = join(root, 'server');
+    await mkdir(serverFolder, { recursive: true });
+    const server = startProcess({ PORT: '0', MODEL_DIR: 'model', INIT_CWD: root }, serverFolder);
+    await waitForPort(server.stderr, server.exit);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
   });
 
   it('refuses to start with one line naming the problem, and exits 1', async () => {

@@ -25,7 +25,7 @@ import * as ort from 'onnxruntime-node';
 import { GPT2_124M, type Gpt2Config } from '../src/model/gpt2-config.js';
 import { initGpt2Weights } from '../src/model/init-weights.js';
 import { buildGpt2ServerDecoder } from '../src/onnx/gpt2-server-decoder.js';
-import { GRAPH_FILES } from '../src/onnx/quantize/graph-files.js';
+import { graphFile } from '@mimicbot/model-format';
 import { quantizeGpt2Weights, DEFAULT_BLOCK_SIZE, type QuantizeSpec } from '../src/onnx/quantize/quantize-weights.js';
 import { writeOnnxModel } from '../src/onnx/write-onnx-model.js';
 
@@ -38,9 +38,9 @@ const CASES = [
 ] as const;
 /** What is measured: the three dtypes' graphs, and q4 with an 8-bit head (the head shares the embedding's table). */
 const VARIANTS: { name: string; file: string; spec?: QuantizeSpec }[] = [
-  { name: 'fp32', file: GRAPH_FILES.fp32.server },
-  { name: 'q8', file: GRAPH_FILES.q8.server, spec: { bits: 8, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } },
-  { name: 'q4', file: GRAPH_FILES.q4.server, spec: { bits: 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } },
+  { name: 'fp32', file: graphFile('fp32', 'server') },
+  { name: 'q8', file: graphFile('q8', 'server'), spec: { bits: 8, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } },
+  { name: 'q4', file: graphFile('q4', 'server'), spec: { bits: 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } },
   { name: 'q4, head q8', file: 'server_decoder_q4_head8.onnx', spec: { bits: 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false, headBits: 8 } },
 ];
 

@@ -1,110 +1,83 @@
 /**
  * `npm run train:default -w training`: reproduces server/default-model/, the model `npm start` serves when
- * no MODEL_DIR is set. A small GPT-2 trained from scratch, with the byte-level tokenizer, on Debian's
- * `fortunes` (apt-get install fortunes): every entry of at most 280 characters, offensive ones (off/)
- * and ASCII drawings left out.
+ * no MODEL_DIR is set: a small GPT-2 trained from scratch by our own trainer on Debian's `fortunes`, with a
+ * byte-level BPE vocabulary learned from the same text by our own BPE trainer.
  *
- *   1. corpus   /usr/share/games/fortunes/*  ->  <work>/data/{train,valid}.txt (5% validation, by hash)
- *   2. train    <work>/run/  (re-running resumes from its checkpoint)
- *   3. export   <work>/model/, copied into server/default-model/ (at most 20 MB), the curve to assets/
+ *   1. corpus     fortunes (+ the Devil's Dictionary, training side only) -> <work>/data/{train,valid}.txt
+ *                 (validation: today's split, 658 entries)
+ *   2. tokenizer  <work>/tokenizer/ (learned once, then kept)
+ *   3. train      <work>/run/ (re-running resumes from its checkpoint; hours on two cores)
+ *   4. finalize   export <work>/model/, measure bits per byte and write samples, copy the shipped files into
+ *                 server/default-model/ (at most 25 MB), write the card (README.md) and the loss curve
  *
- * Options: --fortunes DIR, --work DIR (default training/.tmp/default-model), --steps N, --threads N,
- * --target DIR (default server/default-model), --assets DIR (default assets).
+ * `--stage train` stops after 3 (what a long background run uses); `--stage finalize` runs only 4, on the
+ * finished run. Options: --work DIR (default training/.tmp/default-model), --fortunes DIR, --dictd DIR
+ * (dict-devil's files, default /usr/share/dictd), --threads N,
+ * --target DIR, --assets DIR, and the recipe's --vocab-size --layers --heads --embd --steps --lr (pilots).
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runExport } from '../src/cli/export.js';
-import { runTrain } from '../src/cli/train.js';
-import { splitByHash } from '../src/data/dataset-split.js';
-import { trainingText } from '../src/data/prepare-dataset.js';
-import { fortuneCorpus } from '../src/train/fortune-corpus.js';
+import { trainCommand } from '../src/cli/train.js';
+import { writeCorpus } from './default-model/corpus.js';
+import { finalizeDefaultModel } from './default-model/finalize.js';
+import { DEFAULT_RECIPE, recipeTrainArgs, type Recipe } from './default-model/recipe.js';
+import { learnTokenizer } from './default-model/tokenizer.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const MAX_MODEL_BYTES = 20 * 1024 * 1024;
-/** Fortune files that are not short prose: ASCII drawings. (off/ is a folder and is never read.) */
-const SKIPPED_FILES = new Set(['ascii-art']);
-
-/**
- * The default model: 4 layers x 160 channels (1.3M parameters, ~5 MB per ONNX copy; the folder holds
- * three: model.onnx, onnx/model.onnx and server_decoder.onnx), context 256 bytes, which covers a whole
- * 280-character post in most cases. Bytes rather than GPT-2's BPE: 50257 x 160 embeddings alone would be
- * 32 MB, and a model this small learns 257 symbols far faster than 50257. 3000 steps of 8 x 256 bytes
- * (6.3M bytes, ~5 passes over the corpus) take ~30-60 minutes on two cores (2,000-3,500 tokens/s).
- */
-const SHAPE = ['--layers', '4', '--heads', '4', '--embd', '160', '--positions', '256', '--vocab', 'bytes'];
-const SCHEDULE = ['--batch', '8', '--seq', '256', '--lr', '2e-3', '--min-lr', '2e-4', '--warmup', '50', '--weight-decay', '0.1', '--grad-clip', '1'];
 
 const { values } = parseArgs({
   options: {
+    stage: { type: 'string', default: 'all' },
     fortunes: { type: 'string', default: '/usr/share/games/fortunes' },
+    dictd: { type: 'string', default: '/usr/share/dictd' },
     work: { type: 'string', default: join(REPO, 'training/.tmp/default-model') },
-    steps: { type: 'string', default: '3000' },
     threads: { type: 'string', default: '2' },
     target: { type: 'string', default: join(REPO, 'server/default-model') },
     assets: { type: 'string', default: join(REPO, 'assets') },
+    'vocab-size': { type: 'string' },
+    layers: { type: 'string' },
+    heads: { type: 'string' },
+    embd: { type: 'string' },
+    steps: { type: 'string' },
+    lr: { type: 'string' },
   },
 });
-const work = values.work;
 
-async function buildCorpus(): Promise<void> {
-  let names: string[];
-  try {
-    names = (await readdir(values.fortunes)).sort();
-  } catch {
-    throw new Error(`${values.fortunes}: cannot list it; install the corpus with \`apt-get install fortunes\` or pass --fortunes DIR`);
-  }
-  const texts: string[] = [];
-  for (const name of names) {
-    const file = join(values.fortunes, name);
-    if (name.includes('.') || SKIPPED_FILES.has(name) || !(await stat(file)).isFile()) continue; // .dat indexes, .u8 links, off/
-    texts.push(await readFile(file, 'utf8'));
-  }
-  const posts = fortuneCorpus(texts, { maxChars: 280 });
-  const { train, valid } = splitByHash(posts, (p) => p, 0.05);
-  await mkdir(join(work, 'data'), { recursive: true });
-  await writeFile(join(work, 'data/train.txt'), trainingText(train));
-  await writeFile(join(work, 'data/valid.txt'), trainingText(valid));
-  process.stderr.write(`corpus: ${texts.length} fortune files, ${posts.length} entries (${train.length} train, ${valid.length} validation)\n`);
+function recipe(): Recipe {
+  const int = (flag: keyof typeof values, fallback: number) => (values[flag] === undefined ? fallback : Number.parseInt(String(values[flag]), 10));
+  return {
+    ...DEFAULT_RECIPE,
+    vocabSize: int('vocab-size', DEFAULT_RECIPE.vocabSize),
+    layers: int('layers', DEFAULT_RECIPE.layers),
+    heads: int('heads', DEFAULT_RECIPE.heads),
+    embd: int('embd', DEFAULT_RECIPE.embd),
+    steps: int('steps', DEFAULT_RECIPE.steps),
+    lr: values.lr === undefined ? DEFAULT_RECIPE.lr : Number(values.lr),
+  };
 }
 
-async function folderBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
-  }
-  return total;
+async function trainStages(r: Recipe, work: string): Promise<number> {
+  const data = join(work, 'data');
+  const corpus = await writeCorpus(values.fortunes, values.dictd, data);
+  process.stderr.write(`corpus: ${corpus.files} fortune files; train ${corpus.train} posts + ${corpus.long} longer entries + ${corpus.devil} Devil's Dictionary entries, validation ${corpus.valid} posts (${corpus.validBytes} bytes)\n`);
+  const tokenizerDir = join(work, 'tokenizer');
+  process.stderr.write(`tokenizer: ${await learnTokenizer(join(data, 'train.txt'), tokenizerDir, r.vocabSize, r.positions)}\n`);
+  const run = join(work, 'run');
+  const resume = existsSync(join(run, 'checkpoint/trainer_state.json'));
+  return trainCommand.run(recipeTrainArgs(r, { data, run, tokenizerDir, resume, threads: values.threads }));
 }
 
 async function main(): Promise<number> {
-  await buildCorpus();
-  const run = join(work, 'run');
-  const resume = existsSync(join(run, 'checkpoint/trainer_state.json')) ? ['--resume'] : [];
-  const trained = await runTrain([
-    '--data', join(work, 'data'), '--out', run, ...SHAPE, ...SCHEDULE, ...resume,
-    '--steps', values.steps, '--seed', '1', '--eval-every', '100', '--eval-batches', '40', '--checkpoint-every', '100',
-    '--threads', values.threads, '--samples', '5', '--sample-tokens', '200',
-  ]);
-  if (trained !== 0) return trained;
-  const model = join(work, 'model');
-  const exported = await runExport([join(run, 'checkpoint'), model, '--force']);
-  if (exported !== 0) return exported;
-  const bytes = await folderBytes(model);
-  if (bytes > MAX_MODEL_BYTES) throw new Error(`${model} is ${(bytes / 1e6).toFixed(1)} MB; the default model must stay under 20 MB`);
-  // Copy file by file: server/default-model/ keeps its README; the random stand-in's marker goes.
-  const target = values.target;
-  await mkdir(join(target, 'onnx'), { recursive: true });
-  for (const entry of await readdir(model, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const from = join(entry.parentPath, entry.name);
-    await copyFile(from, join(target, from.slice(model.length + 1)));
+  const { stage, work } = values;
+  if (!['all', 'train', 'finalize'].includes(stage)) throw new Error(`--stage must be all, train or finalize, got "${stage}"`);
+  const r = recipe();
+  if (stage !== 'finalize') {
+    const trained = await trainStages(r, work);
+    if (trained !== 0 || stage === 'train') return trained;
   }
-  await rm(join(target, 'RANDOM_WEIGHTS.txt'), { force: true });
-  await mkdir(values.assets, { recursive: true });
-  await copyFile(join(run, 'loss-curve.svg'), join(values.assets, 'loss-curve.svg'));
-  process.stderr.write(`default model: ${(bytes / 1e6).toFixed(1)} MB in ${target}; loss curve in ${join(values.assets, 'loss-curve.svg')}\n`);
+  await finalizeDefaultModel({ recipe: r, work, target: values.target, assets: values.assets, repo: REPO, threads: Number(values.threads) });
   return 0;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The training package's typed errors. Every expected failure (a bad file, a bad config, a bad argument)
  * is one of these: it carries a `code` for programs, the `file` it concerns, and a message that reads
- * `<file>: <problem>` so the CLI can print it as one line with no stack trace.
+ * `<file>: <problem>` so the CLI can print it as one line with no stack trace. Errors about a model folder's
+ * files (config.json, the tokenizer, the graph, the card) are @mimicbot/model-format's ModelFolderError.
  */
 export class MimicbotFileError<Code extends string = string> extends Error {
   readonly code: Code;
@@ -32,7 +33,6 @@ export type CheckpointErrorCode =
   | 'CHECKPOINT_NOT_FOUND'
   | 'CHECKPOINT_PYTORCH_ONLY'
   | 'CHECKPOINT_BAD_CONFIG'
-  | 'CHECKPOINT_UNKNOWN_MODEL_TYPE'
   | 'CHECKPOINT_MISSING_TENSOR'
   | 'CHECKPOINT_UNEXPECTED_TENSOR'
   | 'CHECKPOINT_BAD_SHAPE'
@@ -40,8 +40,3 @@ export type CheckpointErrorCode =
 
 /** A Hugging Face checkpoint folder that does not describe a GPT-2 we can load. */
 export class CheckpointError extends MimicbotFileError<CheckpointErrorCode> {}
-
-export type TokenizerErrorCode = 'TOKENIZER_NOT_FOUND' | 'TOKENIZER_INVALID';
-
-/** A tokenizer.json / tokenizer_config.json pair that cannot be loaded. */
-export class TokenizerError extends MimicbotFileError<TokenizerErrorCode> {}

@@ -6,9 +6,12 @@ export * from './model/gpt2-config.js';
 export { initGpt2Weights, type InitWeightsOptions } from './model/init-weights.js';
 export { SeededRandom } from './model/random.js';
 export { tinyGpt2Config } from './model/tiny-config.js';
+export { tinyTestModel } from './model/test-models.js';
 export * from './model/reference-forward.js';
 export * from './onnx/gpt2-decoder.js';
 export * from './onnx/write-onnx-model.js';
+// The message types writeOnnxModel takes, for callers that edit a built graph (the server's test layouts).
+export { DataType, type GraphProto, type ModelProto, type NodeProto } from './onnx/onnx-proto.js';
 export * from './model-folder/index.js';
 export * from './generate/index.js';
 export * from './onnx/gpt2-server-decoder.js';

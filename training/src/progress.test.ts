@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgressBar } from './progress.js';
+import { createProgressBar, formatDuration } from './progress.js';
 
 /** A writable stream that claims to be a terminal and keeps what is written to it. */
 function fakeTerminal(isTTY: boolean) {
@@ -25,6 +25,22 @@ describe('createProgressBar', () => {
     bar.update(100e6, 500e6);
     bar.stop();
     expect(terminal.text()).toMatch(/convert \[.*\] 20% \| 100\/500 MB \| 50\.0 MB\/s \| ETA /);
+  });
+
+  it('rounds the ETA once, then splits it: 119.6 s left is "2m00s", never "1m60s"', () => {
+    const terminal = fakeTerminal(true);
+    let t = 0;
+    const bar = createProgressBar('train', { unit: 'steps', stream: terminal.stream, now: () => t });
+    bar.update(0, 1206);
+    t = 1000;
+    bar.update(10, 1206, 'loss 3.2100'); // 10 steps a second, 1,196 to go: 119.6 s
+    bar.stop();
+    expect(terminal.text()).toMatch(/train \[.*\] 0% \| 10\/1206 steps \| 10\.0 steps\/s \| ETA 2m00s \| loss 3\.2100/);
+    expect(terminal.text()).not.toContain('60s');
+  });
+
+  it('formats durations as seconds, minutes and seconds, or hours and minutes', () => {
+    expect([0.4, 59.4, 59.6, 119.6, 3599.4, 3599.6, 7199, 5400].map(formatDuration)).toEqual(['0s', '59s', '1m00s', '2m00s', '59m59s', '1h00m', '2h00m', '1h30m']);
   });
 
   it('writes nothing when the stream is not a terminal', () => {

@@ -1,16 +1,37 @@
+import { ConfigError } from '@mimicbot/functions-shared';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
 
+const endpoint = { MODEL_ENDPOINT: 'http://127.0.0.1:8080' };
+
 describe('parseConfig (demo)', () => {
-  it('reads the defaults: no extra origins, 10 per minute, 280 characters, filter on', () => {
-    const config = parseConfig({});
-    expect(config).toMatchObject({ allowedOrigins: [], rateLimitPerMinute: 10, promptMaxChars: 280, maxAttempts: 3 });
+  it('reads the defaults: no extra origins, 10 per minute, 280 characters, filter on, no proxy trusted', () => {
+    const config = parseConfig(endpoint);
+    expect(config).toMatchObject({ allowedOrigins: [], rateLimitPerMinute: 10, promptMaxChars: 280, maxAttempts: 3, trustedProxyHops: 0 });
     expect(config.shared.outputFilter.enabled).toBe(true);
   });
 
+  it("trusts one proxy hop on Cloud Run (K_SERVICE set), and TRUSTED_PROXY_HOPS over either default", () => {
+    expect(parseConfig({ ...endpoint, K_SERVICE: 'demo' }).trustedProxyHops).toBe(1);
+    expect(parseConfig({ ...endpoint, K_SERVICE: 'demo', TRUSTED_PROXY_HOPS: '2' }).trustedProxyHops).toBe(2);
+    expect(parseConfig({ ...endpoint, K_SERVICE: 'demo', TRUSTED_PROXY_HOPS: '0' }).trustedProxyHops).toBe(0);
+  });
+
   it('reads ALLOWED_ORIGINS as a list and names bad values', () => {
-    expect(parseConfig({ ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
-    expect(() => parseConfig({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/^RATE_LIMIT_PER_MINUTE:/);
-    expect(() => parseConfig({ PROMPT_MAX_CHARS: '0' })).toThrow(/^PROMPT_MAX_CHARS:/);
+    expect(parseConfig({ ...endpoint, ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(() => parseConfig({ ...endpoint, RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/^RATE_LIMIT_PER_MINUTE:/);
+    expect(() => parseConfig({ ...endpoint, PROMPT_MAX_CHARS: '0' })).toThrow(/^PROMPT_MAX_CHARS:/);
+    expect(() => parseConfig({ ...endpoint, TRUSTED_PROXY_HOPS: '-1' })).toThrow(/^TRUSTED_PROXY_HOPS:/);
+  });
+
+  it('names the shared and the demo problems together', () => {
+    const error = (() => {
+      try {
+        parseConfig({ RATE_LIMIT_PER_MINUTE: 'lots', TEMPERATURE: 'hot' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.problems.map((p) => p.variable)).toEqual(['MODEL_ENDPOINT', 'TEMPERATURE', 'RATE_LIMIT_PER_MINUTE']);
   });
 });

@@ -1,5 +1,5 @@
 /** Everything the demo function reads from its environment, checked at start-up; the only reader of `process.env`. */
-import { parseSharedConfig, readList, readNumber, type Env, type SharedConfig } from '@mimicbot/functions-shared';
+import { envReader, readSharedConfig, type Env, type SharedConfig } from '@mimicbot/functions-shared';
 
 export interface DemoConfig {
   shared: SharedConfig;
@@ -9,16 +9,25 @@ export interface DemoConfig {
   rateLimitPerMinute: number;
   /** PROMPT_MAX_CHARS (default 280): longest prompt, in characters. */
   promptMaxChars: number;
-  /** MAX_ATTEMPTS (default 3): generations tried when the output filter blocks one (non-streaming requests). */
+  /** MAX_ATTEMPTS (default 3): requests to the model before a non-streaming reply says nothing passed. */
   maxAttempts: number;
+  /**
+   * TRUSTED_PROXY_HOPS: how many proxies in front of the function each append the address they saw to
+   * X-Forwarded-For; the client is the entry that many from the end. Default 1 on Cloud Run (K_SERVICE is
+   * set there, and its front end appends exactly one entry), 0 elsewhere: with nothing known to append,
+   * every entry may be forged, and only the socket's address can be trusted.
+   */
+  trustedProxyHops: number;
 }
 
 export function parseConfig(env: Env = process.env): DemoConfig {
-  return {
-    shared: parseSharedConfig(env),
-    allowedOrigins: readList(env, 'ALLOWED_ORIGINS') ?? [],
-    rateLimitPerMinute: readNumber(env, 'RATE_LIMIT_PER_MINUTE', 10, { min: 1, max: 10_000, integer: true }),
-    promptMaxChars: readNumber(env, 'PROMPT_MAX_CHARS', 280, { min: 1, max: 4_000, integer: true }),
-    maxAttempts: readNumber(env, 'MAX_ATTEMPTS', 3, { min: 1, max: 10, integer: true }),
-  };
+  const read = envReader(env);
+  return read.done({
+    shared: readSharedConfig(read),
+    allowedOrigins: read.list('ALLOWED_ORIGINS') ?? [],
+    rateLimitPerMinute: read.number('RATE_LIMIT_PER_MINUTE', 10, { min: 1, max: 10_000, integer: true }),
+    promptMaxChars: read.number('PROMPT_MAX_CHARS', 280, { min: 1, max: 4_000, integer: true }),
+    maxAttempts: read.number('MAX_ATTEMPTS', 3, { min: 1, max: 10, integer: true }),
+    trustedProxyHops: read.number('TRUSTED_PROXY_HOPS', read.string('K_SERVICE') ? 1 : 0, { min: 0, max: 10, integer: true }),
+  });
 }

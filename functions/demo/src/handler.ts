@@ -1,31 +1,45 @@
 /**
- * The demo function's HTTP boundary. `GET /` serves the page (and `GET /?asset=demo.js` its script); `POST /` with `{prompt}`
- * generates a reply: JSON `{text}`, or with `Accept: text/event-stream` a stream of events (`delta`
- * `{text}` as words are generated, then `done` `{text}`, or `blocked` / `error`). Every request passes CORS
- * and, for generation, the prompt checks and then the per-client rate limit first.
+ * The demo function's HTTP boundary. `GET /` serves the page (`GET /?asset=<name>` its script and icon);
+ * `POST /` with `{prompt}` generates a reply: JSON `{text}` through the reply loop, or with
+ * `Accept: text/event-stream` a stream of events (`delta` `{text}` as words are generated, then `done`
+ * `{text}`, or `blocked` / `error`). Every answer carries the page's security headers; every request passes
+ * CORS and, for generation, the prompt checks and then the per-client rate limit first.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { cleanGeneratedText, isModelError, type GenerationSettings, type Log, type ModelClient, type OutputFilter } from '@mimicbot/functions-shared';
+import {
+  isModelError,
+  outcomeLogFields,
+  type GenerationSettings,
+  type Log,
+  type ModelClient,
+  type OutputFilter,
+  type ReplyLoop,
+} from '@mimicbot/functions-shared';
 import { decideCors } from './cors.js';
-import type { PageAsset } from './page-assets.js';
-import { clientId } from './rate-limit.js';
-import type { RateLimitResult } from './rate-limit.js';
+import { PAGE, type PageAssets } from './page-assets.js';
+import { securityHeaders } from './page-security.js';
+import { clientId, type RateLimitResult } from './rate-limit.js';
 import { StreamCleaner, type CleanerStep } from './stream-cleaner.js';
 import { validatePrompt } from './validate-prompt.js';
 
 export interface DemoDeps {
+  /** Streams replies; the reply loop uses it for the others. */
   model: ModelClient;
+  replies: ReplyLoop;
+  /** Judges streamed words as they arrive. */
   filter: OutputFilter;
   rateLimit: (clientId: string) => Promise<RateLimitResult>;
-  assets: Map<string, PageAsset>;
+  /** Proxies in front that append to X-Forwarded-For (see rate-limit.ts clientId). */
+  trustedProxyHops: number;
+  assets: PageAssets;
   allowedOrigins: readonly string[];
   promptMaxChars: number;
-  maxAttempts: number;
   generation: GenerationSettings;
   log: Log;
 }
 
 const BLOCKED_MESSAGE = 'The bot came up with something the filter will not show. Try regenerating.';
+const NOTHING_MESSAGE = 'The bot had nothing to say. Try regenerating.';
 
 function errorStatus(error: unknown): { status: number; message: string } {
   if (isModelError(error)) {
@@ -38,17 +52,17 @@ function errorStatus(error: unknown): { status: number; message: string } {
 
 export function createDemoHandler(deps: DemoDeps) {
   const request = (prompt: string) => ({ prompt, ...deps.generation });
+  const headers = securityHeaders(deps.assets.contentSecurityPolicy);
 
   async function generateJson(prompt: string, res: Response): Promise<void> {
-    for (let attempt = 1; attempt <= deps.maxAttempts; attempt++) {
-      const text = cleanGeneratedText((await deps.model.complete(request(prompt))).text);
-      if (deps.filter.isAllowed(text)) {
-        res.status(200).json({ text });
-        return;
-      }
-      deps.log('reply_blocked', { attempt });
+    const outcome = await deps.replies.reply(prompt);
+    deps.log('reply_decision', outcomeLogFields(outcome));
+    if (outcome.status === 'chosen') {
+      res.status(200).json({ text: outcome.text });
+      return;
     }
-    res.status(200).json({ text: '', blocked: true, message: BLOCKED_MESSAGE });
+    const blocked = (outcome.rejected.filtered ?? 0) > 0;
+    res.status(200).json({ text: '', blocked, message: blocked ? BLOCKED_MESSAGE : NOTHING_MESSAGE, rejected: outcome.rejected });
   }
 
   async function generateStream(prompt: string, res: Response): Promise<void> {
@@ -76,7 +90,7 @@ export function createDemoHandler(deps: DemoDeps) {
       let next = first;
       let stopped = false;
       while (!next.done && !stopped) {
-        stopped = relay(cleaner.push(next.value));
+        stopped = relay(cleaner.push(next.value.text));
         if (!stopped) next = await iterator.next();
       }
       relay(cleaner.end());
@@ -94,6 +108,7 @@ export function createDemoHandler(deps: DemoDeps) {
   }
 
   return async function demoHandler(req: Request, res: Response): Promise<void> {
+    res.set(headers);
     const cors = decideCors(req.get('origin'), req.get('host'), deps.allowedOrigins);
     if (!cors.allowed) {
       res.status(403).json({ error: { message: `origin ${req.get('origin')} may not call this function (ALLOWED_ORIGINS)`, field: 'origin' } });
@@ -105,15 +120,17 @@ export function createDemoHandler(deps: DemoDeps) {
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
-      // The page asks for its script as `?asset=demo.js` on its own URL, which works whether the function
-      // is served at `/` (Cloud Run URL) or under `/demo` (cloudfunctions.net URL).
-      const name = typeof req.query.asset === 'string' ? req.query.asset : 'index.html';
-      const asset = deps.assets.get(name);
+      // The page asks for its files as `?asset=demo.js` on its own URL, which works whether the function
+      // is served at `/` (Cloud Run URL) or under `/demo` (cloudfunctions.net URL). The icon too: the
+      // framework answers /favicon.ico with a 404 itself, before the function sees it, so the page links
+      // `?asset=favicon.svg` and browsers never ask for /favicon.ico.
+      const name = typeof req.query.asset === 'string' ? req.query.asset : PAGE;
+      const asset = deps.assets.files.get(name);
       if (!asset) {
         res.status(404).json({ error: { message: `no asset named ${JSON.stringify(name)}`, field: 'asset' } });
         return;
       }
-      res.status(200).set({ 'content-type': asset.contentType, 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' });
+      res.status(200).set({ 'content-type': asset.contentType, 'cache-control': 'public, max-age=300' });
       res.send(asset.body);
       return;
     }
@@ -132,7 +149,7 @@ export function createDemoHandler(deps: DemoDeps) {
     }
     let limit: RateLimitResult;
     try {
-      limit = await deps.rateLimit(clientId(req.headers['x-forwarded-for'], req.socket.remoteAddress));
+      limit = await deps.rateLimit(clientId(req.headers['x-forwarded-for'], req.socket.remoteAddress, deps.trustedProxyHops));
     } catch (error) {
       deps.log('rate_limit_failed', { error: (error as Error).message });
       res.status(503).json({ error: { message: 'The demo is not available right now. Try again in a minute.' } });

@@ -17,9 +17,34 @@ describe('createRateLimiter', () => {
 });
 
 describe('clientId', () => {
-  it("uses the last X-Forwarded-For entry (the one Google's front end adds), else the socket", () => {
-    expect(clientId('1.1.1.1, 203.0.113.9', '10.0.0.1')).toBe('203.0.113.9');
-    expect(clientId(undefined, '127.0.0.1')).toBe('127.0.0.1');
-    expect(clientId(['9.9.9.9', '8.8.8.8'], undefined)).toBe('8.8.8.8');
+  it('trusts no header when no proxy hop is trusted: the socket address, whatever X-Forwarded-For says', () => {
+    expect(clientId('1.1.1.1, 203.0.113.9', '10.0.0.1', 0)).toBe('10.0.0.1');
+    expect(clientId(undefined, '127.0.0.1', 0)).toBe('127.0.0.1');
+  });
+
+  it('takes the entry as many from the end as there are trusted hops', () => {
+    expect(clientId('1.1.1.1, 203.0.113.9', '10.0.0.1', 1)).toBe('203.0.113.9');
+    expect(clientId('1.1.1.1, 203.0.113.9, 198.51.100.4', '10.0.0.1', 2)).toBe('203.0.113.9');
+  });
+
+  it('reads several header lines as one list, in order', () => {
+    expect(clientId(['9.9.9.9', '8.8.8.8, 7.7.7.7'], '10.0.0.1', 1)).toBe('7.7.7.7');
+    expect(clientId(['9.9.9.9', '8.8.8.8, 7.7.7.7'], '10.0.0.1', 3)).toBe('9.9.9.9');
+  });
+
+  it('falls back to the socket when fewer entries came than hops are trusted, and ignores empty entries', () => {
+    expect(clientId('203.0.113.9', '10.0.0.1', 2)).toBe('10.0.0.1');
+    expect(clientId(undefined, '10.0.0.1', 1)).toBe('10.0.0.1');
+    expect(clientId('203.0.113.9, , ', '10.0.0.1', 1)).toBe('203.0.113.9');
+  });
+
+  it('cannot be escaped with forged entries: whatever a client prepends, the trusted entry decides', () => {
+    const forged = Array.from({ length: 200 }, (_, i) => `${i % 256}.${(i * 7) % 256}.1.${i % 13}, ${'x'.repeat(i)}`);
+    for (const prefix of forged) expect(clientId(`${prefix}, 203.0.113.9`, '10.0.0.1', 1)).toBe('203.0.113.9');
+    for (const prefix of forged) expect(clientId(prefix, '10.0.0.1', 0)).toBe('10.0.0.1');
+  });
+
+  it('bounds the length of an id taken from the header', () => {
+    expect(clientId(`${'a'.repeat(5000)}`, '10.0.0.1', 1)).toHaveLength(100);
   });
 });

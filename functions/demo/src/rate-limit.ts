@@ -25,12 +25,23 @@ export function createRateLimiter(options: RateLimitOptions) {
   };
 }
 
+/** An address is far shorter; a longer "entry" is junk and must not grow the store's keys. */
+const MAX_ID_CHARS = 100;
+
 /**
- * Who the client is: on Cloud Functions the last X-Forwarded-For entry is the address Google's front end
- * saw (entries before it are whatever the client sent, so they cannot be trusted); locally, the socket.
+ * Who the client is. Each of the `trustedHops` proxies in front appended the address it saw to
+ * X-Forwarded-For, so the entry `trustedHops` from the end is what the outermost trusted proxy saw: the
+ * client. Every entry before it came from the client and may be forged. Several header lines are one list,
+ * in order. With no hop trusted, or fewer entries than hops (a proxy did not append), the socket's address.
  */
-export function clientId(forwardedFor: string | string[] | undefined, socketAddress: string | undefined): string {
+export function clientId(forwardedFor: string | string[] | undefined, socketAddress: string | undefined, trustedHops: number): string {
+  const socket = socketAddress ?? 'unknown';
+  if (trustedHops === 0 || forwardedFor === undefined) return socket;
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
-  const last = header?.split(',').map((part) => part.trim()).filter(Boolean).at(-1);
-  return last ?? socketAddress ?? 'unknown';
+  const entries = header
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (entries.length < trustedHops) return socket;
+  return entries[entries.length - trustedHops].slice(0, MAX_ID_CHARS);
 }

@@ -44,4 +44,9 @@ describe('StreamCleaner', () => {
   it('checks the last word too', () => {
     expect(run(['fine then ', 'BADWORD']).blocked).toEqual(['badword']);
   });
+
+  it('strips bidirectional overrides, and blocks a word split by a zero-width space', () => {
+    expect(run([' look \u202Eright', '\u202C here']).emitted).toBe('look right here');
+    expect(run([' so bad\u200B', 'word today'])).toMatchObject({ sent: ['so'], blocked: ['badword'] });
+  });
 });

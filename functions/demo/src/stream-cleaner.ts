@@ -1,10 +1,11 @@
 /**
  * Cleans and filters text while it streams, so nothing is sent that the whole-text rules would have
- * removed: output stops at `<|endoftext|>`, leading whitespace is dropped, and each word is held back
+ * removed: invisible and bidirectional controls are stripped as they arrive (before the filter sees the
+ * word they might split), output stops at `<|endoftext|>`, leading whitespace is dropped, and each word is held back
  * until it is complete and has passed the output filter (the filter matches whole words, so a word checked
  * alone is judged as it would be in the full text). Pure.
  */
-import { END_OF_TEXT, type OutputFilter } from '@mimicbot/functions-shared';
+import { END_OF_TEXT, stripInvisibleControls, type OutputFilter } from '@mimicbot/functions-shared';
 
 export interface CleanerStep {
   /** Text safe to send now (may be empty). */
@@ -27,7 +28,7 @@ export class StreamCleaner {
 
   push(delta: string): CleanerStep {
     if (this.stopped) return { text: '', stop: true };
-    this.pending += delta;
+    this.pending += stripInvisibleControls(delta);
     if (!this.started) {
       // Like cleanGeneratedText: leading markers and whitespace are not part of the reply.
       this.pending = this.pending.replace(/^(\s*<\|endoftext\|>)+/, '').replace(/^\s+/, '');

@@ -6,9 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startStandInModel, startTinyModelServer, type RunningModelServer } from '@mimicbot/functions-shared/testing';
+import { runFunction, startStandInModel, startTinyModelServer, type RunningFunction, type RunningModelServer } from '@mimicbot/functions-shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFunction, type RunningFunction } from '../../twitter/test/run-function.js';
 import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
@@ -31,6 +30,16 @@ afterAll(async () => {
   await fn?.stop();
   await model?.stop();
 });
+
+/** Records, in the page, every Content-Security-Policy violation from the moment it starts loading. */
+async function recordCspViolations(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => w.cspViolations.push(`${event.effectiveDirective} ${event.blockedURI}`));
+  });
+  return () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+}
 
 /** Records every change of the newest bot bubble's text until it is marked done, in the page itself. */
 async function watchNextReply(page: Page, index: number): Promise<void> {
@@ -61,6 +70,9 @@ describe('the demo page in Chromium', () => {
   it('streams a reply into a bubble, regenerates it, and works with the keyboard alone', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     page.on('pageerror', (error) => console.error('page error:', error.message));
+    const violations = await recordCspViolations(page);
+    const failed: string[] = [];
+    page.on('response', (response) => void (response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`)));
     await page.goto(fn.url);
     expect(await page.title()).toContain('mimicbot');
 
@@ -111,8 +123,38 @@ describe('the demo page in Chromium', () => {
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     expect(outline).toBe('solid');
 
+    // All of it ran under the page's Content-Security-Policy, and nothing the page asked for was missing.
+    expect(await violations()).toEqual([]);
+    expect(failed).toEqual([]);
+
     mkdirSync(assets, { recursive: true });
     await page.screenshot({ path: resolve(assets, 'demo.png') });
+    await page.close();
+  }, 180_000);
+
+  it('runs no script injected into the page, and shows its favicon', async () => {
+    const page = await browser.newPage();
+    const violations = await recordCspViolations(page);
+    await page.goto(fn.url);
+    // What a reply smuggling markup into the page could try: an inline script, an inline handler.
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.pwned = "script"';
+      document.body.append(script);
+      document.body.insertAdjacentHTML('beforeend', '<img src="?asset=favicon.svg" onload="window.pwned = \'handler\'">');
+    });
+    await expect.poll(violations).toEqual(expect.arrayContaining([expect.stringMatching(/^script-src-elem inline/), expect.stringMatching(/^script-src-attr inline/)]));
+    expect(await page.evaluate(() => (window as unknown as { pwned?: string }).pwned)).toBeUndefined();
+    // The icon the page links loads as an image.
+    const icon = await page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')!.href;
+      const image = new Image();
+      image.src = href;
+      await image.decode();
+      return { href, width: image.naturalWidth };
+    });
+    expect(icon.href).toBe(`${fn.url}/?asset=favicon.svg`);
+    expect(icon.width).toBeGreaterThan(0);
     await page.close();
   });
 

@@ -2,12 +2,22 @@
  * The demo function end to end: the real functions-framework on a real socket, the shared model client
  * calling the model server (JSON and SSE), the rate limit on memory and on a real redis-server.
  */
+import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, startRedisServer, startStandInModel, tinyModelServerForSuite } from '@mimicbot/functions-shared/testing';
-import { runFunction, type RunningFunction } from '../../twitter/test/run-function.js';
+import {
+  freePort,
+  functionStartFailure,
+  runFunction,
+  startRedisServer,
+  startStandInModel,
+  tinyModelServerForSuite,
+  type RunningFunction,
+} from '@mimicbot/functions-shared/testing';
+import { createKeyValueStore, createMemoryStore } from '@mimicbot/functions-shared';
 import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
+import { createRateLimiter } from '../src/rate-limit.js';
 
 const model = tinyModelServerForSuite({}, { seed: 7 });
 const running: RunningFunction[] = [];
@@ -18,9 +28,21 @@ afterEach(async () => {
   logs = [];
 });
 
+/**
+ * The rate limit's clock stands still inside one window: on a busy machine a test's requests could otherwise
+ * straddle a minute boundary, and a fresh window would let more through than the limit.
+ */
+const FROZEN_NOW = 1_800_000_000_000 + 1_000;
+
 async function start(env: Record<string, string> = {}, modelUrl = model.url): Promise<string> {
   const config = parseConfig({ MODEL_ENDPOINT: modelUrl, MODEL_RETRIES: '0', MAX_TOKENS: '8', ...env });
-  const deps = { ...demoDepsFromConfig(config), log: (event: string, fields = {}) => void logs.push(JSON.stringify({ event, ...fields })) };
+  const now = () => FROZEN_NOW;
+  const store = config.shared.store.kind === 'memory' ? createMemoryStore({ now }) : createKeyValueStore(config.shared.store, 'demo');
+  const deps = {
+    ...demoDepsFromConfig(config),
+    rateLimit: createRateLimiter({ store, limit: config.rateLimitPerMinute, windowMs: 60_000, now }),
+    log: (event: string, fields = {}) => void logs.push(JSON.stringify({ event, ...fields })),
+  };
   const fn = await runFunction(createDemoHandler(deps));
   running.push(fn);
   return fn.url;
@@ -28,6 +50,18 @@ async function start(env: Record<string, string> = {}, modelUrl = model.url): Pr
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+/** A POST through node:http, which sends a header given as a list as that many header lines. */
+function postRaw(url: string, body: unknown, headers: Record<string, string | string[]>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
 
 /** Reads an SSE body into its events, in order. */
 async function readEvents(response: Response): Promise<{ event: string; data: { text?: string; message?: string } }[]> {
@@ -43,6 +77,33 @@ async function readEvents(response: Response): Promise<{ event: string; data: { 
 }
 
 describe('the demo function', () => {
+  it('sends the security headers on the page, its files and its JSON answers alike', async () => {
+    const url = await start();
+    const answers = [await fetch(url), await fetch(`${url}/?asset=demo.js`), await fetch(`${url}/?asset=nope`), await post(url, { prompt: 'x'.repeat(5000) })];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 400]);
+    for (const answer of answers) {
+      const csp = answer.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self'(;|$)/);
+      expect(csp).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
+      expect(answer.headers.get('x-frame-options')).toBe('DENY');
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
+  it('serves a favicon by the name the page links, so browsers do not ask for /favicon.ico', async () => {
+    const url = await start();
+    expect(await (await fetch(url)).text()).toContain('<link rel="icon" href="?asset=favicon.svg" type="image/svg+xml">');
+    for (const path of ['/?asset=favicon.svg', '/demo?asset=favicon.svg']) {
+      const icon = await fetch(`${url}${path}`);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await icon.text()).toMatch(/^<svg /);
+    }
+  });
+
   it('serves the page and its script, and 404s other assets', async () => {
     const url = await start();
     const page = await fetch(url);
@@ -70,7 +131,8 @@ describe('the demo function', () => {
   });
 
   it('streams the reply as several delta events, then done with the whole text', async () => {
-    const url = await start({ MAX_TOKENS: '12' });
+    // Random words from a random model may now and then include a listed one; the filter is not the subject here.
+    const url = await start({ MAX_TOKENS: '12', OUTPUT_FILTER: 'off' });
     const response = await post(url, { prompt: 'hello' }, { accept: 'text/event-stream' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -114,8 +176,8 @@ describe('the demo function', () => {
     expect(await refused.json()).toMatchObject({ error: { field: 'origin' } });
   });
 
-  it('rate-limits each client (in memory by default)', async () => {
-    const url = await start({ RATE_LIMIT_PER_MINUTE: '2', MAX_TOKENS: '2' });
+  it('rate-limits each client (in memory by default), behind one trusted proxy hop', async () => {
+    const url = await start({ RATE_LIMIT_PER_MINUTE: '2', MAX_TOKENS: '2', TRUSTED_PROXY_HOPS: '1' });
     const client = (ip: string) => post(url, { prompt: 'hi' }, { 'x-forwarded-for': ip });
     expect((await client('203.0.113.1')).status).toBe(200);
     expect((await client('203.0.113.1')).status).toBe(200);
@@ -126,10 +188,32 @@ describe('the demo function', () => {
     expect((await client('203.0.113.2')).status).toBe(200);
   });
 
+  it('cannot be escaped with made-up X-Forwarded-For values, one header line or several', async () => {
+    const random = () => Array.from({ length: 4 }, () => Math.floor(Math.random() * 256)).join('.');
+    // Nothing in front appends to the header (no proxy hop trusted, the default off Cloud Run): it is all forged.
+    const direct = await start({ RATE_LIMIT_PER_MINUTE: '10', MAX_TOKENS: '1' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const lines = i % 2 === 0 ? [random()] : [`${random()}, ${random()}`, random()];
+      statuses.push((await postRaw(direct, { prompt: 'hi' }, { 'x-forwarded-for': lines })).status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+
+    // Behind one proxy that appends what it saw: whatever the client sends before it, that entry decides.
+    const proxied = await start({ RATE_LIMIT_PER_MINUTE: '10', MAX_TOKENS: '1', TRUSTED_PROXY_HOPS: '1' });
+    const behindProxy: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      behindProxy.push((await postRaw(proxied, { prompt: 'hi' }, { 'x-forwarded-for': [`${random()}, ${random()}`, `${random()}, 203.0.113.50`] })).status);
+    }
+    expect(behindProxy.filter((s) => s === 200)).toHaveLength(10);
+    expect((await postRaw(proxied, { prompt: 'hi' }, { 'x-forwarded-for': [random(), '203.0.113.51'] })).status).toBe(200);
+  }, 120_000);
+
   it('shares the rate limit between two instances through Redis when REDIS_URL is set', async () => {
     const redis = await startRedisServer();
     try {
-      const env = { RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: redis.url, MAX_TOKENS: '2' };
+      const env = { RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: redis.url, MAX_TOKENS: '2', TRUSTED_PROXY_HOPS: '1' };
       const [a, b] = [await start(env), await start(env)];
       const statuses = [];
       for (const url of [a, b, a, b]) statuses.push((await post(url, { prompt: 'hi' }, { 'x-forwarded-for': '198.51.100.7' })).status);
@@ -151,6 +235,37 @@ describe('the demo function', () => {
 });
 
 describe('the demo function with model text the test controls', () => {
+  it('never shows a bidirectional override or other invisible control, streaming or not', async () => {
+    const line = 'read \u202Esdrawkcab\u202C and\u200B\u2066 on\u0007';
+    const standIn = await startStandInModel([line, line]);
+    try {
+      const url = await start({}, standIn.url);
+      expect(await (await post(url, { prompt: '' })).json()).toEqual({ text: 'read sdrawkcab and on' });
+      const events = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
+      expect(events.at(-1)).toEqual({ event: 'done', data: { text: 'read sdrawkcab and on' } });
+      expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe('read sdrawkcab and on');
+    } finally {
+      await standIn.stop();
+    }
+  });
+
+  it('says honestly when nothing passed, with the count of each reason', async () => {
+    const standIn = await startStandInModel(['<|endoftext|>', 'darn', ' ']);
+    try {
+      const url = await start({ OUTPUT_FILTER_WORDS: 'darn' }, standIn.url);
+      expect(await (await post(url, { prompt: '' })).json()).toEqual({
+        text: '',
+        blocked: true,
+        message: 'The bot came up with something the filter will not show. Try regenerating.',
+        rejected: { empty: 2, filtered: 1 },
+      });
+      expect(standIn.calls).toBe(3);
+      expect(logs).toContain(JSON.stringify({ event: 'reply_decision', status: 'nothing_passed', draws: 3, rejected: { empty: 2, filtered: 1 } }));
+    } finally {
+      await standIn.stop();
+    }
+  });
+
   // The filter needs a known offensive line; a tiny random model cannot be made to say one.
   it('stops a stream before a blocked word and says so; JSON requests regenerate', async () => {
     const standIn = await startStandInModel(['what a darn good day to be', 'clean words only']);
@@ -168,5 +283,18 @@ describe('the demo function with model text the test controls', () => {
     } finally {
       await standIn.stop();
     }
+  });
+});
+
+describe('the demo function as deployed code', () => {
+  it('refuses to start with a bad environment, printing every problem on its own line', async () => {
+    const { code, output } = await functionStartFailure('demo', { MODEL_ENDPOINT: 'localhost:8080', TRUSTED_PROXY_HOPS: 'all', REDIS_URL: 'http://cache' });
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toEqual([
+      'demo: cannot start: 3 problems with its environment variables:',
+      '  MODEL_ENDPOINT: must be a URL starting with http:// or https://, got "localhost:8080" (did you mean http://localhost:8080?)',
+      '  REDIS_URL: must be a URL starting with redis:// or rediss://, got http://',
+      '  TRUSTED_PROXY_HOPS: must be an integer from 0 to 10, got "all"',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * How the client proves who it is to the model server. Two schemes, chosen by config:
- * - `REQUEST_TOKEN`: a shared secret sent as `Authorization: Bearer <token>` (the server's API_KEYS).
+ * - `REQUEST_TOKEN`: the secret the server accepts (its REQUEST_TOKEN or one of its API_KEYS), sent as
+ *   `Authorization: Bearer <token>`.
  * - `MODEL_AUDIENCE`: a Google-signed ID token for a private Cloud Run service. When both are set, the ID token
  *   goes in `X-Serverless-Authorization` (Cloud Run checks that header first and strips it) so `Authorization`
  *   is left for the server's own key.

@@ -12,3 +12,10 @@ describe('cleanGeneratedText', () => {
     expect(cleanGeneratedText('a < b | c > d')).toBe('a < b | c > d');
   });
 });
+
+describe('cleanGeneratedText and invisible characters', () => {
+  it('strips bidirectional overrides and zero-width characters, so a marker split by one still counts', () => {
+    expect(cleanGeneratedText('\u202Egnp.exe\u202C is fine')).toBe('gnp.exe is fine');
+    expect(cleanGeneratedText('hi<|endof\u200Btext|>rest')).toBe('hi');
+  });
+});

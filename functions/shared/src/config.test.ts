@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, envReader } from './config-reader.js';
 import { parseSharedConfig } from './config.js';
-import { readOptionalUrl } from './config-reader.js';
+
+const endpoint = { MODEL_ENDPOINT: 'http://127.0.0.1:8080' };
 
 describe('parseSharedConfig', () => {
-  it('has working defaults for local use', () => {
-    const config = parseSharedConfig({});
+  it('has defaults for everything but the model endpoint', () => {
+    const config = parseSharedConfig(endpoint);
     expect(config.modelEndpoint).toBe('http://127.0.0.1:8080');
     expect(config.modelRetries).toBe(3);
     expect(config.outputFilter.enabled).toBe(true);
-    expect(config.redisUrl).toBeUndefined();
+    expect(config.store).toEqual({ kind: 'memory' });
   });
-  it('reads every variable', () => {
+
+  it('reads every variable; REQUEST_TOKEN and MODEL_AUDIENCE may both be set', () => {
     const config = parseSharedConfig({
       MODEL_ENDPOINT: 'https://model.example.run.app',
       REQUEST_TOKEN: 'secret',
@@ -24,26 +27,61 @@ describe('parseSharedConfig', () => {
     });
     expect(config).toMatchObject({
       requestToken: 'secret',
+      modelAudience: 'https://model.example.run.app',
       modelTimeoutMs: 5000,
       modelRetries: 0,
-      redisUrl: 'redis://127.0.0.1:6379',
+      store: { kind: 'redis', url: 'redis://127.0.0.1:6379' },
       outputFilter: { enabled: false, words: ['a', 'b', 'c'] },
       generation: { maxTokens: 40 },
     });
   });
+
+  it('requires MODEL_ENDPOINT, with no silent default, saying what it is', () => {
+    expect(() => parseSharedConfig({})).toThrow(/^MODEL_ENDPOINT: is required \(the model server's URL, e\.g\. http:\/\/localhost:8080/);
+  });
+
+  it('suggests the scheme when MODEL_ENDPOINT is a bare host and port', () => {
+    expect(() => parseSharedConfig({ MODEL_ENDPOINT: 'localhost:8080' })).toThrow(
+      'MODEL_ENDPOINT: must be a URL starting with http:// or https://, got "localhost:8080" (did you mean http://localhost:8080?)',
+    );
+  });
+
   it('names the variable and the expected form when a value is bad', () => {
-    expect(() => parseSharedConfig({ MODEL_RETRIES: 'many' })).toThrow(/MODEL_RETRIES: must be an integer from 0 to 10/);
-    expect(() => parseSharedConfig({ MODEL_ENDPOINT: 'not a url' })).toThrow(/MODEL_ENDPOINT: is not a URL/);
-    expect(() => parseSharedConfig({ OUTPUT_FILTER: 'maybe' })).toThrow(/OUTPUT_FILTER/);
+    expect(() => parseSharedConfig({ ...endpoint, MODEL_RETRIES: 'many' })).toThrow(/^MODEL_RETRIES: must be an integer from 0 to 10/);
+    expect(() => parseSharedConfig({ MODEL_ENDPOINT: 'not a url' })).toThrow(/^MODEL_ENDPOINT: is not a URL/);
+    expect(() => parseSharedConfig({ MODEL_ENDPOINT: 'redis://host:6379' })).toThrow(/^MODEL_ENDPOINT: must be a URL starting with http:\/\/ or https:\/\/, got redis:\/\//);
+    expect(() => parseSharedConfig({ ...endpoint, REDIS_URL: 'http://host' })).toThrow(/^REDIS_URL: must be a URL starting with redis:\/\/ or rediss:\/\//);
+    expect(() => parseSharedConfig({ ...endpoint, OUTPUT_FILTER: 'maybe' })).toThrow(/^OUTPUT_FILTER:/);
+  });
+
+  it('reports every problem at once, in reading order', () => {
+    const error = (() => {
+      try {
+        parseSharedConfig({ MODEL_RETRIES: 'many', TEMPERATURE: '9', OUTPUT_FILTER: 'maybe' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['MODEL_ENDPOINT', 'MODEL_RETRIES', 'OUTPUT_FILTER', 'TEMPERATURE']);
+    expect((error as ConfigError).message.split('\n')).toHaveLength(4);
   });
 });
 
-describe('readOptionalUrl', () => {
-  it('is undefined when unset or blank, the value when a URL, and an error naming the variable otherwise', () => {
-    expect(readOptionalUrl({}, 'X_API_URL')).toBeUndefined();
-    expect(readOptionalUrl({ X_API_URL: '  ' }, 'X_API_URL')).toBeUndefined();
-    expect(readOptionalUrl({ X_API_URL: 'http://127.0.0.1:9000' }, 'X_API_URL')).toBe('http://127.0.0.1:9000');
-    expect(() => readOptionalUrl({ X_API_URL: 'nope' }, 'X_API_URL')).toThrow(/X_API_URL: is not a URL/);
-    expect(() => readOptionalUrl({ X_API_URL: 'ftp://host' }, 'X_API_URL')).toThrow(/X_API_URL: must be an http\(s\) or redis\(s\) URL/);
+describe('envReader', () => {
+  it('reads an optional URL as undefined when unset or blank, the value when good, a problem otherwise', () => {
+    const read = envReader({ A: '  ', B: 'http://127.0.0.1:9000', C: 'nope', D: 'ftp://host' });
+    const rules = { schemes: ['http', 'https'] } as const;
+    expect([read.url('UNSET', rules), read.url('A', rules), read.url('B', rules)]).toEqual([undefined, undefined, 'http://127.0.0.1:9000']);
+    read.url('C', rules);
+    read.url('D', rules);
+    expect(() => read.done(0)).toThrow(/^C: is not a URL: "nope"\nD: must be a URL starting with http:\/\/ or https:\/\/, got ftp:\/\/$/);
+  });
+
+  it('returns the value from done when nothing was wrong, and takes problems found by the caller', () => {
+    const read = envReader({ N: '5' });
+    expect(read.done(read.number('N', 1, { min: 0, max: 10, integer: true }))).toBe(5);
+    read.problem('PAIR', 'needs its partner');
+    expect(() => read.done(1)).toThrow(/^PAIR: needs its partner$/);
   });
 });

@@ -1,13 +1,17 @@
 /**
  * The settings every function shares: where the model server is and how to reach it, the key-value store,
- * the output filter and generation defaults. Each function's own config.ts calls parseSharedConfig(env).
+ * the output filter and generation defaults. Each function's own config.ts calls readSharedConfig(read) with
+ * its reader, so one start-up lists the problems of both at once.
  */
-import { readBoolean, readList, readNumber, readOptionalString, readOptionalUrl, readUrl, type Env } from './config-reader.js';
+import { envReader, type Env, type EnvReader } from './config-reader.js';
 
 export interface SharedConfig {
-  /** MODEL_ENDPOINT: the inference server's base URL. */
+  /** MODEL_ENDPOINT (required): the inference server's base URL, e.g. http://localhost:8080. */
   modelEndpoint: string;
-  /** REQUEST_TOKEN: shared secret for the server (its API_KEYS), sent as a Bearer token. */
+  /**
+   * REQUEST_TOKEN: the secret the server accepts (its REQUEST_TOKEN or one of its API_KEYS), sent as
+   * `Authorization: Bearer`. May be set together with MODEL_AUDIENCE (see auth.ts).
+   */
   requestToken?: string;
   /** MODEL_AUDIENCE: when set, also send a Google-signed ID token for this audience (private Cloud Run). */
   modelAudience?: string;
@@ -17,8 +21,8 @@ export interface SharedConfig {
   modelTimeoutMs: number;
   /** MODEL_RETRIES (default 3): retries on 429/502/503/504 and connection errors. */
   modelRetries: number;
-  /** REDIS_URL: use Redis for the key-value store (dedupe, rate limits) instead of process memory. */
-  redisUrl?: string;
+  /** Where state that instances share lives (dedupe leases, rate limits, cursors). */
+  store: StoreConfig;
   outputFilter: {
     /** OUTPUT_FILTER (default on). */
     enabled: boolean;
@@ -27,6 +31,9 @@ export interface SharedConfig {
   };
   generation: GenerationSettings;
 }
+
+/** REDIS_URL set: Redis (instances agree); unset: this process's memory (one instance). */
+export type StoreConfig = { kind: 'memory' } | { kind: 'redis'; url: string };
 
 /** How every function samples: spread into a CompletionRequest beside the prompt. */
 export interface GenerationSettings {
@@ -38,25 +45,37 @@ export interface GenerationSettings {
   topP: number;
 }
 
-export const DEFAULT_MODEL_ENDPOINT = 'http://127.0.0.1:8080';
-
-export function parseSharedConfig(env: Env): SharedConfig {
+export function readSharedConfig(read: EnvReader): SharedConfig {
   return {
-    modelEndpoint: readUrl(env, 'MODEL_ENDPOINT', DEFAULT_MODEL_ENDPOINT),
-    requestToken: readOptionalString(env, 'REQUEST_TOKEN'),
-    modelAudience: readOptionalString(env, 'MODEL_AUDIENCE'),
-    modelName: readOptionalString(env, 'MODEL_NAME'),
-    modelTimeoutMs: readNumber(env, 'MODEL_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000, integer: true }),
-    modelRetries: readNumber(env, 'MODEL_RETRIES', 3, { min: 0, max: 10, integer: true }),
-    redisUrl: readOptionalUrl(env, 'REDIS_URL'),
+    modelEndpoint: read.requiredUrl('MODEL_ENDPOINT', {
+      schemes: ['http', 'https'],
+      hint: "the model server's URL, e.g. http://localhost:8080; npm run dev sets it",
+    }),
+    requestToken: read.string('REQUEST_TOKEN'),
+    modelAudience: read.string('MODEL_AUDIENCE'),
+    modelName: read.string('MODEL_NAME'),
+    modelTimeoutMs: read.number('MODEL_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000, integer: true }),
+    modelRetries: read.number('MODEL_RETRIES', 3, { min: 0, max: 10, integer: true }),
+    store: readStoreConfig(read),
     outputFilter: {
-      enabled: readBoolean(env, 'OUTPUT_FILTER', true),
-      words: readList(env, 'OUTPUT_FILTER_WORDS'),
+      enabled: read.boolean('OUTPUT_FILTER', true),
+      words: read.list('OUTPUT_FILTER_WORDS'),
     },
     generation: {
-      maxTokens: readNumber(env, 'MAX_TOKENS', 60, { min: 1, max: 1024, integer: true }),
-      temperature: readNumber(env, 'TEMPERATURE', 0.9, { min: 0, max: 2 }),
-      topP: readNumber(env, 'TOP_P', 0.95, { min: 0.01, max: 1 }),
+      maxTokens: read.number('MAX_TOKENS', 60, { min: 1, max: 1024, integer: true }),
+      temperature: read.number('TEMPERATURE', 0.9, { min: 0, max: 2 }),
+      topP: read.number('TOP_P', 0.95, { min: 0.01, max: 1 }),
     },
   };
+}
+
+function readStoreConfig(read: EnvReader): StoreConfig {
+  const redisUrl = read.url('REDIS_URL', { schemes: ['redis', 'rediss'] });
+  return redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'memory' };
+}
+
+/** The shared settings alone, or a ConfigError naming every problem. */
+export function parseSharedConfig(env: Env): SharedConfig {
+  const read = envReader(env);
+  return read.done(readSharedConfig(read));
 }

@@ -2,6 +2,8 @@
 import type { SharedConfig } from './config.js';
 import { createModelClient, type ModelClient, type ModelClientOptions } from './model-client.js';
 import { createOutputFilter, type OutputFilter } from './output-filter.js';
+import { createReplyLoop, type ReplyLoop } from './reply/reply-loop.js';
+import { replySteps, type SurfaceSteps } from './reply/reply-steps.js';
 
 export function modelClientFromConfig(config: SharedConfig, overrides: Partial<ModelClientOptions> = {}): ModelClient {
   return createModelClient({
@@ -17,4 +19,17 @@ export function modelClientFromConfig(config: SharedConfig, overrides: Partial<M
 
 export function outputFilterFromConfig(config: SharedConfig): OutputFilter {
   return createOutputFilter(config.outputFilter);
+}
+
+/** The reply loop with the shared steps around the surface's own; `model` when the function also streams. */
+export function replyLoopFromConfig(
+  config: SharedConfig,
+  options: { maxDraws: number; surface?: SurfaceSteps; model?: ModelClient },
+): ReplyLoop {
+  return createReplyLoop({
+    model: options.model ?? modelClientFromConfig(config),
+    generation: config.generation,
+    steps: replySteps(outputFilterFromConfig(config), options.surface),
+    maxDraws: options.maxDraws,
+  });
 }

@@ -8,7 +8,7 @@ import {
   ModelTimeoutError,
   ModelUnavailableError,
 } from './errors.js';
-import { completionsUrl, createModelClient, type ModelClientOptions } from './model-client.js';
+import { completionsUrl, createModelClient, type ModelClientOptions, type StreamDelta } from './model-client.js';
 import { freePort } from './testing/index.js';
 
 /**
@@ -185,11 +185,11 @@ describe('Google ID token auth', () => {
 });
 
 describe('stream', () => {
-  const chunk = (text: string) => JSON.stringify({ choices: [{ index: 0, text, finish_reason: null }] });
+  const chunk = (text: string, finishReason: string | null = null) => JSON.stringify({ choices: [{ index: 0, text, finish_reason: finishReason }] });
 
-  async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
+  async function collect(iterable: AsyncIterable<StreamDelta>): Promise<string[]> {
     const out: string[] = [];
-    for await (const delta of iterable) out.push(delta);
+    for await (const delta of iterable) out.push(delta.text);
     return out;
   }
 
@@ -198,6 +198,18 @@ describe('stream', () => {
     expect(await collect(client().stream({ prompt: 'x' }))).toEqual(['Hel', 'lo']);
     expect(JSON.parse(seen[0].body).stream).toBe(true);
     expect(seen[0].headers.accept).toBe('text/event-stream');
+  });
+
+  it("carries the server's finish reason on the last piece, and other choices' text not at all", async () => {
+    const other = JSON.stringify({ choices: [{ index: 1, text: 'not mine', finish_reason: null }] });
+    script = [sse([chunk('Hi'), other, chunk(' there'), chunk('', 'length'), '[DONE]'])];
+    const deltas: StreamDelta[] = [];
+    for await (const delta of client().stream({ prompt: 'x' })) deltas.push(delta);
+    expect(deltas).toEqual([
+      { text: 'Hi', finishReason: null },
+      { text: ' there', finishReason: null },
+      { text: '', finishReason: 'length' },
+    ]);
   });
 
   it('retries before the stream starts', async () => {
@@ -217,7 +229,7 @@ describe('stream', () => {
     }];
     const received: string[] = [];
     const error = await (async () => {
-      for await (const delta of client({ timeoutMs: 300 }).stream({ prompt: 'x' })) received.push(delta);
+      for await (const delta of client({ timeoutMs: 300 }).stream({ prompt: 'x' })) received.push(delta.text);
     })().catch((e) => e);
     expect(received).toEqual(['a']);
     expect(error).toBeInstanceOf(ModelTimeoutError);
@@ -232,7 +244,7 @@ describe('stream', () => {
       res.on('close', () => closed());
     }];
     for await (const delta of client().stream({ prompt: 'x' })) {
-      expect(delta).toBe('a');
+      expect(delta).toEqual({ text: 'a', finishReason: null });
       break;
     }
     await connectionClosed;

@@ -40,6 +40,14 @@ export interface CompletionChoice {
   finishReason: string | null;
 }
 
+/** One piece of a streamed first choice: new text, and on the last piece why generation ended. */
+export interface StreamDelta {
+  /** May be empty on the piece that only carries the finish reason. */
+  text: string;
+  /** Null until the server says why the choice ended ('stop', 'length', ...). */
+  finishReason: string | null;
+}
+
 export interface Completion {
   /** The first choice's text, raw (see cleanGeneratedText). */
   text: string;
@@ -54,8 +62,11 @@ export interface CallOptions {
 
 export interface ModelClient {
   complete(request: CompletionRequest, options?: CallOptions): Promise<Completion>;
-  /** Text deltas of the first choice as the server generates them. Retries happen only before the first byte. */
-  stream(request: CompletionRequest, options?: CallOptions): AsyncIterable<string>;
+  /**
+   * The first choice as the server generates it: text deltas, the last with its finish reason. Retries
+   * happen only before the first byte.
+   */
+  stream(request: CompletionRequest, options?: CallOptions): AsyncIterable<StreamDelta>;
 }
 
 export interface RetryInfo {
@@ -69,7 +80,7 @@ export interface RetryInfo {
 export interface ModelClientOptions {
   /** Base URL of the server (`https://host` or `https://host/v1/completions`). */
   endpoint: string;
-  /** Shared secret for the server's API_KEYS, sent as a Bearer token. */
+  /** The secret the server accepts (its REQUEST_TOKEN or one of its API_KEYS), sent as a Bearer token. */
   requestToken?: string;
   /** When set, a Google-signed ID token for this audience is sent too (private Cloud Run). */
   audience?: string;
@@ -248,7 +259,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     return { text: choices[0].text, choices, usage };
   }
 
-  async function* stream(request: CompletionRequest, callOptions: CallOptions = {}): AsyncGenerator<string> {
+  async function* stream(request: CompletionRequest, callOptions: CallOptions = {}): AsyncGenerator<StreamDelta> {
     const { response, live } = await send(toWireBody(request, options.model, true), callOptions.signal);
     if (!response.body) {
       live.end();
@@ -270,8 +281,10 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
         if (chunk.error) {
           throw new ModelUnavailableError(`the model server failed mid-stream: ${chunk.error.message}`, { attempts: 1 });
         }
-        const delta = chunk.choices?.find((c) => (c.index ?? 0) === 0)?.text;
-        if (delta) yield delta;
+        const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
+        const text = typeof choice?.text === 'string' ? choice.text : '';
+        const finishReason = choice?.finish_reason ?? null;
+        if (text !== '' || finishReason !== null) yield { text, finishReason };
       }
     } catch (error) {
       throw live.explain(error, 'the model server stream broke');

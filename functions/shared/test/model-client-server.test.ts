@@ -1,7 +1,7 @@
 /** The shared client against the real mimicbot server (tiny random model, 127.0.0.1): the wire really matches. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRejectedError } from '../src/errors.js';
-import { createModelClient, type RetryInfo } from '../src/model-client.js';
+import { createModelClient, type RetryInfo, type StreamDelta } from '../src/model-client.js';
 import { startTinyModelServer, type RunningModelServer } from '../src/testing/index.js';
 
 // API keys required; one sequence at a time and no queue, so a second concurrent caller gets 429.
@@ -29,10 +29,13 @@ describe('the model client against the mimicbot server', () => {
   it('streams the same text the non-streaming call returns for that seed', async () => {
     const request = { prompt: 'Once upon a time', maxTokens: 12, temperature: 1, seed: 5 };
     const whole = await client().complete(request);
-    const deltas: string[] = [];
+    const deltas: StreamDelta[] = [];
     for await (const delta of client().stream(request)) deltas.push(delta);
-    expect(deltas.length).toBeGreaterThan(1);
-    expect(deltas.join('')).toBe(whole.text);
+    expect(deltas.filter((d) => d.text !== '').length).toBeGreaterThan(1);
+    expect(deltas.map((d) => d.text).join('')).toBe(whole.text);
+    // The finish reason comes once, on the last piece, and is the one the whole completion reports.
+    expect(deltas.map((d) => d.finishReason).filter((r) => r !== null)).toEqual([whole.choices[0].finishReason]);
+    expect(deltas.at(-1)!.finishReason).toBe(whole.choices[0].finishReason);
   });
 
   it('sends REQUEST_TOKEN as the API key, and reports a wrong one as a 401 rejection', async () => {

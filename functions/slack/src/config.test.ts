@@ -1,26 +1,36 @@
+import { ConfigError } from '@mimicbot/functions-shared';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './config.js';
+import { DRY_RUN_BOT_TOKEN, parseConfig } from './config.js';
 
-const required = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' };
+const required = { MODEL_ENDPOINT: 'http://127.0.0.1:9000', SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    return (error as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+  }
+  return [];
+}
 
 describe('parseConfig', () => {
   it('needs the signing secret and a bot token, and says where to find them', () => {
-    expect(() => parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET: is required \(app settings > Basic Information/);
-    expect(() => parseConfig({ SLACK_SIGNING_SECRET: 's' })).toThrow(/SLACK_BOT_TOKEN: is required/);
-    expect(() => parseConfig({ ...required, SLACK_BOT_TOKEN: 'xoxp-user' })).toThrow(/SLACK_BOT_TOKEN: must be a bot token/);
+    expect(() => parseConfig({ ...required, SLACK_SIGNING_SECRET: '' })).toThrow(/^SLACK_SIGNING_SECRET: is required \(app settings > Basic Information/);
+    expect(() => parseConfig({ ...required, SLACK_BOT_TOKEN: '' })).toThrow(/^SLACK_BOT_TOKEN: is required \(app settings > OAuth/);
+    expect(() => parseConfig({ ...required, SLACK_BOT_TOKEN: 'xoxp-user' })).toThrow(/^SLACK_BOT_TOKEN: must be a bot token/);
   });
 
   it('has defaults and reads the shared settings too', () => {
-    const config = parseConfig({ ...required, MODEL_ENDPOINT: 'http://127.0.0.1:9000', REDIS_URL: 'redis://127.0.0.1:6379' });
+    const config = parseConfig({ ...required, REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config).toMatchObject({
       signingSecret: 's',
       botToken: 'xoxb-1',
-      modelEndpoint: 'http://127.0.0.1:9000',
-      redisUrl: 'redis://127.0.0.1:6379',
+      shared: { modelEndpoint: 'http://127.0.0.1:9000', store: { kind: 'redis', url: 'redis://127.0.0.1:6379' } },
       leaseMs: 120_000,
       reaction: 'thinking_face',
       includePrompt: true,
       logLevel: 'info',
+      dryRun: false,
     });
     expect(config.slackApiUrl).toBeUndefined();
   });
@@ -28,5 +38,21 @@ describe('parseConfig', () => {
   it('reads the optional ones', () => {
     const config = parseConfig({ ...required, SLACK_API_URL: 'http://127.0.0.1:1/api/', SLACK_BOT_USER_ID: 'U1', SLACK_BOT_ID: 'B1', SLACK_REACTION: '', LOG_LEVEL: 'ERROR' });
     expect(config).toMatchObject({ slackApiUrl: 'http://127.0.0.1:1/api/', botUserId: 'U1', botId: 'B1', reaction: undefined, logLevel: 'error' });
+  });
+
+  it('runs a dry run without a bot token, but not against another Web API', () => {
+    const { SLACK_BOT_TOKEN: _token, ...withoutToken } = required;
+    expect(parseConfig({ ...withoutToken, DRY_RUN: '1' })).toMatchObject({ dryRun: true, botToken: DRY_RUN_BOT_TOKEN });
+    expect(() => parseConfig({ ...required, DRY_RUN: '1', SLACK_API_URL: 'http://127.0.0.1:1/api/' })).toThrow(/^SLACK_API_URL: cannot be used with DRY_RUN/);
+  });
+
+  it('lists every problem at once', () => {
+    expect(problems({ MODEL_ENDPOINT: 'localhost:8080', SLACK_BOT_TOKEN: 'xoxp-1', LOG_LEVEL: 'loud', SLACK_LEASE_MS: '5' }).map((p) => p.split(':')[0])).toEqual([
+      'MODEL_ENDPOINT',
+      'LOG_LEVEL',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_LEASE_MS',
+    ]);
   });
 });

@@ -1,23 +1,12 @@
 /** The Slack function's settings, read once from the environment (the only place that reads it). */
-import {
-  ConfigError,
-  parseSharedConfig,
-  readBoolean,
-  readNumber,
-  readOptionalString,
-  readOptionalUrl,
-  readRequiredString,
-  type Env,
-  type SharedConfig,
-} from '@mimicbot/functions-shared';
+import { envReader, readSharedConfig, type Env, type SharedConfig } from '@mimicbot/functions-shared';
 
-export interface SlackConfig extends SharedConfig {
+/** What the handler and the Bolt app use as they are parsed. */
+export interface SlackSettings {
   /** SLACK_SIGNING_SECRET: app settings > Basic Information > Signing Secret. */
   signingSecret: string;
-  /** SLACK_BOT_TOKEN: app settings > OAuth & Permissions > Bot User OAuth Token (xoxb-...). */
+  /** SLACK_BOT_TOKEN: app settings > OAuth & Permissions > Bot User OAuth Token (xoxb-...). Optional with DRY_RUN. */
   botToken: string;
-  /** SLACK_API_URL: Web API base, e.g. a fake one in tests; Slack's own when unset. */
-  slackApiUrl?: string;
   /**
    * SLACK_BOT_USER_ID and SLACK_BOT_ID: the bot's ids (auth.test's user_id and bot_id). With both set no
    * auth.test call is made at start-up; without them one is made on the first request.
@@ -30,33 +19,54 @@ export interface SlackConfig extends SharedConfig {
   doneTtlMs: number;
   /** SLACK_REACTION (default thinking_face): shown on the message while the reply is generated; empty disables. */
   reaction?: string;
-  /** SLACK_INCLUDE_PROMPT (default on): the reply starts with the user's prompt, as millzbot's include_prefix. */
-  includePrompt: boolean;
   /** LOG_LEVEL (default info): debug, info, warn or error. */
   logLevel: LogLevelName;
+}
+
+export interface SlackConfig extends SlackSettings {
+  shared: SharedConfig;
+  /** SLACK_API_URL: Web API base, e.g. a fake one in tests; Slack's own when unset. */
+  slackApiUrl?: string;
+  /**
+   * DRY_RUN (default off): Slack's Web API is a local stand-in inside this process that logs what would be
+   * posted (and answers auth.test and reactions), so nothing reaches Slack. `npm run dev` turns it on.
+   */
+  dryRun: boolean;
+  /** SLACK_INCLUDE_PROMPT (default on): the reply starts with the user's prompt, as millzbot's include_prefix. */
+  includePrompt: boolean;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
-export function parseConfig(env: Env): SlackConfig {
-  const logLevel = (readOptionalString(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+/** The bot token a dry run uses when none is given: the local Web API accepts any bot token. */
+export const DRY_RUN_BOT_TOKEN = 'xoxb-dry-run';
+
+export function parseConfig(env: Env = process.env): SlackConfig {
+  const read = envReader(env);
+  const shared = readSharedConfig(read);
+  const dryRun = read.boolean('DRY_RUN', false);
+  const logLevel = (read.string('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+    read.problem('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
   }
-  const botToken = readRequiredString(env, 'SLACK_BOT_TOKEN', 'app settings > OAuth & Permissions > Bot User OAuth Token');
-  if (!botToken.startsWith('xoxb-')) throw new ConfigError('SLACK_BOT_TOKEN', 'must be a bot token (starts with xoxb-)');
-  return {
-    ...parseSharedConfig(env),
-    signingSecret: readRequiredString(env, 'SLACK_SIGNING_SECRET', 'app settings > Basic Information > Signing Secret'),
+  const tokenHint = 'app settings > OAuth & Permissions > Bot User OAuth Token; or DRY_RUN=1 to try the bot without Slack';
+  const botToken = dryRun ? (read.string('SLACK_BOT_TOKEN') ?? DRY_RUN_BOT_TOKEN) : read.requiredString('SLACK_BOT_TOKEN', tokenHint);
+  if (botToken !== '' && !botToken.startsWith('xoxb-')) read.problem('SLACK_BOT_TOKEN', 'must be a bot token (starts with xoxb-)');
+  const slackApiUrl = read.url('SLACK_API_URL', { schemes: ['http', 'https'] });
+  if (dryRun && slackApiUrl) read.problem('SLACK_API_URL', 'cannot be used with DRY_RUN (a dry run answers the Web API itself); unset one of them');
+  return read.done({
+    shared,
+    signingSecret: read.requiredString('SLACK_SIGNING_SECRET', 'app settings > Basic Information > Signing Secret'),
     botToken,
-    slackApiUrl: readOptionalUrl(env, 'SLACK_API_URL'),
-    botUserId: readOptionalString(env, 'SLACK_BOT_USER_ID'),
-    botId: readOptionalString(env, 'SLACK_BOT_ID'),
-    leaseMs: readNumber(env, 'SLACK_LEASE_MS', 120_000, { min: 100, max: 3_600_000, integer: true }),
-    doneTtlMs: readNumber(env, 'SLACK_DONE_TTL_MS', 3_600_000, { min: 1000, max: 7 * 24 * 3_600_000, integer: true }),
-    reaction: env.SLACK_REACTION === undefined ? 'thinking_face' : readOptionalString(env, 'SLACK_REACTION'),
-    includePrompt: readBoolean(env, 'SLACK_INCLUDE_PROMPT', true),
+    slackApiUrl,
+    dryRun,
+    botUserId: read.string('SLACK_BOT_USER_ID'),
+    botId: read.string('SLACK_BOT_ID'),
+    leaseMs: read.number('SLACK_LEASE_MS', 120_000, { min: 100, max: 3_600_000, integer: true }),
+    doneTtlMs: read.number('SLACK_DONE_TTL_MS', 3_600_000, { min: 1000, max: 7 * 24 * 3_600_000, integer: true }),
+    reaction: env.SLACK_REACTION === undefined ? 'thinking_face' : read.string('SLACK_REACTION'),
+    includePrompt: read.boolean('SLACK_INCLUDE_PROMPT', true),
     logLevel: logLevel as LogLevelName,
-  };
+  });
 }

@@ -21,7 +21,7 @@ export interface MessageClaims {
 }
 
 export function messageKey(teamId: string | undefined, channel: string, ts: string): string {
-  return `slack:message:${teamId ?? '-'}:${channel}:${ts}`;
+  return `message:${teamId ?? '-'}:${channel}:${ts}`;
 }
 
 export function createMessageClaims(store: KeyValueStore, options: { leaseMs: number; doneTtlMs: number }): MessageClaims {

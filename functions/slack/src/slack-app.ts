@@ -10,14 +10,16 @@
 import { App, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
 import type { BotIdentity } from './bot-identity.js';
 import type { Reply } from './compose-reply.js';
-import type { SlackConfig } from './config.js';
+import type { SlackSettings } from './config.js';
 import { messageKey, type MessageClaims } from './message-claims.js';
 import { promptFromMessage } from './mention-text.js';
 
 export const SLACK_ENDPOINTS = ['/', '/slack/events'];
 
 /** `reaction`: emoji name shown while generating; none when unset. */
-export interface SlackAppOptions extends Pick<SlackConfig, 'signingSecret' | 'botToken' | 'slackApiUrl' | 'reaction' | 'logLevel'> {
+export interface SlackAppOptions extends Pick<SlackSettings, 'signingSecret' | 'botToken' | 'reaction' | 'logLevel'> {
+  /** Web API base URL; Slack's own when undefined. */
+  slackApiUrl?: string;
   identity: BotIdentity;
   claims: MessageClaims;
   composeReply(prompt: string): Promise<Reply>;

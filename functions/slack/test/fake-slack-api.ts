@@ -1,69 +1,34 @@
 /**
- * A fake Slack Web API on 127.0.0.1 speaking Slack's wire format: form-encoded POSTs to /api/<method> with a
- * Bearer token, JSON `{ok: ...}` answers. It records every call and can be told to fail or stall a method.
+ * Slack's Web API for the tests: the function's own local stand-in (src/local-slack-api.ts), which speaks
+ * Slack's wire format and records every call, plus ways to make a call fail or stall.
  */
-import { createServer, type Server } from 'node:http';
+import { startLocalSlackApi, type LocalSlackApi, type SlackApiAnswer, type SlackApiCall } from '../src/local-slack-api.js';
 
-export interface SlackApiCall {
-  method: string;
-  params: Record<string, string>;
-  authorization?: string;
-  at: number;
-}
+export type { SlackApiCall };
 
-type Behaviour = (call: SlackApiCall) => Promise<{ status?: number; body: Record<string, unknown> } | undefined>;
+type Behaviour = (call: SlackApiCall) => Promise<SlackApiAnswer | undefined>;
 
 export class FakeSlackApi {
-  readonly calls: SlackApiCall[] = [];
-  private server!: Server;
+  private api!: LocalSlackApi;
   private behaviours: Behaviour[] = [];
-  private posted = 0;
   url = '';
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk) => (raw += chunk));
-      req.on('end', async () => {
-        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
-        const call: SlackApiCall = { method, params: Object.fromEntries(new URLSearchParams(raw)), authorization: req.headers.authorization, at: Date.now() };
-        this.calls.push(call);
-        let answer: { status?: number; body: Record<string, unknown> } | undefined;
+    this.api = await startLocalSlackApi({
+      intercept: async (call) => {
         for (const behaviour of this.behaviours) {
-          answer = await behaviour(call);
-          if (answer) break;
+          const answer = await behaviour(call);
+          if (answer) return answer;
         }
-        answer ??= { body: this.defaultAnswer(call) };
-        if (!res.destroyed) {
-          res.writeHead(answer.status ?? 200, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify(answer.body));
-        }
-      });
+        return undefined;
+      },
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}/api/`;
+    this.url = this.api.url;
     return this;
   }
 
-  private defaultAnswer(call: SlackApiCall): Record<string, unknown> {
-    if (!call.authorization?.startsWith('Bearer xoxb-')) return { ok: false, error: 'not_authed' };
-    switch (call.method) {
-      case 'auth.test':
-        return { ok: true, url: 'https://mimicbot.slack.com/', team: 'mimicbot', user: 'mimicbot', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT', is_enterprise_install: false };
-      case 'chat.postMessage':
-        this.posted += 1;
-        return {
-          ok: true,
-          channel: call.params.channel,
-          ts: `1800000000.${String(this.posted).padStart(6, '0')}`,
-          message: { type: 'message', subtype: 'bot_message', text: call.params.text, bot_id: 'B0BOT', user: 'U0BOT', ts: '1800000000.000000' },
-        };
-      case 'reactions.add':
-      case 'reactions.remove':
-        return { ok: true };
-      default:
-        return { ok: false, error: 'unknown_method' };
-    }
+  get calls(): SlackApiCall[] {
+    return this.api.calls;
   }
 
   /** Answers calls matching `when` with `body` (and `status`), `times` times (default: once). */
@@ -85,7 +50,7 @@ export class FakeSlackApi {
   }
 
   reset(): void {
-    this.calls.length = 0;
+    this.api.calls.length = 0;
     this.behaviours = [];
   }
 
@@ -93,8 +58,7 @@ export class FakeSlackApi {
     return this.calls.filter((c) => c.method === 'chat.postMessage' && (channel === undefined || c.params.channel === channel));
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+  stop(): Promise<void> {
+    return this.api.close();
   }
 }

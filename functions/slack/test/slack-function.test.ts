@@ -4,10 +4,18 @@
  * the Web API is a fake on 127.0.0.1, the model is the mimicbot server, and shared state is a real redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startRedisServer, startTinyModelServer, type RunningModelServer, type RunningRedis } from '@mimicbot/functions-shared/testing';
+import {
+  freePort,
+  functionStartFailure,
+  startFunctionProcess,
+  startRedisServer,
+  startTinyModelServer,
+  type FunctionProcess,
+  type RunningModelServer,
+  type RunningRedis,
+} from '@mimicbot/functions-shared/testing';
 import { APOLOGIES } from '../src/compose-reply.js';
 import { FakeSlackApi, type SlackApiCall } from './fake-slack-api.js';
-import { startFunctionProcess, type FunctionProcess } from './function-process.js';
 import { appMention, BOT_ID, BOT_USER, directMessage, envelope, nextTs, urlVerification } from './slack-events.js';
 import { retryHeaders, slackSignedHeaders } from './slack-signing.js';
 
@@ -20,6 +28,8 @@ let plain: FunctionProcess; // memory store, bot ids from auth.test
 let modelDown: FunctionProcess;
 let sharedA: FunctionProcess; // these two share Redis
 let sharedB: FunctionProcess;
+let dryRun: FunctionProcess; // DRY_RUN=1: its own local Web API, no token, no ids
+const started: FunctionProcess[] = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,16 +46,20 @@ beforeAll(async () => {
   };
   const ids = { SLACK_BOT_USER_ID: BOT_USER, SLACK_BOT_ID: BOT_ID };
   const shared = { ...base, ...ids, REDIS_URL: redis.url, SLACK_LEASE_MS: '2000' };
-  [plain, modelDown, sharedA, sharedB] = await Promise.all([
-    startFunctionProcess('slack', base),
-    startFunctionProcess('slack', { ...base, ...ids, MODEL_ENDPOINT: `http://127.0.0.1:${await freePort()}`, MODEL_RETRIES: '0' }),
-    startFunctionProcess('slack', shared),
-    startFunctionProcess('slack', shared),
+  const { SLACK_BOT_TOKEN: _token, SLACK_API_URL: _api, ...dry } = base;
+  // Each process is remembered as soon as it is up, so afterAll stops it even when another failed to start.
+  const start = (env: Record<string, string>) => startFunctionProcess('slack', env).then((fn) => (started.push(fn), fn));
+  [plain, modelDown, sharedA, sharedB, dryRun] = await Promise.all([
+    start(base),
+    start({ ...base, ...ids, MODEL_ENDPOINT: `http://127.0.0.1:${await freePort()}`, MODEL_RETRIES: '0' }),
+    start(shared),
+    start(shared),
+    start({ ...dry, DRY_RUN: '1' }),
   ]);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([plain, modelDown, sharedA, sharedB].map((fn) => fn?.stop()));
+  await Promise.all(started.map((fn) => fn.stop()));
   await Promise.all([model?.stop(), redis?.stop(), slack.stop()]);
 });
 
@@ -87,6 +101,19 @@ describe('requests that are not Slack events for the bot', () => {
     const unsigned = await fetch(plain.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
     expect(unsigned.status).toBe(401);
     expect(methodsIn(channel)).toEqual([]);
+  });
+
+  it('refuses a correctly signed request dated more than 5 minutes in the future, and allows clock skew within 5', async () => {
+    const channel = freshChannel();
+    const future = Math.floor(Date.now() / 1000) + 6 * 60;
+    const refused = await deliver(plain, envelope(appMention({ text: `<@${BOT_USER}> from the future`, channel })), { timestampSec: future });
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { field: 'x-slack-request-timestamp', message: expect.stringMatching(/in the future/) } });
+    expect(methodsIn(channel)).toEqual([]);
+
+    const skewed = Math.floor(Date.now() / 1000) + 4 * 60;
+    expect((await deliver(plain, envelope(appMention({ text: `<@${BOT_USER}> slightly ahead`, channel })), { timestampSec: skewed })).status).toBe(200);
+    expect(slack.posts(channel)).toHaveLength(1);
   });
 
   it('answers 404 on paths other than / and /slack/events', async () => {
@@ -234,5 +261,47 @@ describe('two instances sharing Redis', () => {
     slack.reset();
     expect((await deliver(sharedB, event, { retry: 2 })).status).toBe(200);
     expect(slack.posts(channel)).toHaveLength(1);
+  });
+});
+
+describe('DRY_RUN', () => {
+  it('answers through its own local Web API and prints what it would have posted, reaching no Slack', async () => {
+    const channel = freshChannel();
+    const mention = appMention({ text: `<@${BOT_USER}> say something`, channel });
+    const response = await deliver(dryRun, envelope(mention));
+    expect(response.status).toBe(200);
+    // It learned who it is from the local auth.test (no ids configured) and answered the mention.
+    const line = dryRun
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"dry_run_post"') && l.includes(channel));
+    expect(line).toBeDefined();
+    const logged = JSON.parse(line!);
+    expect(logged).toMatchObject({ severity: 'INFO', message: 'dry_run_post', channel, threadTs: mention.ts });
+    expect(logged.text.startsWith('say something')).toBe(true);
+    // The test's Web API, which the other instances use, saw nothing of it.
+    expect(methodsIn(channel)).toEqual([]);
+  });
+});
+
+describe('start-up with a bad environment (functions-framework\'s own CLI, as npm start runs it)', () => {
+  it('prints every problem, one line each naming the variable, and exits non-zero without a stack trace', async () => {
+    const { code, output } = await functionStartFailure(
+      'slack',
+      { MODEL_ENDPOINT: 'localhost:8080', SLACK_BOT_TOKEN: 'xoxp-user-token', MAX_TOKENS: 'lots' },
+      'functions-framework',
+    );
+    expect(code).toBe(1);
+    const lines = output.trim().split('\n');
+    expect(lines).toEqual([
+      'slack: cannot start: 4 problems with its environment variables:',
+      '  MODEL_ENDPOINT: must be a URL starting with http:// or https://, got "localhost:8080" (did you mean http://localhost:8080?)',
+      '  MAX_TOKENS: must be an integer from 1 to 1024, got "lots"',
+      '  SLACK_BOT_TOKEN: must be a bot token (starts with xoxb-)',
+      expect.stringMatching(/^  SLACK_SIGNING_SECRET: is required \(app settings > Basic Information/),
+    ]);
+    expect(output).not.toContain("Provided module can't be loaded");
+    // Secrets never reach the output, even a wrong one.
+    expect(output).not.toContain('xoxp-user-token');
   });
 });

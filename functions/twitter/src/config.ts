@@ -2,17 +2,7 @@
  * Everything the X function reads from its environment, checked once at start-up. The only file of this
  * function that reads `process.env`.
  */
-import {
-  ConfigError,
-  parseSharedConfig,
-  readBoolean,
-  readNumber,
-  readOptionalString,
-  readOptionalUrl,
-  readRequiredString,
-  type Env,
-  type SharedConfig,
-} from '@mimicbot/functions-shared';
+import { envReader, readSharedConfig, type Env, type SharedConfig } from '@mimicbot/functions-shared';
 
 export interface XCredentials {
   appKey: string;
@@ -27,7 +17,7 @@ export interface TwitterSettings {
   dryRun: boolean;
   /** REPLY_TO_MENTIONS (default off): after posting, answer mentions that arrived since the last run. */
   replyToMentions: boolean;
-  /** MAX_ATTEMPTS (default 4): generations tried before giving up on duplicates and filtered text. */
+  /** MAX_ATTEMPTS (default 4): requests to the model before giving up on duplicates and unusable text. */
   maxAttempts: number;
   /** MAX_RATE_LIMIT_WAIT_MS (default 20000): wait this long at most for X's rate limit to reset. */
   maxRateLimitWaitMs: number;
@@ -56,43 +46,36 @@ export interface TwitterConfig extends TwitterSettings {
   };
 }
 
+const X_KEYS = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
 const X_KEYS_HINT = 'from the X developer portal: your app > Keys and tokens';
 
 export function parseConfig(env: Env = process.env): TwitterConfig {
+  const read = envReader(env);
+  const shared = readSharedConfig(read);
   const trigger = {
-    secret: readOptionalString(env, 'TRIGGER_SECRET'),
-    audience: readOptionalString(env, 'SCHEDULER_AUDIENCE'),
-    serviceAccount: readOptionalString(env, 'SCHEDULER_SERVICE_ACCOUNT'),
+    secret: read.string('TRIGGER_SECRET'),
+    audience: read.string('SCHEDULER_AUDIENCE'),
+    serviceAccount: read.string('SCHEDULER_SERVICE_ACCOUNT'),
   };
   if (trigger.audience && !trigger.serviceAccount) {
-    throw new ConfigError('SCHEDULER_SERVICE_ACCOUNT', 'is required with SCHEDULER_AUDIENCE (the e-mail of the service account Cloud Scheduler uses)');
+    read.problem('SCHEDULER_SERVICE_ACCOUNT', 'is required with SCHEDULER_AUDIENCE (the e-mail of the service account Cloud Scheduler uses)');
   }
   if (!trigger.secret && !trigger.audience) {
-    throw new ConfigError(
-      'TRIGGER_SECRET',
-      'or SCHEDULER_AUDIENCE + SCHEDULER_SERVICE_ACCOUNT is required, so that only Cloud Scheduler can make the bot post',
-    );
+    read.problem('TRIGGER_SECRET', 'or SCHEDULER_AUDIENCE + SCHEDULER_SERVICE_ACCOUNT is required, so that only Cloud Scheduler can make the bot post');
   }
-  const dryRun = readBoolean(env, 'DRY_RUN', false);
-  const anyXKey = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'].some((name) => readOptionalString(env, name));
-  return {
-    shared: parseSharedConfig(env),
-    x:
-      dryRun && !anyXKey
-        ? undefined
-        : {
-            appKey: readRequiredString(env, 'X_APP_KEY', X_KEYS_HINT),
-            appSecret: readRequiredString(env, 'X_APP_SECRET', X_KEYS_HINT),
-            accessToken: readRequiredString(env, 'X_ACCESS_TOKEN', X_KEYS_HINT),
-            accessSecret: readRequiredString(env, 'X_ACCESS_SECRET', X_KEYS_HINT),
-          },
-    xApiUrl: readOptionalUrl(env, 'X_API_URL'),
+  const dryRun = read.boolean('DRY_RUN', false);
+  const anyXKey = X_KEYS.some((name) => read.string(name) !== undefined);
+  const [appKey, appSecret, accessToken, accessSecret] = dryRun && !anyXKey ? [] : X_KEYS.map((name) => read.requiredString(name, X_KEYS_HINT));
+  return read.done({
+    shared,
+    x: appKey === undefined ? undefined : { appKey, appSecret, accessToken, accessSecret },
+    xApiUrl: read.url('X_API_URL', { schemes: ['http', 'https'] }),
     trigger,
     dryRun,
-    replyToMentions: readBoolean(env, 'REPLY_TO_MENTIONS', false),
-    maxAttempts: readNumber(env, 'MAX_ATTEMPTS', 4, { min: 1, max: 20, integer: true }),
-    maxRateLimitWaitMs: readNumber(env, 'MAX_RATE_LIMIT_WAIT_MS', 20_000, { min: 0, max: 600_000, integer: true }),
-    maxRepliesPerRun: readNumber(env, 'MAX_REPLIES_PER_RUN', 5, { min: 0, max: 100, integer: true }),
+    replyToMentions: read.boolean('REPLY_TO_MENTIONS', false),
+    maxAttempts: read.number('MAX_ATTEMPTS', 4, { min: 1, max: 20, integer: true }),
+    maxRateLimitWaitMs: read.number('MAX_RATE_LIMIT_WAIT_MS', 20_000, { min: 0, max: 600_000, integer: true }),
+    maxRepliesPerRun: read.number('MAX_REPLIES_PER_RUN', 5, { min: 0, max: 100, integer: true }),
     tweetPrompt: env.TWEET_PROMPT ?? '',
-  };
+  });
 }

@@ -3,15 +3,7 @@
  * and maps every outcome and error to one JSON answer. Everything it uses is passed in.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import {
-  isModelError,
-  KeyValueStoreError,
-  type GenerationSettings,
-  type KeyValueStore,
-  type Log,
-  type ModelClient,
-  type OutputFilter,
-} from '@mimicbot/functions-shared';
+import { isModelError, KeyValueStoreError, type KeyValueStore, type Log, type ReplyLoop } from '@mimicbot/functions-shared';
 import type { TwitterSettings } from './config.js';
 import { postWithRetries, type PostOutcome } from './post-with-retries.js';
 import { replyToMentions, type ReplyOutcome } from './reply-to-mentions.js';
@@ -19,13 +11,12 @@ import { checkTrigger, type TriggerAuthOptions } from './trigger-auth.js';
 import { XApiError, type XApi } from './x-client.js';
 
 export interface TwitterDeps extends TwitterSettings {
-  model: ModelClient;
-  filter: OutputFilter;
+  /** With the tweet steps and MAX_ATTEMPTS draws; posts and mention replies both go through it. */
+  replies: ReplyLoop;
   store: KeyValueStore;
   /** Absent only in a dry run without X credentials: posts are logged and mentions are not read. */
   x?: XApi;
   trigger: TriggerAuthOptions;
-  generation: GenerationSettings;
   log: Log;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -57,7 +48,6 @@ export function createTwitterHandler(deps: TwitterDeps) {
   const { log } = deps;
   const x = deps.dryRun ? dryRunX(deps.x, log) : deps.x;
   if (!x) throw new Error('X credentials are required unless DRY_RUN is on');
-  const generate = async (prompt: string) => (await deps.model.complete({ prompt, ...deps.generation })).text;
 
   return async function twitterHandler(req: Request, res: Response): Promise<void> {
     if (req.method !== 'POST' && req.method !== 'GET') {
@@ -73,10 +63,9 @@ export function createTwitterHandler(deps: TwitterDeps) {
 
     try {
       const post = await postWithRetries({
-        generate: () => generate(deps.tweetPrompt),
+        replies: deps.replies,
+        prompt: deps.tweetPrompt,
         post: (text) => x.tweet(text),
-        filter: deps.filter,
-        maxAttempts: deps.maxAttempts,
         maxRateLimitWaitMs: deps.maxRateLimitWaitMs,
         now: deps.now,
         sleep: deps.sleep,
@@ -88,10 +77,8 @@ export function createTwitterHandler(deps: TwitterDeps) {
         mentions = await replyToMentions({
           x,
           store: deps.store,
-          filter: deps.filter,
-          generate,
+          replies: deps.replies,
           maxReplies: deps.maxRepliesPerRun,
-          maxAttempts: deps.maxAttempts,
           log,
         }).catch((error: unknown) => {
           // A failed reply run must not hide a successful post; it is reported beside it.

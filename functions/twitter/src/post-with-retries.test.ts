@@ -1,38 +1,42 @@
-import { createOutputFilter } from '@mimicbot/functions-shared';
+import { createOutputFilter, createReplyLoop, replySteps } from '@mimicbot/functions-shared';
+import { scriptedModel } from '@mimicbot/functions-shared/testing';
 import { describe, expect, it } from 'vitest';
 import { postWithRetries, type PostLoopOptions } from './post-with-retries.js';
+import { TWEET_STEPS } from './tweet-steps.js';
 import { XApiError, XDuplicateError, XRateLimitError } from './x-client.js';
 
 const filter = createOutputFilter({ words: ['badword'] });
 
-/** A loop whose generations come from `texts` and whose posts answer with `answers` in turn. */
+/** A loop whose drafts come from `texts`, one per request, and whose posts answer with `answers` in turn. */
 function loop(texts: string[], answers: (Error | 'ok')[], extra: Partial<PostLoopOptions> = {}) {
   const posted: string[] = [];
   const sleeps: number[] = [];
-  let generated = 0;
+  const logs: string[] = [];
+  const scripted = scriptedModel(texts.map((text) => [text]));
   const options: PostLoopOptions = {
-    generate: async () => texts[generated++] ?? 'fallback text',
+    replies: createReplyLoop({ model: scripted.model, generation: { maxTokens: 20, temperature: 0.9, topP: 0.95 }, steps: replySteps(filter, TWEET_STEPS), maxDraws: 3 }),
+    prompt: 'Mondays are',
     post: async (text) => {
       posted.push(text);
       const answer = answers.shift() ?? 'ok';
       if (answer !== 'ok') throw answer;
       return { id: String(posted.length), text };
     },
-    filter,
-    maxAttempts: 3,
     maxRateLimitWaitMs: 20_000,
     now: () => 1_000_000,
     sleep: async (ms) => void sleeps.push(ms),
+    log: (event, fields) => void logs.push(JSON.stringify({ event, ...fields })),
     ...extra,
   };
-  return { options, posted, sleeps, generations: () => generated };
+  return { options, posted, sleeps, logs, requests: scripted.requests };
 }
 
 describe('postWithRetries', () => {
-  it('posts the first usable text', async () => {
-    const { options, posted } = loop(['first'], []);
+  it('posts the first usable text, continuing the prompt', async () => {
+    const { options, posted, requests } = loop(['first'], []);
     expect(await postWithRetries(options)).toEqual({ status: 'posted', id: '1', text: 'first', attempts: 1 });
     expect(posted).toEqual(['first']);
+    expect(requests.map((r) => r.prompt)).toEqual(['Mondays are']);
   });
 
   it('regenerates when X calls the text a duplicate, and posts the new text', async () => {
@@ -41,16 +45,17 @@ describe('postWithRetries', () => {
     expect(posted).toEqual(['same', 'new']);
   });
 
-  it('gives up after maxAttempts duplicates or filtered texts, saying why', async () => {
-    const { options, generations } = loop(['a', 'a badword', 'c'], [new XDuplicateError('dup'), new XDuplicateError('dup')]);
-    expect(await postWithRetries(options)).toEqual({ status: 'gave_up', attempts: 3, reasons: ['duplicate', 'filtered', 'duplicate'] });
-    expect(generations()).toBe(3);
+  it('gives up after maxDraws requests of duplicates or filtered texts, counting why', async () => {
+    const { options, requests } = loop(['a', 'a badword', 'c', 'never'], [new XDuplicateError('dup'), new XDuplicateError('dup')]);
+    expect(await postWithRetries(options)).toEqual({ status: 'gave_up', attempts: 3, rejected: { duplicate: 2, filtered: 1 } });
+    expect(requests).toHaveLength(3);
   });
 
-  it('never posts filtered text', async () => {
-    const { options, posted } = loop(['badword!', 'clean'], []);
+  it('never posts filtered text, and logs the decision without it', async () => {
+    const { options, posted, logs } = loop(['badword!', 'clean'], []);
     expect(await postWithRetries(options)).toMatchObject({ status: 'posted', text: 'clean', attempts: 2 });
     expect(posted).toEqual(['clean']);
+    expect(logs).toEqual([JSON.stringify({ event: 'post_decision', status: 'chosen', draws: 2, rejected: { filtered: 1 }, finishReason: 'stop' })]);
   });
 
   it('waits for a rate limit that resets soon, then posts the same text', async () => {

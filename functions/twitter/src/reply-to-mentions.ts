@@ -3,9 +3,9 @@
  * in the store, written after each reply, so a crash mid-run neither skips nor repeats one. X lets
  * self-serve apps reply only to posts that mention or quote the bot, which is exactly these.
  */
-import type { KeyValueStore, Log, OutputFilter } from '@mimicbot/functions-shared';
-import { prepareTweet } from './prepare-tweet.js';
-import { XDuplicateError, XRateLimitError, type Mention, type XApi } from './x-client.js';
+import { outcomeLogFields, type KeyValueStore, type Log, type ReplyLoop } from '@mimicbot/functions-shared';
+import { refuseDuplicates } from './tweet-steps.js';
+import { XRateLimitError, type Mention, type XApi } from './x-client.js';
 
 export const LAST_MENTION_KEY = 'x:last-mention-id';
 const MY_USER_ID_KEY = 'x:my-user-id';
@@ -13,7 +13,7 @@ const MY_USER_ID_KEY = 'x:my-user-id';
 export interface ReplyOutcome {
   /** Ids of the mentions answered, oldest first, and the ids of the replies. */
   replied: { mentionId: string; replyId: string }[];
-  /** Mentions passed over (the bot's own, or no usable text after `maxAttempts`). */
+  /** Mentions passed over (the bot's own, or nothing passed within the loop's draws). */
   skipped: string[];
   /** Set on the first run: the newest mention is remembered and nothing older is answered. */
   seeded?: string;
@@ -24,11 +24,9 @@ export interface ReplyOutcome {
 export interface ReplyOptions {
   x: XApi;
   store: KeyValueStore;
-  filter: OutputFilter;
-  /** Generates raw text answering `prompt`. */
-  generate: (prompt: string) => Promise<string>;
+  /** With the tweet steps (see tweet-steps.ts). */
+  replies: ReplyLoop;
   maxReplies: number;
-  maxAttempts: number;
   log?: Log;
 }
 
@@ -87,20 +85,11 @@ export async function replyToMentions(options: ReplyOptions): Promise<ReplyOutco
   return outcome;
 }
 
-/** Replies to one mention; regenerates on unusable text or a duplicate. Undefined when nothing was usable. */
+/** Replies to one mention through the reply loop. The reply's id, or undefined when nothing passed. */
 async function answer(mention: Mention, options: ReplyOptions): Promise<string | undefined> {
-  const prompt = promptFromMention(mention.text);
-  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
-    const prepared = prepareTweet(await options.generate(prompt), options.filter);
-    if (!prepared.ok) {
-      options.log?.('reply_text_dropped', { mentionId: mention.id, attempt, reason: prepared.reason });
-      continue;
-    }
-    try {
-      return (await options.x.reply(prepared.text, mention.id)).id;
-    } catch (error) {
-      if (!(error instanceof XDuplicateError)) throw error;
-    }
-  }
-  return undefined;
+  const outcome = await options.replies.reply(promptFromMention(mention.text), {
+    deliver: (draft) => refuseDuplicates(async () => (await options.x.reply(draft.text, mention.id)).id),
+  });
+  options.log?.('reply_decision', { mentionId: mention.id, ...outcomeLogFields(outcome) });
+  return outcome.status === 'chosen' ? outcome.value : undefined;
 }

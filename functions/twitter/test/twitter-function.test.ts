@@ -2,10 +2,15 @@
  * The X function end to end: the real functions-framework on a real socket, the real model client calling
  * a model server, twitter-api-v2 signing real OAuth 1.0a requests to a fake X on 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { OAuth2Client } from 'google-auth-library';
-import { startStandInModel, tinyModelServerForSuite } from '@mimicbot/functions-shared/testing';
+import {
+  functionStartFailure,
+  runFunction,
+  startFunctionProcess,
+  startStandInModel,
+  tinyModelServerForSuite,
+  type RunningFunction,
+} from '@mimicbot/functions-shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { twitterDepsFromConfig } from '../src/from-config.js';
@@ -15,7 +20,6 @@ import { googleIdTokenVerifier } from '../src/trigger-auth.js';
 import { weightedLength } from '../src/weighted-length.js';
 import { FakeGoogleCerts } from './fake-google-certs.js';
 import { FakeXApi, parseOAuthHeader } from './fake-x-api.js';
-import { runFunction, type RunningFunction } from './run-function.js';
 
 const credentials = { appKey: 'app-key-123', appSecret: 'app-secret-456', accessToken: '1000-access-token', accessSecret: 'access-secret-789' };
 const TRIGGER_SECRET = 'trigger-secret-abc';
@@ -125,7 +129,7 @@ describe('the X function', () => {
     const callsBefore = model.completions();
     const response = await trigger();
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ status: 'gave_up', attempts: 3, reasons: ['duplicate', 'duplicate', 'duplicate'] });
+    expect(await response.json()).toEqual({ status: 'gave_up', attempts: 3, rejected: { duplicate: 3 } });
     expect(model.completions() - callsBefore).toBe(3);
     expect(tweetPosts()).toHaveLength(4);
     expect(x.posted).toHaveLength(1);
@@ -226,6 +230,17 @@ describe('the X function with model text the test controls', () => {
     }
   });
 
+  it('never posts a bidirectional override the model wrote, nor any other invisible control', async () => {
+    const standIn = await startStandInModel(['look \u202Eereh\u202C at\u200B this\u0007']);
+    try {
+      await start({}, {}, standIn.url);
+      expect((await trigger()).status).toBe(200);
+      expect(x.posted.map((t) => t.text)).toEqual(['look ereh at this']);
+    } finally {
+      await standIn.stop();
+    }
+  });
+
   it('drops generations the output filter blocks and posts the next clean one', async () => {
     const standIn = await startStandInModel(['this is a damn shame', 'a perfectly nice day']);
     try {
@@ -241,45 +256,37 @@ describe('the X function with model text the test controls', () => {
 });
 
 describe('the X function as deployed code (src/index.ts, config from the environment)', () => {
-  const root = resolve(import.meta.dirname, '..', '..', '..');
-  const serve = (env: Record<string, string>) =>
-    spawn(process.execPath, ['--import', 'tsx', 'scripts/serve-function.ts', 'twitter', '0'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-
-  it('refuses to start without a way to authenticate the trigger, naming the variable', async () => {
-    const child = serve({ DRY_RUN: '1' });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    const code = await new Promise((done) => child.once('exit', done));
-    expect(code).not.toBe(0);
-    expect(output).toContain('TRIGGER_SECRET');
+  it('refuses to start with a bad environment, printing every problem on its own line and no stack', async () => {
+    const { code, output } = await functionStartFailure('twitter', { DRY_RUN: '1', MAX_ATTEMPTS: '0' });
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toEqual([
+      'twitter: cannot start: 3 problems with its environment variables:',
+      expect.stringMatching(/^  MODEL_ENDPOINT: is required/),
+      expect.stringMatching(/^  TRIGGER_SECRET: or SCHEDULER_AUDIENCE/),
+      '  MAX_ATTEMPTS: must be an integer from 1 to 20, got "0"',
+    ]);
   });
 
   it('serves a dry run from its environment, logging the tweet and no secret', async () => {
-    const child = serve({ DRY_RUN: '1', TRIGGER_SECRET, MODEL_ENDPOINT: model.url, MAX_TOKENS: '8', X_APP_KEY: credentials.appKey, X_APP_SECRET: credentials.appSecret, X_ACCESS_TOKEN: credentials.accessToken, X_ACCESS_SECRET: credentials.accessSecret });
-    let output = '';
-    child.stderr.on('data', (c) => (output += c));
+    const fn = await startFunctionProcess('twitter', {
+      DRY_RUN: '1',
+      TRIGGER_SECRET,
+      MODEL_ENDPOINT: model.url,
+      MAX_TOKENS: '8',
+      X_APP_KEY: credentials.appKey,
+      X_APP_SECRET: credentials.appSecret,
+      X_ACCESS_TOKEN: credentials.accessToken,
+      X_ACCESS_SECRET: credentials.accessSecret,
+    });
     try {
-      const url = await new Promise<string>((done, fail) => {
-        child.stdout.on('data', (c) => {
-          output += c;
-          const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-          if (match) done(match[1]);
-        });
-        child.once('exit', (code) => fail(new Error(`exited ${code}: ${output}`)));
-      });
-      const response = await fetch(url, { method: 'POST', headers: { 'x-trigger-secret': TRIGGER_SECRET } });
+      const response = await fetch(fn.url, { method: 'POST', headers: { 'x-trigger-secret': TRIGGER_SECRET } });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'posted', dryRun: true });
-      expect((await fetch(url, { method: 'POST' })).status).toBe(401);
-      await expect.poll(() => output).toContain('dry_run_post');
-      for (const secret of secrets) expect(output).not.toContain(secret);
+      expect((await fetch(fn.url, { method: 'POST' })).status).toBe(401);
+      await expect.poll(() => fn.output()).toContain('dry_run_post');
+      for (const secret of secrets) expect(fn.output()).not.toContain(secret);
     } finally {
-      child.kill('SIGTERM');
+      await fn.stop();
     }
   });
 });

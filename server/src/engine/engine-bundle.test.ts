@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, referenceGreedy, tinyModel, writeTestModel } from './test-models.js';
+import { tinyTestModel } from '@mimicbot/training';
+import { makeTempDir, referenceGreedy, writeLayoutModel } from '../../testing/index.js';
 
-const model = tinyModel(5);
+const model = tinyTestModel(5);
 const engineDir = new URL('.', import.meta.url).pathname;
 // Under node_modules so the bundle resolves the external onnxruntime-node as a deployment would.
 const cacheDir = new URL('../../../node_modules/.cache/', import.meta.url).pathname;
@@ -15,7 +16,7 @@ let modelRoot: string;
 
 beforeAll(async () => {
   modelRoot = await makeTempDir();
-  await writeTestModel(modelRoot, 'server', model);
+  await writeLayoutModel(modelRoot, 'server', model);
   await mkdir(cacheDir, { recursive: true });
   outDir = await mkdtemp(join(cacheDir, 'mimicbot-engine-bundle-'));
   const common: BuildOptions = { bundle: true, platform: 'node', format: 'esm', external: ['onnxruntime-node'], logLevel: 'silent' };

@@ -1,6 +1,7 @@
 /**
  * `createEngine`: the Engine the HTTP layer uses. The model runs in a worker thread (engine-worker.ts);
- * this side keeps the bounded queue, forwards aborts, and calls `onToken` as tokens arrive.
+ * this file starts it and waits for its handshake, and worker-client.ts is the main thread's side of it
+ * from then on (the bounded queue, aborts, `onToken`).
  *
  * Worker file: from TypeScript source (tsx, vitest) it is `engine-worker.ts`, started with tsx's loader;
  * from a bundle it is `engine-worker.js` in the same folder as the bundle, so a deployment bundles
@@ -13,9 +14,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { EngineClosedError, ModelLoadError, QueueFullError, reviveEngineError } from './errors.js';
-import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol.js';
-import type { Engine, EngineStats, ModelInfo, TokenRequest, TokenResult } from './types.js';
+import { ModelLoadError, reviveEngineError } from './errors.js';
+import type { Engine, ModelInfo } from './types.js';
+import { createWorkerClient } from './worker-client.js';
+import type { FromWorker, WorkerOptions } from './worker-protocol.js';
 
 export interface EngineOptions {
   modelDir: string;
@@ -33,29 +35,18 @@ export interface OnnxEngine extends Engine {
   readonly model: ModelInfo;
 }
 
-interface Pending {
-  request: TokenRequest;
-  started: boolean;
-  resolve: (r: TokenResult) => void;
-  reject: (e: unknown) => void;
-  detach: () => void;
-}
-
+/**
+ * Starts the worker and waits for its handshake: 'ready' with the model it loaded, or 'load-failed' with
+ * why. A worker that dies while loading is a load failure too. Then the worker client takes over.
+ */
 export async function createEngine(options: EngineOptions): Promise<OnnxEngine> {
   const maxBatchSize = options.maxBatchSize ?? 16;
   const maxQueueSize = options.maxQueueSize ?? 64;
-  const workerOptions: WorkerOptions = {
+  const worker = startWorker(options.workerUrl, {
     modelDir: options.modelDir,
     intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
     maxBatchSize,
-  };
-  const worker = startWorker(options.workerUrl, workerOptions);
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  let closed = false;
-  let crashed: Error | null = null;
-  let onClosed: (() => void) | null = null;
-
+  });
   const model = await new Promise<ModelInfo>((resolve, reject) => {
     const onMessage = (m: FromWorker) => {
       if (m.type === 'ready') resolve(m.model);
@@ -82,110 +73,8 @@ export async function createEngine(options: EngineOptions): Promise<OnnxEngine> 
     await worker.terminate();
     throw e;
   });
-
-  const settle = (id: number, outcome: { result: TokenResult } | { error: unknown }) => {
-    const p = pending.get(id);
-    if (!p) return;
-    pending.delete(id);
-    p.detach();
-    if ('result' in outcome) p.resolve(outcome.result);
-    else p.reject(outcome.error);
-  };
-
-  worker.on('message', (m: FromWorker) => {
-    switch (m.type) {
-      case 'started': {
-        const p = pending.get(m.id);
-        if (p) p.started = true;
-        break;
-      }
-      case 'token': {
-        const p = pending.get(m.id);
-        if (!p) break;
-        try {
-          p.request.onToken?.(m.token);
-        } catch (error) {
-          // A throwing consumer ends its own request only.
-          post({ type: 'abort', id: m.id });
-          settle(m.id, { error });
-        }
-        break;
-      }
-      case 'done':
-        settle(m.id, { result: m.result });
-        break;
-      case 'failed':
-        settle(m.id, { error: reviveEngineError(m.error) });
-        break;
-      case 'closed':
-        onClosed?.();
-        break;
-    }
-  });
-  const fail = (error: Error) => {
-    crashed = error;
-    for (const id of [...pending.keys()]) settle(id, { error });
-    onClosed?.();
-  };
-  worker.on('error', (e) => fail(new Error(`the engine worker crashed: ${e.message}`, { cause: e })));
-  worker.on('exit', (code) => {
-    if (!closed) fail(new Error(`the engine worker exited unexpectedly (code ${code})`));
-  });
-
-  function post(message: ToWorker): void {
-    worker.postMessage(message);
-  }
-
-  function stats(): EngineStats {
-    let running = 0;
-    for (const p of pending.values()) if (p.started) running++;
-    return { queueDepth: pending.size - running, activeSequences: running };
-  }
-
-  return {
-    model,
-    stats,
-    generate(request: TokenRequest): Promise<TokenResult> {
-      if (closed) return Promise.reject(new EngineClosedError());
-      if (crashed) return Promise.reject(crashed);
-      if (request.signal?.aborted) return Promise.resolve({ tokenIds: [], finishReason: 'aborted' });
-      // Full when every batch slot is taken and the queue behind them too.
-      if (pending.size >= model.maxBatchSize + maxQueueSize) return Promise.reject(new QueueFullError(stats().queueDepth));
-      const id = nextId++;
-      return new Promise<TokenResult>((resolve, reject) => {
-        const onAbort = () => post({ type: 'abort', id });
-        request.signal?.addEventListener('abort', onAbort, { once: true });
-        pending.set(id, {
-          request,
-          started: false,
-          resolve,
-          reject,
-          detach: () => request.signal?.removeEventListener('abort', onAbort),
-        });
-        post({
-          type: 'generate',
-          id,
-          request: {
-            promptIds: [...request.promptIds],
-            maxNewTokens: request.maxNewTokens,
-            sampling: { ...request.sampling },
-            stopTokenIds: [...request.stopTokenIds],
-          },
-        });
-      });
-    },
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      if (!crashed) {
-        await new Promise<void>((resolve) => {
-          onClosed = resolve;
-          post({ type: 'close' });
-        });
-      }
-      await worker.terminate();
-    },
-  };
+  // Full when every batch slot is taken and the queue behind them too.
+  return { ...createWorkerClient(worker, { maxInFlight: model.maxBatchSize + maxQueueSize }), model };
 }
 
 function startWorker(workerUrl: URL | undefined, workerData: WorkerOptions): Worker {

@@ -9,6 +9,8 @@ export type ModelLoadErrorCode =
   | 'MODEL_GRAPH_NOT_FOUND'
   | 'MODEL_CONFIG_NOT_FOUND'
   | 'MODEL_CONFIG_INVALID'
+  /** config.json says something its graph contradicts (n_positions, vocab_size, n_layer, n_head, n_embd). */
+  | 'MODEL_CONFIG_MISMATCH'
   | 'MODEL_GRAPH_INVALID'
   | 'MODEL_GRAPH_UNSUPPORTED'
   | 'MODEL_WORKER_FAILED';

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,68 +11,56 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const GPT2_CONFIG = { n_layer: 12, n_head: 12, n_embd: 768, n_positions: 1024, vocab_size: 50257, eos_token_id: 50256, bos_token_id: 50256 };
+function errorOf(run: () => unknown): ModelLoadError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ModelLoadError);
+    return error as ModelLoadError;
+  }
+  throw new Error('expected an error');
+}
+
+const GPT2_CONFIG = { model_type: 'gpt2', n_layer: 12, n_head: 12, n_embd: 768, n_positions: 1024, vocab_size: 50257, eos_token_id: 50256, bos_token_id: 50256 };
 
 describe('findModelGraph', () => {
-  it('prefers the server graph, then model.onnx, then the transformers.js and legacy layouts', async () => {
-    const touch = async (file: string) => {
-      await mkdir(join(dir, file, '..'), { recursive: true });
-      await writeFile(join(dir, file), '');
-    };
-    await touch('onnx/decoder_model_merged.onnx');
-    expect(findModelGraph(dir)).toBe(join(dir, 'onnx/decoder_model_merged.onnx'));
-    await touch('onnx/model_quantized.onnx');
-    expect(findModelGraph(dir)).toBe(join(dir, 'onnx/model_quantized.onnx'));
-    await touch('onnx/model.onnx');
-    expect(findModelGraph(dir)).toBe(join(dir, 'onnx/model.onnx'));
-    await touch('model.onnx');
+  it("returns the format's pick: the server graph before model.onnx", async () => {
+    await writeFile(join(dir, 'model.onnx'), '');
     expect(findModelGraph(dir)).toBe(join(dir, 'model.onnx'));
-    await touch('server_decoder.onnx');
+    await writeFile(join(dir, 'server_decoder.onnx'), '');
     expect(findModelGraph(dir)).toBe(join(dir, 'server_decoder.onnx'));
   });
 
-  it('says which files it looked for when there is none', () => {
-    expect(() => findModelGraph(dir)).toThrow(/no ONNX graph found \(looked for server_decoder.onnx, model.onnx, onnx\/model.onnx/);
+  it('says which files it looked for when there is none, and how to fix MODEL_DIR', () => {
+    expect(() => findModelGraph(dir)).toThrow(/no ONNX graph found \(looked for server_decoder.onnx, model.onnx, onnx\/model.onnx.*\)\. Export the model/);
     expect(() => findModelGraph(join(dir, 'absent'))).toThrow(/no such folder. Set MODEL_DIR/);
+    expect(errorOf(() => findModelGraph(dir)).code).toBe('MODEL_GRAPH_NOT_FOUND');
+    expect(errorOf(() => findModelGraph(join(dir, 'absent'))).code).toBe('MODEL_DIR_NOT_FOUND');
   });
 });
 
 describe('readModelConfig', () => {
-  it('reads GPT-2 keys', async () => {
+  it("reads GPT-2 keys with the format's rules", async () => {
     await writeFile(join(dir, 'config.json'), JSON.stringify(GPT2_CONFIG));
-    expect(readModelConfig(dir)).toEqual({ nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, eosTokenId: 50256, bosTokenId: 50256 });
+    expect(await readModelConfig(dir)).toMatchObject({ nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, eosTokenId: 50256, bosTokenId: 50256 });
   });
 
-  it('takes eos from generation_config.json or a list, and bos defaults to eos', async () => {
-    const { eos_token_id: _eos, bos_token_id: _bos, ...rest } = GPT2_CONFIG;
-    await writeFile(join(dir, 'config.json'), JSON.stringify(rest));
-    await writeFile(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [7, 8] }));
-    expect(readModelConfig(dir)).toMatchObject({ eosTokenId: 7, bosTokenId: 7 });
-  });
-
-  it('names the missing key and the file, in one line', async () => {
+  it('names the missing key and the file, in one line, as a ModelLoadError', async () => {
     const { n_head: _, ...rest } = GPT2_CONFIG;
     await writeFile(join(dir, 'config.json'), JSON.stringify(rest));
-    const error = (() => {
-      try {
-        readModelConfig(dir);
-      } catch (e) {
-        return e as ModelLoadError;
-      }
-    })();
+    const error = await readModelConfig(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
-    expect(error!.code).toBe('MODEL_CONFIG_INVALID');
-    expect(error!.message).toBe(`${join(dir, 'config.json')}: missing "n_head". Add it (GPT-2 124M has "n_head": 12).`);
+    expect(error).toMatchObject({ code: 'MODEL_CONFIG_INVALID', message: `${join(dir, 'config.json')}: missing key "n_head" (GPT-2 124M has "n_head": 12)` });
   });
 
-  it('refuses a missing file, bad JSON and bad values', async () => {
-    expect(() => readModelConfig(dir)).toThrow(/config.json: missing/);
+  it('refuses a missing file, bad JSON, absurd sizes and unsupported variants with the right codes', async () => {
+    await expect(readModelConfig(dir)).rejects.toMatchObject({ code: 'MODEL_CONFIG_NOT_FOUND', message: `${join(dir, 'config.json')}: missing: is this a model folder?` });
     await writeFile(join(dir, 'config.json'), '{ nope');
-    expect(() => readModelConfig(dir)).toThrow(/not valid JSON/);
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...GPT2_CONFIG, n_layer: 'twelve' }));
-    expect(() => readModelConfig(dir)).toThrow(/"n_layer" must be a non-negative integer/);
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...GPT2_CONFIG, n_head: 5 }));
-    expect(() => readModelConfig(dir)).toThrow(/multiple of n_head/);
+    await expect(readModelConfig(dir)).rejects.toMatchObject({ code: 'MODEL_CONFIG_INVALID', message: expect.stringMatching(/invalid JSON/) });
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...GPT2_CONFIG, n_layer: 1e15 }));
+    await expect(readModelConfig(dir)).rejects.toMatchObject({ code: 'MODEL_CONFIG_INVALID', message: `${join(dir, 'config.json')}: "n_layer" 1000000000000000 is more than the 256 supported` });
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...GPT2_CONFIG, activation_function: 'relu' }));
+    await expect(readModelConfig(dir)).rejects.toMatchObject({ code: 'MODEL_CONFIG_INVALID', message: expect.stringMatching(/activation_function "relu" is not supported/) });
   });
 });
 

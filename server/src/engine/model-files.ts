@@ -1,99 +1,42 @@
 /**
- * Finding and describing what a model folder holds: which ONNX graph to run, the GPT-2 hyper-parameters
- * from `config.json`, and, from the graph's own input and output names, which decoder contract it speaks.
- * No onnxruntime here; the runtime passes the session's names in.
+ * The engine's view of a model folder: which ONNX graph to run and the GPT-2 hyper-parameters, from
+ * @mimicbot/model-format (the one reader of the format), with its errors turned into the engine's
+ * ModelLoadError and a hint for whoever set MODEL_DIR; and, from the graph's own input and output names,
+ * which decoder contract it speaks. No onnxruntime here; the runtime passes the session's names in.
  */
+import { ModelFolderError, pickGraph, readModelConfig as readFolderConfig, type ModelFolderErrorCode } from '@mimicbot/model-format';
+import { ModelLoadError, type ModelLoadErrorCode } from './errors.js';
 import type { ModelConfig } from './types.js';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { ModelLoadError } from './errors.js';
-
-/**
- * Our converter's graph shaped for this server (new K/V rows out, last-position logits only). Keep in step
- * with `SERVER_DECODER_FILE` in `training/src/onnx/gpt2-server-decoder.ts`.
- */
-export const SERVER_DECODER_FILE = 'server_decoder.onnx';
-
-/** Where a graph may live, in the order we prefer them. */
-export const GRAPH_CANDIDATES = [
-  SERVER_DECODER_FILE,
-  'model.onnx',
-  'onnx/model.onnx',
-  'onnx/model_quantized.onnx',
-  'onnx/decoder_model_merged.onnx',
-] as const;
 
 export type { ModelConfig };
 
 export function findModelGraph(modelDir: string): string {
-  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) {
-    throw new ModelLoadError('MODEL_DIR_NOT_FOUND', `${modelDir}: no such folder. Set MODEL_DIR to a model folder (one with config.json and model.onnx).`);
-  }
-  for (const candidate of GRAPH_CANDIDATES) {
-    const path = join(modelDir, candidate);
-    if (existsSync(path)) return path;
-  }
-  throw new ModelLoadError(
-    'MODEL_GRAPH_NOT_FOUND',
-    `${modelDir}: no ONNX graph found (looked for ${GRAPH_CANDIDATES.join(', ')}). Export the model with the training package or point MODEL_DIR at a folder that has one.`,
-  );
-}
-
-export function readModelConfig(modelDir: string): ModelConfig {
-  const file = join(modelDir, 'config.json');
-  if (!existsSync(file)) {
-    throw new ModelLoadError('MODEL_CONFIG_NOT_FOUND', `${file}: missing. A model folder needs the Hugging Face config.json written beside the graph.`);
-  }
-  let json: Record<string, unknown>;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (cause) {
-    throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file}: not valid JSON (${(cause as Error).message}). Rewrite it from the training package.`, { cause });
+    return pickGraph(modelDir).path;
+  } catch (error) {
+    throw asModelLoadError(error);
   }
-  if (typeof json !== 'object' || json === null) throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file}: not a JSON object.`);
-  const generation = readOptionalJson(join(modelDir, 'generation_config.json'));
-  const int = (keys: string[], fallback?: number): number => {
-    for (const key of keys) {
-      const value = json[key] ?? generation[key];
-      if (Array.isArray(value) && Number.isInteger(value[0])) return value[0] as number; // eos_token_id may be a list
-      if (Number.isInteger(value) && (value as number) >= 0) return value as number;
-      if (value !== undefined) throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file}: "${key}" must be a non-negative integer, got ${JSON.stringify(value)}.`);
-    }
-    if (fallback !== undefined) return fallback;
-    throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file}: missing "${keys[0]}". Add it (GPT-2 124M has ${GPT2_HINTS[keys[0]] ?? 'see its config.json'}).`);
-  };
-  const nEmbd = int(['n_embd', 'hidden_size']);
-  const nHead = int(['n_head', 'num_attention_heads']);
-  if (nHead === 0 || nEmbd % nHead !== 0) throw new ModelLoadError('MODEL_CONFIG_INVALID', `${file}: n_embd (${nEmbd}) must be a multiple of n_head (${nHead}).`);
-  const eosTokenId = int(['eos_token_id']);
-  return {
-    nLayer: int(['n_layer', 'num_hidden_layers']),
-    nHead,
-    nEmbd,
-    vocabSize: int(['vocab_size']),
-    nPositions: int(['n_positions', 'n_ctx', 'max_position_embeddings']),
-    eosTokenId,
-    bosTokenId: int(['bos_token_id'], eosTokenId),
-  };
 }
 
-const GPT2_HINTS: Record<string, string> = {
-  n_layer: '"n_layer": 12',
-  n_head: '"n_head": 12',
-  n_embd: '"n_embd": 768',
-  vocab_size: '"vocab_size": 50257',
-  n_positions: '"n_positions": 1024',
-  eos_token_id: '"eos_token_id": 50256',
+export async function readModelConfig(modelDir: string): Promise<ModelConfig> {
+  try {
+    return await readFolderConfig(modelDir);
+  } catch (error) {
+    throw asModelLoadError(error);
+  }
+}
+
+const LOAD_ERRORS: Partial<Record<ModelFolderErrorCode, { code: ModelLoadErrorCode; fix?: string }>> = {
+  MODEL_FOLDER_NOT_FOUND: { code: 'MODEL_DIR_NOT_FOUND', fix: 'Set MODEL_DIR to a model folder (one with config.json and model.onnx).' },
+  MODEL_GRAPH_NOT_FOUND: { code: 'MODEL_GRAPH_NOT_FOUND', fix: 'Export the model with the training package or point MODEL_DIR at a folder that has one.' },
+  MODEL_CONFIG_NOT_FOUND: { code: 'MODEL_CONFIG_NOT_FOUND' },
 };
 
-function readOptionalJson(file: string): Record<string, unknown> {
-  if (!existsSync(file)) return {};
-  try {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {}; // generation_config.json is optional; config.json is the source of truth
-  }
+/** The format's error in the engine's family (the one the worker boundary revives), with how to fix it. */
+function asModelLoadError(error: unknown): unknown {
+  if (!(error instanceof ModelFolderError)) return error;
+  const { code, fix } = LOAD_ERRORS[error.code] ?? { code: 'MODEL_CONFIG_INVALID' };
+  return new ModelLoadError(code, fix ? `${error.message}. ${fix}` : error.message, { cause: error });
 }
 
 /**

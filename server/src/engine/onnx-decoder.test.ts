@@ -1,12 +1,13 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from './errors.js';
 import { loadDecoder, type BatchDecoder, type KvBatch } from './onnx-decoder.js';
-import { argmax } from './sampling.js';
-import { makeTempDir, referenceGreedy, tinyModel, writeTestModel, type TestLayout } from './test-models.js';
+import { argmax } from '@mimicbot/model-format/sampling';
+import { tinyTestModel } from '@mimicbot/training';
+import { makeTempDir, referenceGreedy, writeLayoutModel, type TestLayout } from '../../testing/index.js';
 
-const model = tinyModel(7);
+const model = tinyTestModel(7);
 const PROMPTS = [[72, 101, 108, 108, 111], [1, 2], [200, 13, 99, 5, 5, 5, 9, 250, 31], [42]];
 const NEW = 8;
 let root: string;
@@ -15,7 +16,7 @@ const dirs = new Map<TestLayout, string>();
 beforeAll(async () => {
   root = await makeTempDir();
   for (const layout of ['server', 'standard', 'transformersjs', 'no-position-ids', 'merged'] as const) {
-    dirs.set(layout, (await writeTestModel(root, layout, model)).dir);
+    dirs.set(layout, (await writeLayoutModel(root, layout, model)).dir);
   }
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -56,7 +57,7 @@ describe('loadDecoder', () => {
 
   it('refuses a corrupt ONNX file with one line naming it', async () => {
     const dir = await makeTempDir();
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ n_layer: 2, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
     await writeFile(join(dir, 'model.onnx'), 'this is not protobuf');
     const error = await loadDecoder(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
@@ -66,10 +67,56 @@ describe('loadDecoder', () => {
     await rm(dir, { recursive: true });
   });
 
-  it('refuses a graph whose layers do not match config.json', async () => {
-    const dir = (await writeTestModel(await makeTempDir(), 'standard', model)).dir;
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ n_layer: 3, n_head: 2, n_embd: 32, vocab_size: 257, n_positions: 64, eos_token_id: 256 }));
-    await expect(loadDecoder(dir)).rejects.toThrow(/past_key_values\.2\.key.*n_layer = 3/);
+  it.each([
+    ['server', { n_positions: 100_000 }, /"n_positions" is 100000, but .*server_decoder\.onnx has 64 positions/],
+    ['standard', { n_positions: 100_000 }, /"n_positions" is 100000, but .*model\.onnx has 64 positions/],
+    ['server', { vocab_size: 50_000 }, /"vocab_size" is 50000, but .* gives logits for 257 tokens/],
+    ['standard', { vocab_size: 300 }, /"vocab_size" is 300, but .* gives logits for 257 tokens/],
+    ['server', { n_layer: 200 }, /"n_layer" is 200, but .* takes past keys for 2 layers/],
+    ['standard', { n_layer: 3 }, /"n_layer" is 3, but .* takes past keys for 2 layers/],
+    ['standard', { n_head: 4 }, /"n_head" is 4, but .* has a cache of 2 heads/],
+    ['standard', { n_embd: 64 }, /"n_embd" is 64, but .* has a cache of 2 heads of 16 channels/],
+    ['server', { n_embd: 64 }, /"n_embd" is 64, but .* has a cache of 32 channels/],
+  ] as const)('refuses a %s graph whose config.json claims %j, in one line naming the file and the field', async (layout, claim, expected) => {
+    const dir = join(await makeTempDir(), layout);
+    await cp(dirs.get(layout)!, dir, { recursive: true });
+    const configFile = join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify({ ...JSON.parse(await readFile(configFile, 'utf8')), ...claim }));
+    const error = await loadDecoder(dir, { intraOpNumThreads: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ModelLoadError', code: 'MODEL_CONFIG_MISMATCH' });
+    expect((error as Error).message.startsWith(`${configFile}: `)).toBe(true);
+    expect((error as Error).message).toMatch(expected);
+    expect((error as Error).message).not.toContain('\n');
+    await rm(dirname(dir), { recursive: true });
+  });
+
+  // Absurd sizes never reach the graph: config.json's own rules (@mimicbot/model-format) refuse them first.
+  it.each([
+    [{ n_positions: 1e9 }, /config\.json: "n_positions" 1000000000 is more than the 131072 supported/],
+    [{ vocab_size: 1e12 }, /config\.json: "vocab_size" 1000000000000 is more than the 1048576 supported/],
+    [{ n_layer: 1e15 }, /config\.json: "n_layer" 1000000000000000 is more than the 256 supported/],
+    [{ eos_token_id: 50256 }, /config\.json: "eos_token_id" 50256 is not a token id below vocab_size 257/],
+  ] as const)('refuses config.json claiming %j before loading the graph, in one line', async (claim, expected) => {
+    const dir = join(await makeTempDir(), 'server');
+    await cp(dirs.get('server')!, dir, { recursive: true });
+    const configFile = join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify({ ...JSON.parse(await readFile(configFile, 'utf8')), ...claim }));
+    const error = await loadDecoder(dir, { intraOpNumThreads: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ModelLoadError', code: 'MODEL_CONFIG_INVALID' });
+    expect((error as Error).message).toMatch(expected);
+    expect((error as Error).message).not.toContain('\n');
+    await rm(dirname(dir), { recursive: true });
+  });
+
+  it('accepts a config.json that claims less context than the graph has', async () => {
+    const dir = join(await makeTempDir(), 'server');
+    await cp(dirs.get('server')!, dir, { recursive: true });
+    const configFile = join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify({ ...JSON.parse(await readFile(configFile, 'utf8')), n_positions: 32 }));
+    const decoder = await loadDecoder(dir, { intraOpNumThreads: 1 });
+    expect(decoder.config.nPositions).toBe(32);
+    await decoder.release();
+    await rm(dirname(dir), { recursive: true });
   });
 });
 

@@ -1,19 +1,21 @@
 /**
  * The only file in the server that imports onnxruntime-node. It runs a GPT-2 decoder with a KV cache on
  * a batch of sequences and owns the cache. It runs inside the engine worker (session.run blocks the thread
- * it runs on: onnx.md §3.2).
+ * it runs on for the whole run, so on the main thread it would stall every other request).
  *
  * A batch's cache is left-padded: row b's `lengths[b]` real positions are the last ones of the P cached
  * positions, the rest are masked out through `attention_mask`, and `position_ids` count real tokens only,
  * so each row computes what it would compute alone. The batch is rebuilt (`merge`) only when rows join
  * or leave; between rebuilds each step appends one position per row:
  * - standard graphs (optimum contract) return the whole `present` `[B, NH, P+1, HS]`, which becomes the next
- *   step's past as is (inputs are zero-copy); the output copy itself cannot be avoided (§3.7).
+ *   step's past as is (inputs are zero-copy); only the copy of the output out of onnxruntime remains.
  * - our server graph returns only the new rows `[1, B, C]`, which are appended in place to a worker-owned
  *   time-major slab `[Tcap, B, C]` per layer; the past is fed as a zero-copy view of its first P rows.
  */
 import * as ort from 'onnxruntime-node';
+import { join } from 'node:path';
 import { ModelLoadError } from './errors.js';
+import { checkAgainstRuns, checkCacheShape, checkLayerCount, type ModelFiles, type ProbeResult } from './graph-claims.js';
 import { describeDecoder, findModelGraph, readModelConfig, type DecoderLayout, type ModelConfig } from './model-files.js';
 
 export interface DecoderOptions {
@@ -69,7 +71,8 @@ type AnyKv = StandardKv | SlabKv;
 
 export async function loadDecoder(modelDir: string, options: DecoderOptions = {}): Promise<BatchDecoder> {
   const graphFile = findModelGraph(modelDir);
-  const config = readModelConfig(modelDir);
+  const config = await readModelConfig(modelDir);
+  const files: ModelFiles = { configFile: join(modelDir, 'config.json'), graphFile };
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(graphFile, {
@@ -80,25 +83,28 @@ export async function loadDecoder(modelDir: string, options: DecoderOptions = {}
     const reason = String((cause as Error).message ?? cause).split('\n')[0];
     throw new ModelLoadError('MODEL_GRAPH_INVALID', `${graphFile}: onnxruntime cannot load it (${reason}). The file is corrupt or not an ONNX model; export it again.`, { cause });
   }
-  const layout = describeDecoder(graphFile, session.inputNames, session.outputNames, config.nLayer);
-  checkGraphTypes(graphFile, session, layout, config);
-  return new OnnxBatchDecoder(session, config, layout, graphFile);
+  try {
+    checkLayerCount(files, config, session.inputNames);
+    const layout = describeDecoder(graphFile, session.inputNames, session.outputNames, config.nLayer);
+    checkGraphInputs(files, session, layout, config);
+    const decoder = new OnnxBatchDecoder(session, config, layout, graphFile);
+    await checkAgainstRuns(files, config, layout, (position) => decoder.probe(position));
+    return decoder;
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
 }
 
-/** The int64 inputs and the cache's head shape must be what we feed; say so at start-up rather than at the first request. */
-function checkGraphTypes(graphFile: string, session: ort.InferenceSession, layout: DecoderLayout, config: ModelConfig): void {
-  const fail = (problem: string) => new ModelLoadError('MODEL_GRAPH_UNSUPPORTED', `${graphFile}: ${problem}. Re-export the model with the training package.`);
+/** The int64 inputs and the cache's type and head shape must be what we feed; say so at start-up rather than at the first request. */
+function checkGraphInputs(files: ModelFiles, session: ort.InferenceSession, layout: DecoderLayout, config: ModelConfig): void {
+  const fail = (problem: string) => new ModelLoadError('MODEL_GRAPH_UNSUPPORTED', `${files.graphFile}: ${problem}. Re-export the model with the training package.`);
   for (const meta of session.inputMetadata) {
     if (!meta.isTensor) throw fail(`input "${meta.name}" is not a tensor`);
     if (['input_ids', 'attention_mask', 'position_ids'].includes(meta.name) && meta.type !== 'int64') throw fail(`input "${meta.name}" is ${meta.type}, expected int64`);
     if (layout.pastKeys.includes(meta.name) || layout.pastValues.includes(meta.name)) {
       if (meta.type !== 'float32') throw fail(`input "${meta.name}" is ${meta.type}; only float32 caches are supported`);
-      const HS = config.nEmbd / config.nHead;
-      const expected = layout.contract === 'standard' ? [config.nHead, HS] : [config.nEmbd];
-      const fixed = meta.shape.filter((d): d is number => typeof d === 'number');
-      if (fixed.length > 0 && fixed.join(',') !== expected.join(',')) {
-        throw fail(`input "${meta.name}" has shape [${meta.shape.join(', ')}], which does not fit config.json (n_head ${config.nHead}, n_embd ${config.nEmbd})`);
-      }
+      checkCacheShape(files, config, layout.contract, meta.shape);
     }
   }
 }
@@ -156,7 +162,18 @@ class OnnxBatchDecoder implements BatchDecoder {
     return this.run(batch, ids, 1, mask, positions, batch.lengths.map((n) => n + 1));
   }
 
-  private async run(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array, newLengths: number[]): Promise<StepResult> {
+  /**
+   * One token alone at `position` on an empty cache: what config.json's check at load needs to see. Its
+   * failures are expected there (a position past the table), so onnxruntime is asked not to log them.
+   */
+  async probe(position: number): Promise<ProbeResult> {
+    const one = BigInt64Array.of(1n);
+    const feeds = this.feeds(this.emptyBatch(1), BigInt64Array.of(0n), 1, one, BigInt64Array.of(BigInt(position))); // token 0 is in every vocabulary
+    const out = await this.session.run(feeds, { logSeverityLevel: 4 });
+    return { vocabSize: out[this.layout.logits].dims.at(-1) ?? 0, cacheDims: out[this.layout.outKeys[0]].dims };
+  }
+
+  private feeds(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array): Record<string, ort.Tensor> {
     const B = batch.size;
     const P = batch.pastLength;
     const feeds: Record<string, ort.Tensor> = {
@@ -177,7 +194,13 @@ class OnnxBatchDecoder implements BatchDecoder {
         feeds[this.layout.pastValues[l]] = new ort.Tensor('float32', batch.values[l].subarray(0, used), [P, B, this.C]);
       }
     }
-    const out = await this.session.run(feeds);
+    return feeds;
+  }
+
+  private async run(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array, newLengths: number[]): Promise<StepResult> {
+    const B = batch.size;
+    const P = batch.pastLength;
+    const out = await this.session.run(this.feeds(batch, ids, T, mask, positions));
     const logits = this.lastLogits(out[this.layout.logits], B, T);
     const keys = this.layout.outKeys.map((name) => out[name].data as Float32Array);
     const values = this.layout.outValues.map((name) => out[name].data as Float32Array);

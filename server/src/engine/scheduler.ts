@@ -3,13 +3,18 @@
  * together in one left-padded run (padding is masked, so each first token equals its solo token) and join
  * the running batch, and finished or aborted ones leave it. Every running sequence advances one token per step.
  *
+ * A failed run is not the end of the sequences in it: each is re-run alone from its history (prompt plus
+ * the tokens it has, which is exactly the cache the failed run would have used), and only a sequence that
+ * also fails alone fails. A sequence is re-run alone at most MAX_SOLO_RERUNS times, so a model that fails
+ * every batched run ends its requests instead of looping.
+ *
  * It runs where the decoder runs (the engine worker); the main thread's engine forwards requests and
  * aborts to it and gets tokens back. Each sequence samples with its own seeded generator, so neither
- * greedy nor seeded results depend on the batch.
+ * greedy nor seeded results depend on the batch (nor on a re-run: the generator is not rewound).
  */
-import { InvalidTokenRequestError } from './errors.js';
-import type { BatchDecoder, KvBatch } from './onnx-decoder.js';
-import { createSampler, type TokenSampler } from './sampling.js';
+import { EngineClosedError, InvalidTokenRequestError } from './errors.js';
+import type { BatchDecoder, KvBatch, StepResult } from './onnx-decoder.js';
+import { createSampler, type TokenSampler } from '@mimicbot/model-format/sampling';
 import type { FinishReason, SamplingParams, TokenResult } from './types.js';
 
 /** A TokenRequest without its callbacks and signal: what crosses the worker boundary. */
@@ -28,15 +33,25 @@ export interface SequenceEvents {
   onError(id: number, error: unknown): void;
 }
 
-/** The subset of BatchDecoder the scheduler uses (so a test can count calls on a real one). */
+/** The part of BatchDecoder the scheduler drives; scheduler.test.ts drives it with a fake. */
 export type SchedulerDecoder = Pick<BatchDecoder, 'config' | 'maxBatchSize' | 'prefill' | 'merge' | 'step'>;
 
-/** Most padded prompt tokens prefilled in one run. */
-const PREFILL_TOKEN_BUDGET = 4096;
+/** Most padded prompt tokens prefilled in one run, so that one burst of long prompts stalls the batch only briefly. */
+export const PREFILL_TOKEN_BUDGET = 4096;
+
+/** How often one sequence may be re-run alone after batched runs failed before it fails with them. */
+export const MAX_SOLO_RERUNS = 3;
 
 export interface SchedulerOptions {
   /** Most sequences decoded together; more wait in the queue. */
   maxBatchSize: number;
+}
+
+interface Waiting {
+  id: number;
+  request: PlainTokenRequest;
+  /** Built once, at submit, which is also where its parameters are checked. */
+  sampler: TokenSampler;
 }
 
 interface Sequence {
@@ -46,18 +61,21 @@ interface Sequence {
   maxNewTokens: number;
   stop: Set<number>;
   sampler: TokenSampler;
-  /** The token to feed at the next step. */
+  /** The token to feed at the next step (the last of `history`). */
   next: number;
   finish?: FinishReason;
+  abortRequested: boolean;
+  soloReruns: number;
 }
 
 export class Scheduler {
-  private readonly waiting: { id: number; request: PlainTokenRequest }[] = [];
+  private readonly waiting: Waiting[] = [];
   private running: Sequence[] = [];
   private batch: KvBatch | null = null;
-  /** Prefilled this iteration, joining the batch at the next rebuild: the prefill batch and their row in it. */
+  /** Prefilled (or re-run) this iteration, joining the batch at the next rebuild: their batch and row in it. */
   private pendingJoins: { seq: Sequence; batch: KvBatch; row: number }[] = [];
-  private readonly aborted = new Set<number>();
+  /** Every sequence past the queue and not yet ended, by id: where an abort finds it, whatever phase it is in. */
+  private readonly live = new Map<number, Sequence>();
   private wake: (() => void) | null = null;
   private closing = false;
   private readonly loop: Promise<void>;
@@ -79,8 +97,11 @@ export class Scheduler {
 
   /** Queues a request; validation errors are reported through `onError`. */
   submit(id: number, request: PlainTokenRequest): void {
+    let sampler: TokenSampler;
     try {
+      if (this.closing) throw new EngineClosedError();
       this.validate(request);
+      sampler = createSampler(request.sampling); // throws InvalidSamplingParamsError naming the field
     } catch (error) {
       this.events.onError(id, error);
       return;
@@ -89,11 +110,11 @@ export class Scheduler {
       this.events.onDone(id, { tokenIds: [], finishReason: 'length' });
       return;
     }
-    this.waiting.push({ id, request });
+    this.waiting.push({ id, request, sampler });
     this.wake?.();
   }
 
-  /** The sequence leaves at the next step boundary, keeping the tokens it has. */
+  /** A queued request ends at once; a started one leaves at the next step boundary, keeping the tokens it has. */
   abort(id: number): void {
     const queued = this.waiting.findIndex((w) => w.id === id);
     if (queued >= 0) {
@@ -101,11 +122,11 @@ export class Scheduler {
       this.events.onDone(id, { tokenIds: [], finishReason: 'aborted' });
       return;
     }
-    // Running, or being prefilled right now; `finish` forgets the id again.
-    this.aborted.add(id);
+    const seq = this.live.get(id);
+    if (seq) seq.abortRequested = true; // an id that already ended is ignored
   }
 
-  /** Takes no new work after the queue drains; resolves when every request has finished. */
+  /** Takes no new work; resolves when every queued and running request has finished. */
   async close(): Promise<void> {
     this.closing = true;
     this.wake?.();
@@ -118,12 +139,11 @@ export class Scheduler {
     if (r.promptIds.length >= nPositions) throw new InvalidTokenRequestError('promptIds', `${r.promptIds.length} tokens leave no room in the model's context of ${nPositions}`);
     for (const id of r.promptIds) if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new InvalidTokenRequestError('promptIds', `token id ${id} is outside the vocabulary (0..${vocabSize - 1})`);
     if (!Number.isInteger(r.maxNewTokens) || r.maxNewTokens < 0) throw new InvalidTokenRequestError('maxNewTokens', 'must be an integer >= 0');
-    createSampler(r.sampling); // throws InvalidSamplingParamsError naming the field
   }
 
   private async run(): Promise<void> {
     for (;;) {
-      if (this.waiting.length === 0 && this.running.length === 0) {
+      if (this.waiting.length === 0 && this.running.length === 0 && this.pendingJoins.length === 0) {
         if (this.closing) return;
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
@@ -133,11 +153,12 @@ export class Scheduler {
       }
       try {
         await this.admit();
-        this.rebuildIfChanged();
+        await this.rebuildIfChanged();
         if (this.batch && this.running.length > 0) await this.decodeStep();
       } catch (error) {
-        // A failed run poisons the whole batch's cache: fail its sequences, keep serving the queue.
-        for (const s of [...this.running, ...this.pendingJoins.map((j) => j.seq)]) this.events.onError(s.id, error);
+        // Not a model failure (every decoder call handles its own): a bug here. End what is in flight
+        // rather than leave its callers waiting forever, and keep serving the queue.
+        for (const s of [...this.live.values()]) this.fail(s, error);
         this.running = [];
         this.pendingJoins = [];
         this.batch = null;
@@ -149,10 +170,10 @@ export class Scheduler {
 
   /**
    * Prefills waiting requests, while there is room in the batch, in one left-padded run (at most
-   * PREFILL_TOKEN_BUDGET padded tokens, so one long prompt does not stall the batch for long).
+   * PREFILL_TOKEN_BUDGET padded tokens; a single longer prompt still goes, alone).
    */
   private async admit(): Promise<void> {
-    const group: { id: number; request: PlainTokenRequest }[] = [];
+    const group: Waiting[] = [];
     let longest = 0;
     while (this.waiting.length > 0 && this.running.length + this.pendingJoins.length + group.length < this.maxBatchSize) {
       const length = Math.max(longest, this.waiting[0].request.promptIds.length);
@@ -161,51 +182,104 @@ export class Scheduler {
       group.push(this.waiting.shift()!);
     }
     if (group.length === 0) return;
-    const sequences = group.map(({ id, request }): Sequence => {
-      this.events.onStart?.(id);
-      return {
+    const sequences = group.map(({ id, request, sampler }): Sequence => {
+      const seq: Sequence = {
         id,
         history: [...request.promptIds],
         generated: [],
         maxNewTokens: request.maxNewTokens,
         stop: new Set(request.stopTokenIds),
-        sampler: createSampler(request.sampling),
+        sampler,
         next: -1,
+        abortRequested: false,
+        soloReruns: 0,
       };
+      this.live.set(id, seq);
+      this.events.onStart?.(id);
+      return seq;
     });
-    let result;
+    let result: StepResult;
     try {
-      result = await this.decoder.prefill(group.map((g) => g.request.promptIds));
+      result = await this.decoder.prefill(sequences.map((s) => s.history));
     } catch (error) {
-      for (const { id } of group) this.events.onError(id, error);
+      await this.rerunAlone(sequences, error);
       return;
     }
-    sequences.forEach((seq, row) => {
-      this.accept(seq, result.logits[row]);
-      if (seq.finish) this.finish(seq);
-      else this.pendingJoins.push({ seq, batch: result.batch, row });
-    });
+    sequences.forEach((seq, row) => this.join(seq, result, row));
   }
 
-  /** Drops finished rows, adds prefilled ones, and re-packs the cache only when the rows changed. */
-  private rebuildIfChanged(): void {
-    for (const s of [...this.running, ...this.pendingJoins.map((j) => j.seq)]) if (this.aborted.has(s.id) && !s.finish) s.finish = 'aborted';
-    const leaving = this.running.filter((s) => s.finish);
+  /**
+   * After a failed run: each sequence that was in it runs again alone, from its whole history, and joins
+   * the batch if that works. A sequence that was alone in the failed run has failed alone already.
+   */
+  private async rerunAlone(sequences: Sequence[], batchError: unknown): Promise<void> {
+    for (const seq of sequences) {
+      if (seq.abortRequested) {
+        this.end(seq, 'aborted');
+        continue;
+      }
+      if (sequences.length === 1 || seq.soloReruns >= MAX_SOLO_RERUNS) {
+        this.fail(seq, batchError);
+        continue;
+      }
+      seq.soloReruns++;
+      let result: StepResult;
+      try {
+        result = await this.decoder.prefill([seq.history]);
+      } catch (error) {
+        this.fail(seq, error);
+        continue;
+      }
+      this.join(seq, result, 0);
+    }
+  }
+
+  /** Takes a sequence's next token from a run's row; it joins the batch at the next rebuild unless it ended. */
+  private join(seq: Sequence, result: StepResult, row: number): void {
+    this.accept(seq, result.logits[row]);
+    if (seq.finish) this.end(seq, seq.finish);
+    else this.pendingJoins.push({ seq, batch: result.batch, row });
+  }
+
+  /** Drops finished rows, adds joining ones, and re-packs the cache only when the rows changed. */
+  private async rebuildIfChanged(): Promise<void> {
+    for (const s of [...this.running, ...this.pendingJoins.map((j) => j.seq)]) if (s.abortRequested && !s.finish) s.finish = 'aborted';
+    const leaving = [...this.running, ...this.pendingJoins.map((j) => j.seq)].filter((s) => s.finish);
     const joins = this.pendingJoins.filter((j) => !j.seq.finish);
-    for (const s of [...leaving, ...this.pendingJoins.filter((j) => j.seq.finish).map((j) => j.seq)]) this.finish(s);
+    for (const s of leaving) this.end(s, s.finish!);
     this.pendingJoins = [];
     if (leaving.length === 0 && joins.length === 0) return;
+    const staying = this.running.filter((s) => !s.finish);
     const rows: { batch: KvBatch; row: number }[] = [];
     this.running.forEach((s, row) => !s.finish && rows.push({ batch: this.batch!, row }));
     for (const j of joins) rows.push({ batch: j.batch, row: j.row });
-    this.running = [...this.running.filter((s) => !s.finish), ...joins.map((j) => j.seq)];
-    this.batch = rows.length > 0 ? this.decoder.merge(rows) : null;
+    const sequences = [...staying, ...joins.map((j) => j.seq)];
+    this.running = [];
+    this.batch = null;
+    if (rows.length === 0) return;
+    try {
+      this.batch = this.decoder.merge(rows);
+    } catch (error) {
+      await this.rerunAlone(sequences, error);
+      return;
+    }
+    this.running = sequences;
   }
 
   private async decodeStep(): Promise<void> {
-    const { logits, batch } = await this.decoder.step(this.batch!, this.running.map((s) => s.next));
-    this.batch = batch;
-    this.running.forEach((s, row) => this.accept(s, logits[row]));
+    const sequences = this.running;
+    let result: StepResult;
+    try {
+      result = await this.decoder.step(this.batch!, sequences.map((s) => s.next));
+    } catch (error) {
+      // The step consumed the batch's cache; each row is rebuilt from its history instead.
+      this.running = [];
+      this.batch = null;
+      await this.rerunAlone(sequences, error);
+      return;
+    }
+    this.batch = result.batch;
+    sequences.forEach((s, row) => this.accept(s, result.logits[row]));
   }
 
   /** Samples a sequence's next token from its logits and decides whether it goes on. */
@@ -222,8 +296,13 @@ export class Scheduler {
     if (seq.generated.length >= seq.maxNewTokens || seq.history.length >= this.decoder.config.nPositions) seq.finish = 'length';
   }
 
-  private finish(seq: Sequence): void {
-    this.aborted.delete(seq.id);
-    this.events.onDone(seq.id, { tokenIds: seq.generated, finishReason: seq.finish ?? 'stop' });
+  private end(seq: Sequence, finishReason: FinishReason): void {
+    this.live.delete(seq.id);
+    this.events.onDone(seq.id, { tokenIds: seq.generated, finishReason });
+  }
+
+  private fail(seq: Sequence, error: unknown): void {
+    this.live.delete(seq.id);
+    this.events.onError(seq.id, error);
   }
 }

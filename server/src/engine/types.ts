@@ -3,16 +3,10 @@
  * above it (tokenizer, stop sequences, streaming, HTTP). The engine sees token ids only.
  */
 
-/** How the next token is picked. `temperature: 0` means greedy (argmax); top-k 0 and top-p 1 disable them. */
-export interface SamplingParams {
-  temperature: number;
-  topK: number;
-  topP: number;
-  /** 1 disables it; > 1 discourages tokens already in the prompt or output (CTRL's rule). */
-  repetitionPenalty: number;
-  /** Same seed, same prompt, same params => same tokens, whatever else is in the batch. */
-  seed?: number;
-}
+import type { SamplingParams } from '@mimicbot/model-format/sampling';
+
+/** How the next token is picked: the one sampler's parameters (it lives in @mimicbot/model-format/sampling). */
+export type { SamplingParams };
 
 export interface TokenRequest {
   promptIds: readonly number[];

@@ -1,60 +1,86 @@
 import { Hono } from 'hono';
-import type { ApiError } from './errors.js';
-import { notFound } from './errors.js';
+import { CallerAuth, requireSecret } from './auth.js';
+import { Backlog, withBacklog } from './backlog.js';
 import type { AppOptions, RouteDeps } from './deps.js';
-import { registerHealthRoutes } from './health-routes.js';
+import { errorResponse, methodNotAllowed, notFound, shuttingDown } from './errors.js';
+import { GPT2_CLOUD_RUN_SECRET_FIELD, registerGpt2CloudRunRoutes } from './gpt2-cloud-run-routes.js';
+import { HEALTH_PATHS, registerHealthRoutes } from './health-routes.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
-import { registerMillzbotRoutes } from './millzbot-routes.js';
 import { registerOpenAiRoutes } from './openai-routes.js';
 import { toApiError } from './to-api-error.js';
 
-/** Routes reported in metrics as themselves; anything else is "unmatched" (keeps label cardinality bounded). */
-const KNOWN_ROUTES = new Set(['/', '/v1/completions', '/v1/models', '/healthz', '/readyz', '/metrics']);
+/** Paths echoed in 404/405 messages are cut here (a path may be up to 16 KB). */
+const MAX_ECHOED_PATH = 200;
 
 /**
  * The whole HTTP surface. Routes convert wire fields and delegate to the service; every error they throw
  * reaches the one `onError` boundary below and becomes `{"error": {...}}` with its status.
  */
 export function createApp(options: AppOptions): { app: Hono; metrics: ServerMetrics } {
-  const metrics = createMetrics(() => options.engine.stats());
+  const backlog = new Backlog();
+  const engine = withBacklog(options.engine, backlog);
+  const metrics = createMetrics(() => engine.stats());
   const deps: RouteDeps = {
     ...options,
+    engine,
+    auth: new CallerAuth(options.auth),
     service: {
-      engine: options.engine,
+      engine,
       tokenizer: options.tokenizer,
+      encoder: options.encoder,
       limits: { maxPromptTokens: options.limits.maxPromptTokens, contextLength: options.contextLength },
     },
     metrics,
+    errors: {
+      requestTimeoutMs: options.limits.requestTimeoutMs,
+      // Waiting longer than a request may take is pointless.
+      retryAfterSeconds: () => backlog.retryAfterSeconds(Math.ceil(options.limits.requestTimeoutMs / 1000)),
+    },
     now: options.now ?? Date.now,
   };
   const app = new Hono();
+  // Filled once the routes are registered: path -> the methods it answers.
+  const routes = new Map<string, string[]>();
 
   app.use(async function recordRequestMetrics(c, next) {
     const started = performance.now();
     await next();
     // A stream records itself when its last chunk is written.
     if (c.res.headers.get('content-type')?.startsWith('text/event-stream')) return;
-    const route = KNOWN_ROUTES.has(c.req.path) ? c.req.path : 'unmatched';
+    // Unknown paths share one label, so a scan cannot grow the metrics without bound.
+    const route = routes.has(c.req.path) ? c.req.path : 'unmatched';
     metrics.observeRequest(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
   });
+  app.use(async function refuseWhileShuttingDown(c, next) {
+    // Requests still arriving on kept-alive connections after SIGTERM; health checks answer for themselves.
+    if (options.isShuttingDown() && !HEALTH_PATHS.has(c.req.path)) throw shuttingDown();
+    await next();
+  });
+  app.use(requireSecret(deps.auth, HEALTH_PATHS, [GPT2_CLOUD_RUN_SECRET_FIELD]));
 
   registerHealthRoutes(app, deps);
-  registerMillzbotRoutes(app, deps);
+  registerGpt2CloudRunRoutes(app, deps);
   registerOpenAiRoutes(app, deps);
 
-  app.notFound((c) => errorResponse(notFound(`${c.req.method} ${c.req.path}`)));
+  for (const { path, method } of app.routes) {
+    if (method === 'ALL') continue;
+    const methods = routes.get(path) ?? [];
+    // Hono answers HEAD with the GET handler.
+    for (const m of method === 'GET' ? ['GET', 'HEAD'] : [method]) if (!methods.includes(m)) methods.push(m);
+    routes.set(path, methods);
+  }
+
+  app.notFound((c) => {
+    const path = c.req.path.slice(0, MAX_ECHOED_PATH);
+    const allowed = routes.get(c.req.path);
+    return errorResponse(allowed ? methodNotAllowed(c.req.method, path, allowed) : notFound(`${c.req.method} ${path}`));
+  });
   app.onError((error, c) => {
-    const apiError = toApiError(error, options.limits.requestTimeoutMs);
+    const apiError = toApiError(error, deps.errors);
     if (apiError.status === 500) options.logError?.(`${c.req.method} ${c.req.path} failed: ${describe(error)}`);
     return errorResponse(apiError);
   });
   return { app, metrics };
-}
-
-function errorResponse(error: ApiError): Response {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
-  return new Response(JSON.stringify(error.toJSON()), { status: error.status, headers });
 }
 
 /** Name and message only: stack traces and request contents stay out of the log. */

@@ -1,13 +1,18 @@
 import type { Context } from 'hono';
 import type { Engine } from '../engine/types.js';
 import type { ServiceDeps } from '../service/completions.js';
+import type { PromptEncoder } from '../text/prompt-encoder.js';
 import type { TextTokenizer } from '../text/tokenizer.js';
+import type { CallerAuth } from './auth.js';
 import type { ServerMetrics } from './metrics.js';
+import type { ErrorContext } from './to-api-error.js';
 
 export interface HttpLimits {
   maxPromptTokens: number;
   maxNewTokens: number;
   maxBodyBytes: number;
+  /** The whole body must arrive within this many milliseconds. */
+  bodyTimeoutMs: number;
   /** Most samples per request: `count` on `/`, prompts x `n` on `/v1`. */
   maxCount: number;
   requestTimeoutMs: number;
@@ -16,24 +21,28 @@ export interface HttpLimits {
 export interface AppOptions {
   engine: Engine;
   tokenizer: TextTokenizer;
+  /** Prompt text to ids, off the event loop in the server (text/tokenizer-thread.ts). */
+  encoder: PromptEncoder;
   /** The id `/v1/models` lists and responses carry. */
   modelId: string;
   /** The model's n_positions. */
   contextLength: number;
   limits: HttpLimits;
-  /** REQUEST_TOKEN for `/` and API_KEYS for `/v1`; unset/empty means open. */
+  /** REQUEST_TOKEN and API_KEYS: both unset means open (http/auth.ts). */
   auth: { requestToken?: string; apiKeys: readonly string[] };
-  /** True once the model is loaded and warmed, false again while shutting down. */
-  isReady: () => boolean;
+  /** True from SIGTERM on: new requests get 503, /readyz says not ready. */
+  isShuttingDown: () => boolean;
   /** Where unexpected errors are reported (never with request bodies or secrets). */
   logError?: (message: string) => void;
   /** Unix milliseconds, for `created` fields. */
   now?: () => number;
 }
 
-export interface RouteDeps extends AppOptions {
+export interface RouteDeps extends Omit<AppOptions, 'auth'> {
+  auth: CallerAuth;
   service: ServiceDeps;
   metrics: ServerMetrics;
+  errors: ErrorContext;
   now: () => number;
 }
 

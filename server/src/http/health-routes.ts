@@ -1,11 +1,18 @@
 import type { Hono } from 'hono';
 import type { RouteDeps } from './deps.js';
 
-/** Liveness, readiness (model loaded and warmed, not shutting down) and Prometheus metrics. */
+/** Health checks carry no secret (Cloud Run's probes, load balancers): open even when auth is on. */
+export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
+/**
+ * Liveness, readiness (model loaded and warmed, not shutting down) and Prometheus metrics. /metrics needs
+ * the caller's secret when one is set: it tells anyone who asks how busy the server is, and Prometheus sends
+ * a Bearer token from its scrape config (`authorization: { credentials: ... }`).
+ */
 export function registerHealthRoutes(app: Hono, deps: RouteDeps): void {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) =>
-    deps.isReady() ? c.json({ status: 'ready', model: deps.modelId }) : c.json({ status: 'not ready' }, 503),
+    deps.isShuttingDown() ? c.json({ status: 'not ready' }, 503) : c.json({ status: 'ready', model: deps.modelId }),
   );
   app.get('/metrics', async (c) => {
     const body = await deps.metrics.registry.metrics();

@@ -13,7 +13,8 @@ export interface ParsedCompletionRequest {
 const MAX_STOP_SEQUENCES = 4;
 
 /**
- * `POST /v1/completions` body to a completion job. OpenAI's defaults: max_tokens 16, temperature 1,
+ * `POST /v1/completions` body to a completion job. OpenAI's defaults: max_tokens 16 (fewer when the
+ * prompt leaves less room), temperature 1,
  * top_p 1, n 1. Extensions: `top_k`, `repetition_penalty`. Options we do not implement are refused by
  * name rather than ignored.
  */
@@ -21,6 +22,7 @@ export function parseCompletionRequest(body: Record<string, unknown>, limits: Ht
   const fields = new Fields(body);
   fields.optionalString('model');
   const prompts = readPrompts(fields.raw('prompt'));
+  const maxTokens = fields.optionalNumber('max_tokens', { min: 1, max: limits.maxNewTokens, integer: true });
   const n = fields.number('n', 1, { min: 1, max: limits.maxCount, integer: true });
   if (prompts.length * n > limits.maxCount) {
     throw invalidField('n', `${prompts.length} prompts x n = ${prompts.length * n} samples; the limit is ${limits.maxCount} (MAX_COUNT)`);
@@ -48,7 +50,9 @@ export function parseCompletionRequest(body: Record<string, unknown>, limits: Ht
     job: {
       prompts,
       n,
-      maxNewTokens: fields.number('max_tokens', Math.min(16, limits.maxNewTokens), { min: 1, max: limits.maxNewTokens, integer: true }),
+      maxNewTokens: maxTokens ?? Math.min(16, limits.maxNewTokens),
+      // OpenAI refuses a max_tokens the prompt leaves no room for; its default is ours to fit.
+      pastContext: maxTokens === undefined ? 'clamp' : 'refuse',
       sampling: {
         temperature,
         topP: topP === 0 ? 1 : topP,

@@ -3,9 +3,7 @@ import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { runCompletions } from '../service/completions.js';
 import type { TextGenerationResult } from '../service/generate-text.js';
-import { bearerToken, secretMatches } from './auth.js';
 import { type RouteDeps, requestSignal } from './deps.js';
-import { unauthorized } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import { parseCompletionRequest } from './openai-request.js';
 import { readJsonObject } from './read-json.js';
@@ -13,15 +11,8 @@ import { toApiError } from './to-api-error.js';
 
 const ROUTE = '/v1/completions';
 
-/** `GET /v1/models` and `POST /v1/completions`, OpenAI-compatible; `Authorization: Bearer` when API_KEYS is set. */
+/** `GET /v1/models` and `POST /v1/completions`, OpenAI-compatible. */
 export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
-  app.use('/v1/*', async function requireApiKey(c, next) {
-    if (deps.auth.apiKeys.length > 0 && !secretMatches(bearerToken(c.req.header('authorization')), deps.auth.apiKeys)) {
-      throw unauthorized('authorization', 'Authorization: missing or wrong Bearer key (API_KEYS is set)');
-    }
-    await next();
-  });
-
   app.get('/v1/models', (c) =>
     c.json({
       object: 'list',
@@ -31,7 +22,7 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
 
   app.post(ROUTE, async (c) => {
     const started = performance.now();
-    const request = parseCompletionRequest(await readJsonObject(c, deps.limits.maxBodyBytes), deps.limits);
+    const request = parseCompletionRequest(await readJsonObject(c, deps.limits), deps.limits);
     const id = `cmpl-${randomUUID()}`;
     const created = Math.floor(deps.now() / 1000);
     const signal = requestSignal(c, deps.limits.requestTimeoutMs);
@@ -95,7 +86,7 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
         for await (const event of events) await stream.writeSSE({ data: JSON.stringify(event) });
         await stream.writeSSE({ data: '[DONE]' });
       } catch (error) {
-        const apiError = toApiError(error, deps.limits.requestTimeoutMs);
+        const apiError = toApiError(error, deps.errors);
         status = c.req.raw.signal.aborted ? 499 : apiError.status;
         if (!c.req.raw.signal.aborted) await stream.writeSSE({ data: JSON.stringify(apiError.toJSON()) });
       } finally {

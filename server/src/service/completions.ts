@@ -1,13 +1,16 @@
 import type { SamplingParams } from '../engine/types.js';
+import type { PromptEncoder } from '../text/prompt-encoder.js';
 import { allOrCancel } from './all-or-cancel.js';
 import { generateText, type TextDeps, type TextGenerationResult } from './generate-text.js';
-import { checkFitsContext, encodePrompt, type PromptLimits } from './prompt.js';
+import { encodePrompt, newTokenBudget, type PastContext, type PromptLimits } from './prompt.js';
 
 export interface CompletionJob {
   prompts: readonly (string | readonly number[])[];
   /** Samples per prompt. */
   n: number;
   maxNewTokens: number;
+  /** When a prompt leaves less room than `maxNewTokens`. */
+  pastContext: PastContext;
   sampling: SamplingParams;
   stop: readonly string[];
   signal?: AbortSignal;
@@ -28,6 +31,7 @@ export interface CompletionOutcome {
 }
 
 export interface ServiceDeps extends TextDeps {
+  encoder: PromptEncoder;
   limits: PromptLimits;
 }
 
@@ -37,10 +41,11 @@ export interface ServiceDeps extends TextDeps {
  * If one sample fails (queue full, deadline), the others are cancelled (allOrCancel).
  */
 export async function runCompletions(deps: ServiceDeps, job: CompletionJob): Promise<CompletionOutcome> {
-  const encoded = job.prompts.map((prompt, i) =>
-    encodePrompt(deps.tokenizer, prompt, deps.limits, job.prompts.length > 1 ? `prompt[${i}]` : 'prompt'),
-  );
-  for (const ids of encoded) checkFitsContext(ids.length, job.maxNewTokens, deps.limits, 'max_tokens');
+  const encoded: number[][] = [];
+  for (const [i, prompt] of job.prompts.entries()) {
+    encoded.push(await encodePrompt(deps, prompt, deps.limits, job.prompts.length > 1 ? `prompt[${i}]` : 'prompt'));
+  }
+  const budgets = encoded.map((ids) => newTokenBudget(ids.length, job.maxNewTokens, deps.limits, job.pastContext, 'max_tokens'));
 
   let firstTokenSeen = false;
   const choices = await allOrCancel(job.signal, (signal) =>
@@ -50,7 +55,7 @@ export async function runCompletions(deps: ServiceDeps, job: CompletionJob): Pro
         const seed = job.sampling.seed === undefined ? undefined : job.sampling.seed + j;
         const result = await generateText(deps, {
           promptIds,
-          maxNewTokens: job.maxNewTokens,
+          maxNewTokens: budgets[p],
           sampling: { ...job.sampling, seed },
           stop: job.stop,
           signal,

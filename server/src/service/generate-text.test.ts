@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { buildGpt2Tokenizer } from '@mimicbot/training';
 import type { Engine, TokenRequest, TokenResult } from '../engine/types.js';
-import { createTextTokenizer } from '../text/tokenizer.js';
+import { createTextTokenizer } from '@mimicbot/model-format';
+import { inThreadEncoder } from '../text/prompt-encoder.js';
 import { generateText } from './generate-text.js';
 import { runCompletions } from './completions.js';
-import { runMillzbot } from './millzbot.js';
+import { runGpt2CloudRun } from './gpt2-cloud-run.js';
 import { FieldError } from './errors.js';
 
 const tokenizer = createTextTokenizer(buildGpt2Tokenizer());
+const encoder = inThreadEncoder(tokenizer);
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 const limits = { maxPromptTokens: 64, contextLength: 128 };
 
@@ -89,8 +91,8 @@ describe('runCompletions', () => {
   it('runs every prompt n times with seeds seed + j and counts usage', async () => {
     const engine = scriptedEngine(['x']);
     const outcome = await runCompletions(
-      { engine, tokenizer, limits },
-      { prompts: ['a b', [15496]], n: 2, maxNewTokens: 5, sampling: { ...greedy, seed: 7 }, stop: [] },
+      { engine, tokenizer, encoder, limits },
+      { prompts: ['a b', [15496]], n: 2, maxNewTokens: 5, pastContext: 'refuse', sampling: { ...greedy, seed: 7 }, stop: [] },
     );
     expect(outcome.choices.map((c) => c.index)).toEqual([0, 1, 2, 3]);
     expect(engine.requests.map((r) => r.sampling.seed)).toEqual([7, 8, 7, 8]);
@@ -100,45 +102,67 @@ describe('runCompletions', () => {
 
   it('starts an empty prompt from BOS and refuses prompts over the limit naming the field', async () => {
     const engine = scriptedEngine(['x']);
-    await runCompletions({ engine, tokenizer, limits }, { prompts: [''], n: 1, maxNewTokens: 1, sampling: greedy, stop: [] });
+    await runCompletions({ engine, tokenizer, encoder, limits }, { prompts: [''], n: 1, maxNewTokens: 1, pastContext: 'refuse', sampling: greedy, stop: [] });
     expect(engine.requests[0].promptIds).toEqual([50256]);
     const long = 'word '.repeat(100);
     await expect(
-      runCompletions({ engine, tokenizer, limits }, { prompts: ['ok', long], n: 1, maxNewTokens: 1, sampling: greedy, stop: [] }),
+      runCompletions({ engine, tokenizer, encoder, limits }, { prompts: ['ok', long], n: 1, maxNewTokens: 1, pastContext: 'refuse', sampling: greedy, stop: [] }),
     ).rejects.toThrow(FieldError);
     await expect(
-      runCompletions({ engine, tokenizer, limits }, { prompts: ['ok', long], n: 1, maxNewTokens: 1, sampling: greedy, stop: [] }),
+      runCompletions({ engine, tokenizer, encoder, limits }, { prompts: ['ok', long], n: 1, maxNewTokens: 1, pastContext: 'refuse', sampling: greedy, stop: [] }),
     ).rejects.toThrow(/^prompt\[1\]: is \d+ tokens long; the limit is 64 \(MAX_PROMPT_TOKENS\)$/);
     await expect(
-      runCompletions({ engine, tokenizer, limits }, { prompts: ['hi'], n: 1, maxNewTokens: 128, sampling: greedy, stop: [] }),
+      runCompletions({ engine, tokenizer, encoder, limits }, { prompts: ['hi'], n: 1, maxNewTokens: 128, pastContext: 'refuse', sampling: greedy, stop: [] }),
     ).rejects.toThrow(/^max_tokens: /);
     await expect(
-      runCompletions({ engine, tokenizer, limits }, { prompts: [[99999]], n: 1, maxNewTokens: 1, sampling: greedy, stop: [] }),
+      runCompletions({ engine, tokenizer, encoder, limits }, { prompts: [[99999]], n: 1, maxNewTokens: 1, pastContext: 'refuse', sampling: greedy, stop: [] }),
     ).rejects.toThrow(/^prompt: token id 99999/);
   });
 });
 
-describe('runMillzbot', () => {
+describe('runCompletions without max_tokens', () => {
+  it('fits its default to the room each prompt leaves, and says finish_reason length', async () => {
+    const engine = scriptedEngine(['word '.repeat(200)]);
+    const small = { maxPromptTokens: 64, contextLength: 20 };
+    const outcome = await runCompletions(
+      { engine, tokenizer, encoder, limits: small },
+      { prompts: ['one', 'one two three four five six seven'], n: 1, maxNewTokens: 16, pastContext: 'clamp', sampling: greedy, stop: [] },
+    );
+    expect(engine.requests.map((r) => r.maxNewTokens)).toEqual([16, 20 - 7]);
+    expect(outcome.choices.map((c) => c.finishReason)).toEqual(['length', 'length']);
+  });
+});
+
+describe('runGpt2CloudRun', () => {
+  it('clamps length to the room the prompt leaves in the context, as gpt-2-simple does', async () => {
+    const engine = scriptedEngine(['x']);
+    await runGpt2CloudRun(
+      { engine, tokenizer, encoder, limits: { maxPromptTokens: 64, contextLength: 256 } },
+      { prompt: 'I think', count: 1, maxNewTokens: 256, sampling: greedy, includePrefix: true },
+    );
+    expect(engine.requests[0].maxNewTokens).toBe(256 - 2);
+  });
+
   it('stops at truncate, keeps or drops the prefix, and draws count samples', async () => {
     const engine = scriptedEngine([' cats rule<|endoftext|>']);
-    const deps = { engine, tokenizer, limits };
+    const deps = { engine, tokenizer, encoder, limits };
     const base = { prompt: 'I think', count: 2, maxNewTokens: 20, sampling: greedy, truncate: '<|endoftext|>' };
-    expect((await runMillzbot(deps, { ...base, includePrefix: true })).texts).toEqual(['I think cats rule', 'I think cats rule']);
-    expect((await runMillzbot(deps, { ...base, includePrefix: false })).texts).toEqual([' cats rule', ' cats rule']);
+    expect((await runGpt2CloudRun(deps, { ...base, includePrefix: true })).texts).toEqual(['I think cats rule', 'I think cats rule']);
+    expect((await runGpt2CloudRun(deps, { ...base, includePrefix: false })).texts).toEqual([' cats rule', ' cats rule']);
   });
 
   it('retries an empty sample, a bounded number of times', async () => {
     const engine = scriptedEngine(['\n<|endoftext|>', '\n\n', 'finally']);
-    const outcome = await runMillzbot(
-      { engine, tokenizer, limits },
+    const outcome = await runGpt2CloudRun(
+      { engine, tokenizer, encoder, limits },
       { prompt: '', count: 1, maxNewTokens: 20, sampling: { ...greedy, seed: 3 }, includePrefix: true },
     );
     expect(outcome.texts).toEqual(['finally']);
     expect(engine.requests.map((r) => r.sampling.seed)).toEqual([3, 4, 5]);
 
     const alwaysEmpty = scriptedEngine(['<|endoftext|>']);
-    const empty = await runMillzbot(
-      { engine: alwaysEmpty, tokenizer, limits },
+    const empty = await runGpt2CloudRun(
+      { engine: alwaysEmpty, tokenizer, encoder, limits },
       { prompt: 'p', count: 1, maxNewTokens: 20, sampling: greedy, includePrefix: true },
     );
     expect(empty.texts).toEqual(['p']);

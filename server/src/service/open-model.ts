@@ -17,6 +17,8 @@ export interface OpenModel {
   tokenizer: TextTokenizer;
   /** The folder's name, as `/v1/models` lists it. */
   modelId: string;
+  /** Absolute. */
+  modelDir: string;
 }
 
 /**
@@ -50,5 +52,5 @@ export async function openModel(options: OpenModelOptions): Promise<OpenModel> {
     await engine.close();
     throw error;
   }
-  return { engine, tokenizer, modelId: basename(modelDir) };
+  return { engine, tokenizer, modelId: basename(modelDir), modelDir };
 }

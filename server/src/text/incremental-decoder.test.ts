@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildGpt2Tokenizer } from '@mimicbot/training';
-import { createTextTokenizer } from './tokenizer.js';
+import { createTextTokenizer } from '@mimicbot/model-format';
 import { IncrementalDecoder } from './incremental-decoder.js';
 
 const tokenizer = createTextTokenizer(buildGpt2Tokenizer());

@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ModelFolderError, toHfConfig } from '@mimicbot/model-format';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointError } from '../errors.js';
 import { gpt2TensorShapes } from '../model/gpt2-config.js';
 import { initGpt2Weights } from '../model/init-weights.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
 import { writeSafetensors, type TensorToWrite } from '../safetensors/index.js';
-import { hfConfigFromGpt2 } from './hf-config.js';
 import { loadHfCheckpoint } from './load-checkpoint.js';
 import { saveHfCheckpoint } from './save-checkpoint.js';
 
@@ -21,7 +21,7 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 /** Writes config.json and model.safetensors with exactly the given tensors (names as stored). */
-async function writeCheckpoint(tensors: Map<string, TensorToWrite>, hfConfig: object = hfConfigFromGpt2(config)) {
+async function writeCheckpoint(tensors: Map<string, TensorToWrite>, hfConfig: object = toHfConfig(config)) {
   await writeFile(join(dir, 'config.json'), JSON.stringify(hfConfig));
   await writeSafetensors(join(dir, 'model.safetensors'), tensors);
 }
@@ -37,11 +37,12 @@ function expectSameWeights(loaded: Map<string, Float32Array>) {
   for (const [name, data] of weights) expect(loaded.get(name), name).toEqual(data);
 }
 
-async function loadError(): Promise<CheckpointError> {
+/** The error loading `dir` fails with: a CheckpointError, or for config.json the model-folder format's own. */
+async function loadError(kind: typeof CheckpointError | typeof ModelFolderError = CheckpointError): Promise<CheckpointError | ModelFolderError> {
   const error = await loadHfCheckpoint(dir).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(CheckpointError);
+  expect(error).toBeInstanceOf(kind);
   expect((error as Error).message).not.toContain('\n');
-  return error as CheckpointError;
+  return error as CheckpointError | ModelFolderError;
 }
 
 describe('loading a Hugging Face GPT-2 checkpoint', () => {
@@ -82,7 +83,7 @@ describe('loading a Hugging Face GPT-2 checkpoint', () => {
     const bf16 = Uint16Array.from(wteBits, (bits) => bits >>> 16);
     const tensors = storedAs('');
     tensors.delete('wte.weight');
-    await writeCheckpoint(tensors, { ...hfConfigFromGpt2(config), torch_dtype: 'bfloat16' });
+    await writeCheckpoint(tensors, { ...toHfConfig(config), torch_dtype: 'bfloat16' });
     // Append wte as BF16 by rewriting the file by hand: header + F32 data + BF16 data.
     const file = join(dir, 'model.safetensors');
     const bytes = await readFile(file);
@@ -111,12 +112,12 @@ describe('loading a Hugging Face GPT-2 checkpoint', () => {
       for (const n of shard) weightMap[n] = file;
     }
     await writeFile(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
-    await writeFile(join(dir, 'config.json'), JSON.stringify(hfConfigFromGpt2(config)));
+    await writeFile(join(dir, 'config.json'), JSON.stringify(toHfConfig(config)));
     expectSameWeights((await loadHfCheckpoint(dir)).weights);
   });
 
   it('takes the context length from n_ctx when n_positions is absent', async () => {
-    const { n_positions: _unused, ...oldConfig } = hfConfigFromGpt2(config);
+    const { n_positions: _unused, ...oldConfig } = toHfConfig(config);
     await writeCheckpoint(storedAs(''), oldConfig);
     expect((await loadHfCheckpoint(dir)).config.nPositions).toBe(config.nPositions);
   });
@@ -144,7 +145,7 @@ describe('a checkpoint that cannot be loaded', () => {
   });
 
   it('says how to make safetensors when only pytorch_model.bin is there', async () => {
-    await writeFile(join(dir, 'config.json'), JSON.stringify(hfConfigFromGpt2(config)));
+    await writeFile(join(dir, 'config.json'), JSON.stringify(toHfConfig(config)));
     await writeFile(join(dir, 'pytorch_model.bin'), 'PK');
     expect(await loadError()).toMatchObject({
       code: 'CHECKPOINT_PYTORCH_ONLY',
@@ -178,25 +179,27 @@ describe('a checkpoint that cannot be loaded', () => {
   });
 
   it('names a missing config key', async () => {
-    const { n_head: _unused, ...hfConfig } = hfConfigFromGpt2(config);
+    const { n_head: _unused, ...hfConfig } = toHfConfig(config);
     await writeCheckpoint(storedAs(''), hfConfig);
-    expect(await loadError()).toMatchObject({
-      code: 'CHECKPOINT_BAD_CONFIG',
-      message: `${join(dir, 'config.json')}: missing key "n_head"`,
+    expect(await loadError(ModelFolderError)).toMatchObject({
+      code: 'MODEL_CONFIG_INVALID',
+      field: 'n_head',
+      message: `${join(dir, 'config.json')}: missing key "n_head" (GPT-2 124M has "n_head": 12)`,
     });
   });
 
   it('names an unknown model_type', async () => {
-    await writeCheckpoint(storedAs(''), { ...hfConfigFromGpt2(config), model_type: 'llama' });
-    expect(await loadError()).toMatchObject({
-      code: 'CHECKPOINT_UNKNOWN_MODEL_TYPE',
-      message: `${join(dir, 'config.json')}: unknown model_type "llama": only "gpt2" checkpoints can be converted`,
+    await writeCheckpoint(storedAs(''), { ...toHfConfig(config), model_type: 'llama' });
+    expect(await loadError(ModelFolderError)).toMatchObject({
+      code: 'MODEL_CONFIG_UNSUPPORTED',
+      field: 'model_type',
+      message: `${join(dir, 'config.json')}: model_type "llama" is not supported (only "gpt2")`,
     });
   });
 
   it('says config.json is missing', async () => {
     await writeSafetensors(join(dir, 'model.safetensors'), storedAs(''));
-    expect(await loadError()).toMatchObject({ code: 'CHECKPOINT_BAD_CONFIG', file: join(dir, 'config.json') });
+    expect(await loadError(ModelFolderError)).toMatchObject({ code: 'MODEL_CONFIG_NOT_FOUND', file: join(dir, 'config.json') });
   });
 
   it('says the folder does not exist', async () => {
@@ -206,7 +209,7 @@ describe('a checkpoint that cannot be loaded', () => {
   });
 
   it('passes a corrupt safetensors file on as a safetensors error naming it', async () => {
-    await writeFile(join(dir, 'config.json'), JSON.stringify(hfConfigFromGpt2(config)));
+    await writeFile(join(dir, 'config.json'), JSON.stringify(toHfConfig(config)));
     await writeFile(join(dir, 'model.safetensors'), Buffer.from([1, 0, 0, 0]));
     await expect(loadHfCheckpoint(dir)).rejects.toMatchObject({
       code: 'SAFETENSORS_TRUNCATED',

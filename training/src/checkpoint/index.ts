@@ -1,3 +1,2 @@
 export { loadHfCheckpoint, type HfCheckpoint, type LoadCheckpointOptions } from './load-checkpoint.js';
 export { saveHfCheckpoint, type SaveCheckpointOptions } from './save-checkpoint.js';
-export { gpt2ConfigFromHf, hfConfigFromGpt2, type CheckpointLayout } from './hf-config.js';

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readModelConfig, type CheckpointLayout } from '@mimicbot/model-format';
 import { CheckpointError } from '../errors.js';
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { openSafetensors, type SafetensorsReader } from '../safetensors/index.js';
 import { findWeightFiles } from './find-weights.js';
-import { gpt2ConfigFromHf, type CheckpointLayout } from './hf-config.js';
 import { planTensors, type StoredTensor } from './tensor-plan.js';
 
 export interface HfCheckpoint {
@@ -32,7 +31,7 @@ export interface LoadCheckpointOptions {
 export async function loadHfCheckpoint(dir: string, options: LoadCheckpointOptions = {}): Promise<HfCheckpoint> {
   const weightFiles = await findWeightFiles(dir);
   const configFile = join(dir, 'config.json');
-  const config = gpt2ConfigFromHf(await readConfigJson(configFile), configFile);
+  const config = await readModelConfig(dir);
 
   const readers: SafetensorsReader[] = [];
   try {
@@ -79,23 +78,6 @@ export async function loadHfCheckpoint(dir: string, options: LoadCheckpointOptio
     return { config, weights, layout: plan.layout, lmHead: plan.lmHead ? 'stored' : 'tied' };
   } finally {
     await Promise.all(readers.map((r) => r.close()));
-  }
-}
-
-async function readConfigJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new CheckpointError('CHECKPOINT_BAD_CONFIG', file, missing ? 'missing: a checkpoint needs its config.json' : 'cannot read the file', {
-      cause,
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new CheckpointError('CHECKPOINT_BAD_CONFIG', file, `invalid JSON: ${(cause as Error).message}`, { cause });
   }
 }
 

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { toHfConfig, type CheckpointLayout } from '@mimicbot/model-format';
 import { join } from 'node:path';
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { gpt2TensorShapes } from '../model/gpt2-config.js';
 import { writeSafetensors, type TensorToWrite } from '../safetensors/index.js';
-import { hfConfigFromGpt2, type CheckpointLayout } from './hf-config.js';
 
 export interface SaveCheckpointOptions {
   /** Also store `lm_head.weight` (a second copy of wte in the file), as some exporters do. Default false: tied. */
@@ -32,5 +32,5 @@ export async function saveHfCheckpoint(
 
   await mkdir(dir, { recursive: true });
   await writeSafetensors(join(dir, 'model.safetensors'), tensors, { metadata: { format: 'pt' } });
-  await writeFile(join(dir, 'config.json'), `${JSON.stringify(hfConfigFromGpt2(config, layout), null, 2)}\n`);
+  await writeFile(join(dir, 'config.json'), `${JSON.stringify(toHfConfig(config, layout), null, 2)}\n`);
 }

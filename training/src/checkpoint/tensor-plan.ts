@@ -1,7 +1,7 @@
 import { CheckpointError } from '../errors.js';
 import { gpt2TensorShapes, type Gpt2Config } from '../model/gpt2-config.js';
 import { isFloatDtype } from '../safetensors/index.js';
-import type { CheckpointLayout } from './hf-config.js';
+import type { CheckpointLayout } from '@mimicbot/model-format';
 
 /** Where a tensor sits: its key in the checkpoint, the file holding it, its dtype and shape. */
 export interface StoredTensor {

@@ -4,7 +4,7 @@ import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { initGpt2Weights } from '../model/init-weights.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
 import { buildByteLevelTokenizer } from '../tokenizer/index.js';
-import type { CheckpointLayout } from './hf-config.js';
+import type { CheckpointLayout } from '@mimicbot/model-format';
 import { saveHfCheckpoint } from './save-checkpoint.js';
 
 export interface TinyCheckpointOptions {

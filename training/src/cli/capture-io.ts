@@ -1,19 +1,32 @@
 /**
- * A `CliIo` for tests that keeps what a command writes: `out()` and `err()` return the text so far.
- * Writes are kept synchronously, so the text is complete as soon as the command's promise settles.
+ * A `CliContext` for tests that keeps what a command writes: `out()` and `err()` return the text so far.
+ * Writes are kept synchronously, so the text is complete as soon as the command's promise settles. The
+ * environment is empty unless given (nothing leaks in from the shell running the tests), and the clock's
+ * `sleep` returns at once.
  */
 import { Writable } from 'node:stream';
-import type { CliIo } from './cli-io.js';
+import type { Clock } from '../data/rate-limit-wait.js';
+import type { CliContext } from './cli-context.js';
+import { main } from './main.js';
 
-export interface CapturedIo extends CliIo {
+export interface CapturedIo extends CliContext {
   out(): string;
   err(): string;
 }
 
-export function captureIo(): CapturedIo {
+export const instantClock: Clock = { now: () => Date.now(), sleep: async () => {} };
+
+export function captureIo(options: { env?: NodeJS.ProcessEnv; clock?: Clock } = {}): CapturedIo {
   const [o, e] = [textSink(), textSink()];
-  // A command only writes to stderr (and asks isTTY, which is then undefined: no redrawn progress bar).
-  return { stdout: o.stream, stderr: e.stream as unknown as NodeJS.WriteStream, out: o.text, err: e.text };
+  // stderr is asked isTTY, which is then undefined: no redrawn progress bar.
+  return {
+    stdout: o.stream,
+    stderr: e.stream as unknown as NodeJS.WriteStream,
+    env: options.env ?? {},
+    clock: options.clock ?? instantClock,
+    out: o.text,
+    err: e.text,
+  };
 }
 
 function textSink(): { stream: Writable; text: () => string } {
@@ -25,4 +38,9 @@ function textSink(): { stream: Writable; text: () => string } {
     },
   });
   return { stream, text: () => chunks.join('') };
+}
+
+/** `mimicbot <command> ...argv` through the dispatcher, as a function of argv and (optionally) a captured context. */
+export function commandRunner(command: string): (argv: string[], io?: CapturedIo) => Promise<number> {
+  return (argv, io = captureIo()) => main([command, ...argv], io);
 }

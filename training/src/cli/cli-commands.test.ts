@@ -2,10 +2,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readModelConfig } from '../model-folder/read-model-config.js';
-import { captureIo } from './capture-io.js';
-import { parseInitArgs, runInit } from './init.js';
-import { runSample } from './sample.js';
+import { readModelConfig } from '@mimicbot/model-format';
+import { captureIo, commandRunner } from './capture-io.js';
+import { initShape } from './init.js';
+
+const runInit = commandRunner('init');
+const runSample = commandRunner('sample');
 
 let root: string;
 beforeAll(async () => {
@@ -23,17 +25,23 @@ describe('init', () => {
     expect(await readModelConfig(join(root, 'tiny'))).toMatchObject({ nLayer: 2, nHead: 2, nEmbd: 32, nPositions: 64, vocabSize: 257, eosTokenId: 256 });
   });
 
-  it('takes the shape from flags, over the 124m shape', () => {
-    expect(parseInitArgs(['x', '--shape', '124m']).config).toMatchObject({ nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, eosTokenId: 50256 });
-    expect(parseInitArgs(['x', '--layers', '3', '--heads', '4', '--embd', '64', '--positions', '32', '--vocab', 'gpt2', '--seed', '9'])).toMatchObject({
+  it('takes the shape from the options, over the 124m shape', () => {
+    expect(initShape({ shape: '124m' }).config).toMatchObject({ nLayer: 12, nHead: 12, nEmbd: 768, nPositions: 1024, vocabSize: 50257, eosTokenId: 50256 });
+    expect(initShape({ shape: 'tiny', layers: 3, heads: 4, embd: 64, positions: 32, vocab: 'gpt2' })).toMatchObject({
       config: { nLayer: 3, nHead: 4, nEmbd: 64, nPositions: 32, vocabSize: 50257 },
-      seed: 9,
       vocab: 'gpt2',
     });
   });
 
+  it('writes the shape and seed the options give', async () => {
+    const io = captureIo();
+    expect(await runInit([join(root, 'shaped'), '--layers', '3', '--heads', '4', '--embd', '16', '--positions', '8', '--seed', '9'], io)).toBe(0);
+    expect(io.out()).toContain('3 layers x 4 heads x 16, 8 positions, vocab 257 (bytes), seed 9');
+    expect(await readModelConfig(join(root, 'shaped'))).toMatchObject({ nLayer: 3, nHead: 4, nEmbd: 16, nPositions: 8 });
+  });
+
   it.each([
-    [['a', 'b'], 'expected one output folder, got 2 arguments'],
+    [['a', 'b'], 'expected <out-dir>, got "a" "b"'],
     [['x', '--layers', '0'], '--layers must be an integer >= 1, got "0"'],
     [['x', '--vocab', 'words'], '--vocab must be "bytes" or "gpt2", got "words"'],
     [['x', '--heads', '5'], '--embd (32) must be divisible by --heads (5)'],
@@ -85,7 +93,36 @@ describe('sample', () => {
   it('names the missing file when the folder is not a model folder', async () => {
     const io = captureIo();
     expect(await runSample([join(root, 'nope')], io)).toBe(1);
-    expect(io.err()).toBe(`mimicbot: ${join(root, 'nope', 'config.json')}: not found: is this a model folder?\n`);
+    expect(io.err()).toBe(`mimicbot: ${join(root, 'nope', 'config.json')}: missing: is this a model folder?\n`);
+  });
+
+  it("takes the server's top-p and repetition penalty, off by default, and passes them to the sampler", async () => {
+    // Greedy with a strong repetition penalty does not repeat a token of the prompt or of its own output.
+    const run = async (...extra: string[]) => {
+      const io = captureIo();
+      expect(await runSample([dir(), '--prompt', 'aaaa', '--max-tokens', '12', ...extra], io), io.err()).toBe(0);
+      return io.out().slice('aaaa'.length, -1);
+    };
+    const penalised = await run('--repetition-penalty', '1000');
+    const ascii = penalised.replace(/[^\x20-\x7e]/g, '');
+    expect(ascii).not.toContain('a');
+    expect(new Set(ascii).size).toBe(ascii.length);
+    const plain = await run();
+    expect(plain).not.toBe(penalised);
+    // Off by default: the same as asking for top-p 1 and penalty 1 explicitly.
+    expect(await run('--top-p', '1', '--repetition-penalty', '1')).toBe(plain);
+    // Top-p changes sampled text: with a tiny nucleus, sampling at any temperature is greedy.
+    expect(await run('--temperature', '1.5', '--seed', '3', '--top-p', '0.001')).toBe(plain);
+  });
+
+  it.each([
+    [['--top-p', '0'], '--top-p must be a number from 0.001 to 1, got "0"'],
+    [['--top-p', '1.5'], '--top-p must be a number from 0.001 to 1, got "1.5"'],
+    [['--repetition-penalty', '0'], '--repetition-penalty must be a number >= 0.01, got "0"'],
+  ])('rejects %j with exit 2', async (flags, problem) => {
+    const io = captureIo();
+    expect(await runSample([dir(), ...flags], io)).toBe(2);
+    expect(io.err().split('\n')[0]).toBe(`mimicbot: sample: ${problem}`);
   });
 
   it('rejects a bad temperature with exit 2', async () => {

@@ -22,7 +22,7 @@ interface CliResult {
 
 function runCli(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { timeout: 150_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
     });
   });
@@ -54,7 +54,7 @@ const cases: [string, (ck: string) => Promise<void>, (ck: string) => RegExp][] =
   [
     'a missing config key',
     async (ck) => editJson(join(ck, 'config.json'), (json) => delete json.n_embd),
-    (ck) => lineFor(join(ck, 'config.json'), 'missing key "n_embd"'),
+    (ck) => lineFor(join(ck, 'config.json'), 'missing key "n_embd" \\(GPT-2 124M has "n_embd": 768\\)'),
   ],
   [
     'a tensor of the wrong shape',
@@ -64,7 +64,7 @@ const cases: [string, (ck: string) => Promise<void>, (ck: string) => RegExp][] =
   [
     'an unknown model_type',
     async (ck) => editJson(join(ck, 'config.json'), (json) => (json.model_type = 'llama')),
-    (ck) => lineFor(join(ck, 'config.json'), 'unknown model_type "llama": only "gpt2" checkpoints can be converted'),
+    (ck) => lineFor(join(ck, 'config.json'), 'model_type "llama" is not supported \\(only "gpt2"\\)'),
   ],
   [
     'only a pytorch_model.bin',
@@ -104,7 +104,7 @@ const results = new Map<string, { result: CliResult; checkpoint: string; parent:
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'mimicbot-convert-cli-'));
-  // Spawn every case at once: each is mostly tsx start-up time.
+  // Spawn every case at once: each is mostly tsx start-up time (the generous timeouts are for a loaded machine).
   await Promise.all(
     cases.map(async ([name, spoil], i) => {
       const parent = join(root, `case-${i}`);
@@ -115,7 +115,7 @@ beforeAll(async () => {
       results.set(name, { result: await runCli(['convert', checkpoint, join(parent, 'out')]), checkpoint, parent });
     }),
   );
-}, 180_000);
+}, 300_000);
 
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -143,6 +143,6 @@ describe('mimicbot', () => {
   it('names an unknown command and exits 2', async () => {
     const result = await runCli(['frobnicate']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^mimicbot: unknown command "frobnicate"\nusage: mimicbot <command> \[args\]\ncommands: .*convert.*init.*sample/);
+    expect(result.stderr).toMatch(/^mimicbot: unknown command "frobnicate"\nusage: mimicbot <command>.*\n\ncommands:\n( {2}\w+ +\w.*\n){9}/);
   });
 });

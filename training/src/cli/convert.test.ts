@@ -6,10 +6,10 @@ import { writeTinyCheckpoint } from '../checkpoint/tiny-checkpoint.js';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { gpt2Forward } from '../model/reference-forward.js';
-import { readModelConfig } from '../model-folder/index.js';
-import { loadTokenizer } from '../tokenizer/index.js';
-import { captureIo } from './capture-io.js';
-import { runConvert } from './convert.js';
+import { loadTokenizer, readModelConfig } from '@mimicbot/model-format';
+import { captureIo, commandRunner } from './capture-io.js';
+
+const runConvert = commandRunner('convert');
 
 let dir: string;
 beforeEach(async () => {
@@ -46,7 +46,7 @@ describe('convert', () => {
     expect(await runConvert([checkpoint, out, '--quiet'], io)).toBe(0);
     expect(io.out()).toContain(`wrote ${out}: GPT-2 2 layers x 2 heads x 16`);
     expect(io.err()).toBe('');
-    expect((await readdir(out)).sort()).toEqual(['config.json', 'generation_config.json', 'model.onnx', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    expect((await readdir(out)).sort()).toEqual(['README.md', 'config.json', 'generation_config.json', 'model.onnx', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
     expect(await readModelConfig(out)).toEqual(config);
     expect(await readFile(join(out, 'tokenizer.json'), 'utf8').then(JSON.parse)).toEqual(
       await readFile(join(checkpoint, 'tokenizer.json'), 'utf8').then(JSON.parse),
@@ -93,6 +93,6 @@ describe('convert', () => {
   it('prints usage and exits 2 on wrong arguments', async () => {
     const io = captureIo();
     expect(await runConvert(['only-one'], io)).toBe(2);
-    expect(io.err()).toMatch(/^mimicbot: convert: expected a checkpoint folder and an output folder, got 1 arguments\nusage: convert/);
+    expect(io.err()).toBe('mimicbot: convert: expected <checkpoint-dir> <out-dir>, got "only-one"\nusage: mimicbot convert <checkpoint-dir> <out-dir> [options] (--help lists the options)\n');
   });
 });

@@ -3,21 +3,18 @@
  * model.safetensors, either key layout) to a model folder. Everything is read and checked before anything is
  * written, and the folder appears only once complete, so a bad checkpoint leaves nothing behind.
  */
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { Tokenizer } from '@huggingface/tokenizers';
+import { createTokenizer, ModelFolderError, readTokenizerFiles, type TokenizerFiles } from '@mimicbot/model-format';
 import { loadHfCheckpoint } from '../checkpoint/index.js';
-import { CheckpointError, TokenizerError } from '../errors.js';
+import { CheckpointError } from '../errors.js';
 import type { Gpt2Config } from '../model/gpt2-config.js';
-import { ModelFolderError, writeModelFolder } from '../model-folder/index.js';
+import { writeModelFolder } from '../model-folder/index.js';
 import { createProgressBar } from '../progress.js';
-import { buildGpt2Tokenizer, type TokenizerFiles } from '../tokenizer/index.js';
-import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { buildGpt2Tokenizer } from '../tokenizer/index.js';
+import { processContext, type CliContext } from './cli-context.js';
+import { defineCommand } from './define-command.js';
 import { GPT2_VOCAB_SIZE } from './model-shape-options.js';
-import { reportCliError } from './report-error.js';
-
-export const CONVERT_USAGE = 'usage: convert <hf-checkpoint-dir> <out-model-dir> [--force] [--quiet]';
 
 export interface ConvertPlan {
   checkpointDir: string;
@@ -26,33 +23,23 @@ export interface ConvertPlan {
   quiet: boolean;
 }
 
-export function parseConvertArgs(argv: readonly string[]): ConvertPlan {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { force: { type: 'boolean' }, quiet: { type: 'boolean' } },
-  });
-  if (positionals.length !== 2) throw new UsageError(`expected a checkpoint folder and an output folder, got ${positionals.length} arguments`);
-  return { checkpointDir: positionals[0], outDir: positionals[1], force: values.force ?? false, quiet: values.quiet ?? false };
-}
+export const convertCommand = defineCommand({
+  name: 'convert',
+  description: 'turn a Hugging Face GPT-2 checkpoint folder into a model folder',
+  args: [
+    { name: 'checkpoint-dir', description: 'config.json + model.safetensors (either key layout), tokenizer files if any' },
+    { name: 'out-dir', description: 'the model folder to write' },
+  ],
+  options: {
+    force: { type: 'boolean', description: 'replace the output folder if it exists' },
+    quiet: { type: 'boolean', description: 'no progress bars' },
+  },
+  async run({ args, options, context }) {
+    await convert({ checkpointDir: args['checkpoint-dir'], outDir: args['out-dir'], force: options.force, quiet: options.quiet }, context);
+  },
+});
 
-export async function runConvert(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  let plan: ConvertPlan;
-  try {
-    plan = parseConvertArgs(argv);
-  } catch (error) {
-    io.stderr.write(`mimicbot: convert: ${(error as Error).message}\n${CONVERT_USAGE}\n`);
-    return 2;
-  }
-  try {
-    await convert(plan, io);
-    return 0;
-  } catch (error) {
-    return reportCliError(error, io.stderr);
-  }
-}
-
-export async function convert(plan: ConvertPlan, io: CliIo = processIo): Promise<void> {
+export async function convert(plan: ConvertPlan, io: Pick<CliContext, 'stdout' | 'stderr'> = processContext): Promise<void> {
   const { checkpointDir, outDir } = plan;
   if (resolve(checkpointDir) === resolve(outDir)) {
     throw new ModelFolderError('MODEL_FOLDER_EXISTS', outDir, 'is the checkpoint folder itself; write the model folder somewhere else');
@@ -99,26 +86,9 @@ async function checkpointTokenizer(dir: string, config: Gpt2Config): Promise<{ f
     }
     return { files: gpt2, source: "GPT-2's (the checkpoint has no tokenizer.json)" };
   }
-  const configFile = join(dir, 'tokenizer_config.json');
-  const tokenizerJson = await readJsonObject(jsonFile);
-  const tokenizerConfig = (await exists(configFile)) ? await readJsonObject(configFile) : gpt2.tokenizerConfig;
-  try {
-    new Tokenizer(tokenizerJson, tokenizerConfig);
-  } catch (cause) {
-    throw new TokenizerError('TOKENIZER_INVALID', jsonFile, `@huggingface/tokenizers cannot load it: ${(cause as Error).message}`, { cause });
-  }
-  return { files: { tokenizerJson, tokenizerConfig }, source: jsonFile };
-}
-
-async function readJsonObject(file: string): Promise<object> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch (cause) {
-    throw new TokenizerError('TOKENIZER_INVALID', file, `invalid JSON: ${(cause as Error).message}`, { cause });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenizerError('TOKENIZER_INVALID', file, 'not a JSON object');
-  return value;
+  const files = await readTokenizerFiles(dir, { defaultTokenizerConfig: gpt2.tokenizerConfig });
+  createTokenizer(files, dir); // refuse, naming the file, what @huggingface/tokenizers cannot load
+  return { files, source: jsonFile };
 }
 
 async function exists(path: string): Promise<boolean> {

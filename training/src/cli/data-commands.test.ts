@@ -1,18 +1,16 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeX } from '../data/fake-x-server.js';
-import { startFakeHub, type FakeHub } from '../hub/fake-hub-server.js';
-import { captureIo } from './capture-io.js';
-import { runDownload } from './download.js';
-import { runFetch } from './fetch.js';
-import { runImport } from './import.js';
-import { listCommands } from './main.js';
-import { runPrepare } from './prepare.js';
+import { startFakeHub, startFakeX, type FakeHub } from '@mimicbot/training/testing';
+import { captureIo, commandRunner } from './capture-io.js';
 
-const clock = { now: () => Date.now(), sleep: async () => {} };
+const runFetch = commandRunner('fetch');
+const runImport = commandRunner('import');
+const runPrepare = commandRunner('prepare');
+const runDownload = commandRunner('download');
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'data-cli-'));
@@ -20,28 +18,30 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('the data commands', () => {
-  it('are found by the dispatcher', async () => {
-    expect(await listCommands()).toEqual(expect.arrayContaining(['download', 'fetch', 'import', 'prepare']));
-  });
-
   it('fetch writes JSONL from X (X_API_URL), says the API stops at 3,200, and keeps the token out of errors', async () => {
     const tweets = Array.from({ length: 12 }, (_, i) => ({ id: String(100 + i), text: `post ${i} from the api`, created_at: '2026-01-01T00:00:00.000Z' }));
     const fake = await startFakeX({ bearerToken: 'tok-123', users: [{ id: '7', username: 'someone', tweets }] });
     try {
       const out = join(root, 'someone.jsonl');
-      const io = captureIo();
-      expect(await runFetch(['@someone', '--out', out], io, { X_BEARER_TOKEN: 'tok-123', X_API_URL: fake.url }, clock)).toBe(0);
+      const io = captureIo({ env: { X_BEARER_TOKEN: 'tok-123', X_API_URL: fake.url } });
+      expect(await runFetch(['@someone', '--out', out], io)).toBe(0);
       expect(io.err()).toContain("X's API returns only the newest 3,200 posts");
       expect(io.out()).toBe(`fetched @someone: 12 new posts, 12 in ${out}\n`);
       expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(12);
 
-      const bad = captureIo();
-      expect(await runFetch(['someone', '--out', join(root, 'b.jsonl')], bad, { X_BEARER_TOKEN: 'wrong-secret', X_API_URL: fake.url }, clock)).toBe(1);
+      const bad = captureIo({ env: { X_BEARER_TOKEN: 'wrong-secret', X_API_URL: fake.url } });
+      expect(await runFetch(['someone', '--out', join(root, 'b.jsonl')], bad)).toBe(1);
       expect(bad.err().trim().split('\n').at(-1)).toBe('mimicbot: fetch: X refused the bearer token (401: Unauthorized); check X_BEARER_TOKEN');
       expect(bad.err()).not.toContain('wrong-secret');
 
+      const other = captureIo({ env: { X_BEARER_TOKEN: 'tok-123', X_API_URL: fake.url } });
+      expect(await runFetch(['someone_else', '--out', out], other)).toBe(1);
+      expect(other.err().trim().split('\n').at(-1)).toBe(
+        `mimicbot: fetch: ${out}.state.json: belongs to @someone, not @someone_else; write to another file, or delete it to start over (or pass another --out)`,
+      );
+
       const none = captureIo();
-      expect(await runFetch(['someone'], none, {}, clock)).toBe(2);
+      expect(await runFetch(['someone'], none)).toBe(2);
       expect(none.err()).toContain('mimicbot: fetch: X_BEARER_TOKEN is not set');
     } finally {
       await fake.close();
@@ -78,7 +78,7 @@ describe('the data commands', () => {
     const out = join(root, 'dataset');
     expect(await runPrepare([good, messy, '--out', out, '--valid', '0.2'], io)).toBe(0);
     expect(io.err()).toMatch(new RegExp(`^mimicbot: ${messy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not valid JSON \\(.*\\) \\(skipped\\)\n$`));
-    expect(io.out()).toContain('read 32 posts from 2 file(s) (1 bad lines skipped); kept 31; left out retweets 1, replies 0, near-empty 0, duplicates 0');
+    expect(io.out()).toContain('read 32 posts from 2 file(s) (1 bad lines skipped); kept 31; left out retweets 1, replies 0, near-empty 0, too long 0, duplicates 0');
     expect(io.out()).toMatch(/train: \d+ posts, [\d,]+ tokens \(with one <\|endoftext\|> each\), per post mean [\d.]+, p95 \d+, max \d+/);
     expect(io.out()).toContain('tokens counted with gpt2');
     const summary = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8'));
@@ -105,19 +105,21 @@ describe('the data commands', () => {
       },
     });
     try {
-      const io = captureIo();
+      const io = captureIo({ env: { HF_ENDPOINT: hub.url } });
       const out = join(root, 'distilgpt2');
-      expect(await runDownload(['distilgpt2', '--out', out], io, { HF_ENDPOINT: hub.url })).toBe(0);
+      expect(await runDownload(['distilgpt2', '--out', out], io)).toBe(0);
       expect(io.out()).toBe(`downloaded distilbert/distilgpt2@main (commit abcdef012345) into ${out}\n`);
       expect(io.err()).toContain('model.safetensors: 0.1 MB, sha256 verified');
       expect((await readFile(join(out, 'model.safetensors'))).equals(Buffer.from(weights))).toBe(true);
 
-      const bad = captureIo();
-      expect(await runDownload(['nobody/none', '--out', join(root, 'none')], bad, { HF_ENDPOINT: hub.url, HF_TOKEN: 'hf_topsecret' })).toBe(1);
+      const bad = captureIo({ env: { HF_ENDPOINT: hub.url, HF_TOKEN: 'hf_topsecret' } });
+      expect(await runDownload(['nobody/none', '--out', join(root, 'none')], bad)).toBe(1);
       expect(bad.err()).toBe('mimicbot: download: nobody/none/config.json: the hub refused access (401); the repo may be private or gated: set HF_TOKEN\n');
+      // nothing of the failed download is left: no empty models/none/ to mistake for a model
+      expect(existsSync(join(root, 'none'))).toBe(false);
       const usage = captureIo();
-      expect(await runDownload([], usage, {})).toBe(2);
-      expect(usage.err()).toContain('usage: download <gpt2 | distilgpt2 | owner/name>');
+      expect(await runDownload([], usage)).toBe(2);
+      expect(usage.err()).toContain('usage: mimicbot download <model>');
     } finally {
       await hub.close();
     }

@@ -4,82 +4,46 @@
  * text, on onnxruntime, and how often each quantized dtype makes fp32's choice: the most likely next token
  * over the text (teacher-forced), and greedy continuations of fixed prompts up to their first difference.
  */
-import { parseArgs } from 'node:util';
+import { ModelFolderError } from '@mimicbot/model-format';
 import { readEvalPosts } from '../eval/eval-text.js';
 import { evaluateModelFolder, type FolderEval } from '../eval/evaluate-model-folder.js';
 import { createProgressBar, type ProgressBar } from '../progress.js';
-import { intOption, processIo, UsageError, type CliIo } from './cli-io.js';
-import { reportCliError } from './report-error.js';
+import { defineCommand } from './define-command.js';
 
-export const EVAL_USAGE = 'usage: eval <model-dir> --data <text-file|dataset-dir> [--window N] [--max-tokens N] [--new-tokens N] [--json]';
-
-export interface EvalPlan {
-  modelDir: string;
-  data: string;
-  window?: number;
-  maxTokens?: number;
-  newTokens: number;
-  json: boolean;
-}
-
-export function parseEvalArgs(argv: readonly string[]): EvalPlan {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' },
-      window: { type: 'string' },
-      'max-tokens': { type: 'string' },
-      'new-tokens': { type: 'string' },
-      json: { type: 'boolean' },
-    },
-  });
-  if (positionals.length !== 1) throw new UsageError(`expected one model folder, got ${positionals.length} arguments`);
-  if (!values.data) throw new UsageError('--data <text file or dataset folder> is required');
-  return {
-    modelDir: positionals[0],
-    data: values.data,
-    window: intOption(values.window, 'window', 2),
-    maxTokens: intOption(values['max-tokens'], 'max-tokens'),
-    newTokens: intOption(values['new-tokens'], 'new-tokens') ?? 32,
-    json: values.json ?? false,
-  };
-}
-
-export async function runEval(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  let plan: EvalPlan;
-  try {
-    plan = parseEvalArgs(argv);
-  } catch (error) {
-    io.stderr.write(`mimicbot: eval: ${(error as Error).message}\n${EVAL_USAGE}\n`);
-    return 2;
-  }
-  try {
-    const { file, posts } = await readEvalPosts(plan.data);
+export const evalCommand = defineCommand({
+  name: 'eval',
+  description: 'perplexity and bits per byte of every dtype in a model folder, and agreement with fp32',
+  args: [{ name: 'model-dir', description: 'a model folder (fp32 model.onnx, and the q8/q4 graphs quantize adds)' }],
+  options: {
+    data: { type: 'string', required: true, placeholder: 'PATH', description: "a text file of posts separated by <|endoftext|>, or a dataset folder (its valid.txt)" },
+    window: { type: 'integer', min: 2, defaultText: "the model's context", description: 'tokens per scoring window' },
+    'max-tokens': { type: 'integer', min: 1, defaultText: 'all of the text', description: 'score whole posts up to about N tokens' },
+    'new-tokens': { type: 'integer', min: 1, default: 32, description: 'greedy tokens per agreement prompt' },
+    json: { type: 'boolean', description: 'print the numbers as JSON' },
+    quiet: { type: 'boolean', description: 'no progress bars' },
+  },
+  async run({ args, options, context }) {
+    const modelDir = args['model-dir'];
+    const { file, posts } = await readEvalPosts(options.data);
     const bars = new Map<string, ProgressBar>();
-    const result = await evaluateModelFolder(plan.modelDir, posts, {
-      window: plan.window,
-      maxTokens: plan.maxTokens,
-      newTokens: plan.newTokens,
+    const result = await evaluateModelFolder(modelDir, posts, {
+      window: options.window,
+      maxTokens: options['max-tokens'],
+      newTokens: options['new-tokens'],
       onProgress: (dtype, done, total) => {
         let bar = bars.get(dtype);
         if (!bar) {
           for (const other of bars.values()) other.stop();
-          bars.set(dtype, (bar = createProgressBar(`eval ${dtype.padEnd(4)}`, { unit: 'tokens', stream: io.stderr })));
+          bars.set(dtype, (bar = createProgressBar(`eval ${dtype.padEnd(4)}`, { unit: 'tokens', stream: context.stderr, quiet: options.quiet })));
         }
         bar.update(done, total);
       },
     });
     for (const bar of bars.values()) bar.stop();
-    if (result.results.length === 0) throw new UsageError(`${plan.modelDir}: no graph to evaluate (model.onnx, onnx/model_quantized.onnx or onnx/model_q4.onnx)`);
-    io.stdout.write(plan.json ? `${JSON.stringify({ data: file, ...result }, null, 2)}\n` : formatEvalTable(file, result));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof UsageError)) return reportCliError(error, io.stderr);
-    io.stderr.write(`mimicbot: eval: ${error.message}\n`);
-    return 2;
-  }
-}
+    if (result.results.length === 0) throw new ModelFolderError('MODEL_GRAPH_NOT_FOUND', modelDir, 'no graph to evaluate (model.onnx, onnx/model_quantized.onnx or onnx/model_q4.onnx)');
+    context.stdout.write(options.json ? `${JSON.stringify({ data: file, ...result }, null, 2)}\n` : formatEvalTable(file, result));
+  },
+});
 
 export function formatEvalTable(file: string, r: FolderEval): string {
   const fp32 = r.results.find((x) => x.dtype === 'fp32');

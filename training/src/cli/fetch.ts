@@ -2,15 +2,12 @@
  * `fetch <username>`: a user's posts through the X API v2 (app-only bearer token) into JSONL, resumable.
  * The API returns only the newest 3,200 posts; older ones come from the archive (`import`).
  */
-import { parseArgs } from 'node:util';
-import { fetchTimeline, X_TIMELINE_CAP, XFetchError, type FetchEvent } from '../data/fetch-timeline.js';
-import { systemClock, type Clock } from '../data/rate-limit-wait.js';
+import { fetchTimeline, type FetchEvent } from '../data/fetch-timeline.js';
 import { createXClient } from '../data/x-client.js';
-import { processIo, UsageError, type CliIo } from './cli-io.js';
-import { reportCliError } from './report-error.js';
-
-export const FETCH_USAGE = `usage: fetch <username> [--out FILE] [--replies]
-  env: X_BEARER_TOKEN (required; app-only Bearer Token from the X developer portal), X_API_URL (optional)`;
+import { X_TIMELINE_CAP, XFetchError, type XFetchErrorCode } from '../data/x-fetch-error.js';
+import { isXUsername } from '../data/x-username.js';
+import { UsageError } from './cli-context.js';
+import { defineCommand } from './define-command.js';
 
 export interface FetchConfig {
   bearerToken: string;
@@ -29,66 +26,54 @@ export function parseFetchConfig(env: NodeJS.ProcessEnv): FetchConfig {
   return { bearerToken, apiUrl: env.X_API_URL?.trim() || undefined };
 }
 
-export interface FetchPlan {
-  username: string;
-  outFile: string;
-  includeReplies: boolean;
-}
+/** What the command adds to the fetcher's own message: how to go on, in the CLI's terms. */
+const FETCH_HINTS: Partial<Record<XFetchErrorCode, string>> = {
+  X_REQUEST_FAILED: '; run again to resume',
+  X_STATE_MISMATCH: ' (or pass another --out)',
+};
 
-export function parseFetchArgs(argv: readonly string[]): FetchPlan {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { out: { type: 'string' }, replies: { type: 'boolean' } },
-  });
-  if (positionals.length !== 1) throw new UsageError(`expected one username, got ${positionals.length} arguments`);
-  const username = positionals[0].replace(/^@/, '');
-  if (!/^\w{1,15}$/.test(username)) throw new UsageError(`"${positionals[0]}" is not an X username (letters, digits, _; at most 15)`);
-  return { username, outFile: values.out ?? `data/${username}.jsonl`, includeReplies: values.replies ?? false };
-}
-
-export async function runFetch(
-  argv: readonly string[],
-  io: CliIo = processIo,
-  env: NodeJS.ProcessEnv = process.env,
-  clock: Clock = systemClock,
-): Promise<number> {
-  let plan: FetchPlan;
-  let config: FetchConfig;
-  try {
-    plan = parseFetchArgs(argv);
-    config = parseFetchConfig(env);
-  } catch (error) {
-    io.stderr.write(`mimicbot: fetch: ${(error as Error).message}\n${FETCH_USAGE}\n`);
-    return 2;
-  }
-  io.stderr.write(
-    `fetch: @${plan.username} -> ${plan.outFile}. X's API returns only the newest ${X_TIMELINE_CAP.toLocaleString('en')} posts; ` +
-      'for older ones, request your archive and use `import`.\n',
-  );
-  const status = statusLine(io.stderr);
-  try {
-    const api = createXClient(config);
-    const summary = await fetchTimeline(
-      { username: plan.username, includeReplies: plan.includeReplies, outFile: plan.outFile },
-      { api, clock, onEvent: (event) => status(describe(event, plan.username)) },
+export const fetchCommand = defineCommand({
+  name: 'fetch',
+  description: "download a user's posts through the X API v2 into JSONL (resumable; newest 3,200 only)",
+  args: [{ name: 'username', description: 'the X account, with or without @' }],
+  options: {
+    out: { type: 'string', placeholder: 'FILE', defaultText: 'data/<username>.jsonl', description: 'the JSONL file to append to (its state: <out>.state.json)' },
+    replies: { type: 'boolean', description: 'keep replies to other accounts' },
+  },
+  notes: [
+    'environment: X_BEARER_TOKEN (required; the app-only Bearer Token from the X developer portal),',
+    '             X_API_URL (optional; another base URL for the API)',
+  ],
+  async run({ args, options, context }) {
+    const username = args.username.replace(/^@/, '');
+    if (!isXUsername(username)) throw new UsageError(`${JSON.stringify(args.username)} is not an X username (letters, digits, _; at most 15)`);
+    const outFile = options.out ?? `data/${username}.jsonl`;
+    const config = parseFetchConfig(context.env);
+    context.stderr.write(
+      `fetch: @${username} -> ${outFile}. X's API returns only the newest ${X_TIMELINE_CAP.toLocaleString('en')} posts; ` +
+        'for older ones, request your archive and use `import`.\n',
     );
-    status.done();
-    io.stdout.write(
-      `fetched @${plan.username}: ${summary.added} new posts, ${summary.total} in ${plan.outFile}` +
-        (summary.skippedReplies > 0 ? ` (${summary.skippedReplies} replies to others left out; --replies keeps them)` : '') +
-        '\n',
-    );
-    return 0;
-  } catch (error) {
-    status.done();
-    if (error instanceof XFetchError) {
-      io.stderr.write(`mimicbot: fetch: ${error.message}${error.code === 'X_REQUEST_FAILED' ? '; run again to resume' : ''}\n`);
-      return 1;
+    const status = statusLine(context.stderr);
+    try {
+      const api = createXClient(config);
+      const summary = await fetchTimeline(
+        { username, includeReplies: options.replies, outFile },
+        { api, clock: context.clock, onEvent: (event) => status(describe(event, username)) },
+      );
+      status.done();
+      context.stdout.write(
+        `fetched @${username}: ${summary.added} new posts, ${summary.total} in ${outFile}` +
+          (summary.skippedReplies > 0 ? ` (${summary.skippedReplies} replies to others left out; --replies keeps them)` : '') +
+          '\n',
+      );
+    } catch (error) {
+      status.done();
+      const hint = error instanceof XFetchError ? FETCH_HINTS[error.code] : undefined;
+      if (error instanceof XFetchError && hint) throw new XFetchError(error.code, `${error.message}${hint}`, { cause: error });
+      throw error;
     }
-    return reportCliError(error, io.stderr);
-  }
-}
+  },
+});
 
 function describe(event: FetchEvent, username: string): string {
   switch (event.type) {

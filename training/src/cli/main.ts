@@ -1,59 +1,58 @@
 /**
- * The `mimicbot` training CLI: `mimicbot <command> [args]`. Each command lives in `cli/<command>.ts` and exports
- * `run<Command>(argv): Promise<number>` (kebab-case names become camel case: `prepare-data` -> `runPrepareData`),
- * so a new command is a new file; this dispatcher finds it by name.
+ * The `mimicbot` CLI: `mimicbot <command> [arguments] [options]`, dispatching to the table in commands.ts.
+ * `mimicbot --help` lists the commands, `mimicbot <command> --help` (or `mimicbot help <command>`) shows one.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { processIo, type CliIo } from './cli-io.js';
-import { reportCliError } from './report-error.js';
+import { pathToFileURL } from 'node:url';
+import { processContext, type CliContext } from './cli-context.js';
+import { COMMANDS } from './commands.js';
+import type { Command } from './define-command.js';
 
-const CLI_DIR = dirname(fileURLToPath(import.meta.url));
-const COMMAND_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+type CommandTable = typeof COMMANDS;
 
-type RunCommand = (argv: readonly string[], io?: CliIo) => Promise<number>;
-
-export function runFunctionName(command: string): string {
-  return `run${command.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase())}`;
-}
-
-/** Commands found beside this file: every module exporting `run<Name>` for its own file name. */
-export async function listCommands(): Promise<string[]> {
-  const commands: string[] = [];
-  for (const file of (await readdir(CLI_DIR)).sort()) {
-    const match = /^([a-z0-9-]+)\.ts$/.exec(file);
-    if (!match || file.endsWith('.test.ts')) continue;
-    const source = await readFile(join(CLI_DIR, file), 'utf8');
-    if (source.includes(`export async function ${runFunctionName(match[1])}(`)) commands.push(match[1]);
+export async function main(argv: readonly string[], context: CliContext = processContext, commands: CommandTable = COMMANDS): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    context.stderr.write(await overview(commands));
+    return 2;
   }
-  return commands;
-}
-
-async function findCommand(command: string): Promise<RunCommand | undefined> {
-  if (!COMMAND_NAME.test(command) || !(await listCommands()).includes(command)) return undefined;
-  const module = (await import(pathToFileURL(join(CLI_DIR, `${command}.js`)).href)) as Record<string, unknown>;
-  const run = module[runFunctionName(command)];
-  return typeof run === 'function' ? (run as RunCommand) : undefined;
-}
-
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const [command, ...rest] = argv;
-  const usage = async () => `usage: mimicbot <command> [args]\ncommands: ${(await listCommands()).join(', ')}\n`;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    (command === undefined ? io.stderr : io.stdout).write(await usage());
-    return command === undefined ? 2 : 0;
-  }
-  try {
-    const run = await findCommand(command);
-    if (!run) {
-      io.stderr.write(`mimicbot: unknown command "${command}"\n${await usage()}`);
-      return 2;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic === undefined) {
+      context.stdout.write(await overview(commands));
+      return 0;
     }
-    return await run(rest, io);
-  } catch (error) {
-    return reportCliError(error, io.stderr);
+    const command = await find(commands, topic);
+    if (!command) return unknown(topic, context, commands);
+    context.stdout.write(command.help());
+    return 0;
   }
+  const command = await find(commands, name);
+  if (!command) return unknown(name, context, commands);
+  return command.run(rest, context);
+}
+
+async function find(commands: CommandTable, name: string): Promise<Command | undefined> {
+  const load = commands.find(([n]) => n === name)?.[1];
+  return load?.();
+}
+
+async function unknown(name: string, context: CliContext, commands: CommandTable): Promise<number> {
+  context.stderr.write(`mimicbot: unknown command ${JSON.stringify(name)}\n${await overview(commands)}`);
+  return 2;
+}
+
+async function overview(commands: CommandTable): Promise<string> {
+  const loaded = await Promise.all(commands.map(([, load]) => load()));
+  const width = Math.max(...loaded.map((c) => c.name.length));
+  return [
+    'usage: mimicbot <command> [arguments] [options]',
+    '',
+    'commands:',
+    ...loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.description}`),
+    '',
+    'mimicbot <command> --help shows its arguments and options, with their defaults.',
+    '',
+  ].join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -4,18 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyCheckpoint } from '../checkpoint/tiny-checkpoint.js';
-import { GRAPH_FILES } from '../onnx/quantize/graph-files.js';
-import { captureIo } from './capture-io.js';
-import { runEval } from './eval.js';
-import { parseExportArgs, runExport } from './export.js';
-import { runInit } from './init.js';
-import { parseQuantizeArgs, runQuantize } from './quantize.js';
+import { graphFilesOf } from '../onnx/quantize/graph-files.js';
+import { captureIo, commandRunner } from './capture-io.js';
+import { parseQuantizeList } from './export.js';
+import { QUANTIZE_SPEC_OPTIONS, quantizeSpecFromOptions } from './quantize-options.js';
+
+const runInit = commandRunner('init');
+const runQuantize = commandRunner('quantize');
+const runEval = commandRunner('eval');
+const runExport = commandRunner('export');
+const GRAPH_FILES = { q4: graphFilesOf('q4'), q8: graphFilesOf('q8') };
+const noSpecOptions = { block: QUANTIZE_SPEC_OPTIONS.block.default, 'keep-head': false, symmetric: false };
 
 let root: string;
 const model = () => join(root, 'model');
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'quantize-cli-'));
-  expect(await runInit([model(), '--seed', '4', '--quiet'], captureIo())).toBe(0);
+  expect(await runInit([model(), '--seed', '4', '--quiet'])).toBe(0);
   await mkdir(join(root, 'data'));
   await writeFile(join(root, 'data/valid.txt'), ['the cat sat on the mat.', 'a bird sang in the tree.', 'never trust a cat.'].map((p) => `${p}<|endoftext|>`).join(''));
 });
@@ -39,17 +44,17 @@ describe('quantize', () => {
   });
 
   it('reads its options into a spec', () => {
-    expect(parseQuantizeArgs(['m', '--bits', '4', '--block', '64', '--keep-head', '--symmetric']).spec).toEqual({ bits: 4, blockSize: 64, symmetric: true, keepHead: true });
-    expect(parseQuantizeArgs(['m', '--bits', '4', '--head-bits', '8']).spec).toEqual({ bits: 4, blockSize: 32, symmetric: false, keepHead: false, headBits: 8 });
+    expect(quantizeSpecFromOptions(4, { block: '64', 'keep-head': true, symmetric: true })).toEqual({ bits: 4, blockSize: 64, symmetric: true, keepHead: true });
+    expect(quantizeSpecFromOptions(4, { ...noSpecOptions, 'head-bits': '8' })).toEqual({ bits: 4, blockSize: 32, symmetric: false, keepHead: false, headBits: 8 });
   });
 
   it.each([
     [['m'], '--bits 8|4 is required'],
-    [['m', '--bits', '2'], '--bits must be 8 or 4, got "2"'],
-    [['m', '--bits', '4', '--block', '48'], '--block must be one of 16, 32, 64, 128, got "48"'],
-    [['a', 'b', '--bits', '4'], 'expected one model folder, got 2 arguments'],
+    [['m', '--bits', '2'], '--bits must be "8" or "4", got "2"'],
+    [['m', '--bits', '4', '--block', '48'], '--block must be one of "16", "32", "64", "128", got "48"'],
+    [['a', 'b', '--bits', '4'], 'expected <model-dir>, got "a" "b"'],
     [['m', '--bits', '4', '--keep-head', '--head-bits', '8'], '--keep-head keeps the head in fp32; drop --head-bits'],
-    [['m', '--bits', '4', '--head-bits', '6'], '--head-bits must be 8 or 4, got "6"'],
+    [['m', '--bits', '4', '--head-bits', '6'], '--head-bits must be "8" or "4", got "6"'],
   ])('rejects %j with one line naming the problem, exit 2', async (argv, problem) => {
     const io = captureIo();
     expect(await runQuantize(argv, io)).toBe(2);
@@ -94,7 +99,7 @@ describe('eval', () => {
     expect(io.err()).toBe(`mimicbot: ${join(empty, 'valid.txt')}: missing: a dataset folder is read for its valid.txt (what \`prepare\` writes)\n`);
     const usage = captureIo();
     expect(await runEval([model()], usage)).toBe(2);
-    expect(usage.err().split('\n')[0]).toBe('mimicbot: eval: --data <text file or dataset folder> is required');
+    expect(usage.err().split('\n')[0]).toMatch(/^mimicbot: eval: --data is required: a text file of posts/);
   });
 });
 
@@ -104,15 +109,18 @@ describe('export --quantize', () => {
     await writeTinyCheckpoint(checkpoint, { config: { nEmbd: 32 } });
     const out = join(root, 'exported');
     const io = captureIo();
-    expect(await runExport([checkpoint, out, '--quantize', '4', '--quantize', '8', '--block', '16'], io), io.err()).toBe(0);
+    expect(await runExport([checkpoint, out, '--quantize', '4,8', '--block', '16', '--quiet'], io), io.err()).toBe(0);
     for (const file of ['model.onnx', 'server_decoder.onnx', GRAPH_FILES.q4.standard, GRAPH_FILES.q4.server, GRAPH_FILES.q8.standard, GRAPH_FILES.q8.server]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
   });
 
-  it('refuses quantization options without --quantize', () => {
-    expect(() => parseExportArgs(['c', 'm', '--block', '16'])).toThrow('--block, --keep-head, --head-bits and --symmetric go with --quantize 8|4');
-    expect(() => parseExportArgs(['c', 'm', '--quantize', '3'])).toThrow('--quantize must be 8 or 4, got "3"');
-    expect(parseExportArgs(['c', 'm', '--quantize', '4', '--quantize', '4']).quantize).toHaveLength(1);
+  it('refuses quantization options without --quantize, and bit widths other than 8 and 4', async () => {
+    const io = captureIo();
+    expect(await runExport(['c', 'm', '--block', '16'], io)).toBe(2);
+    expect(io.err()).toBe('mimicbot: export: --block, --keep-head, --head-bits and --symmetric go with --quantize 8|4\n');
+    expect(() => parseQuantizeList('3', noSpecOptions)).toThrow('--quantize must be 8, 4 or 8,4, got "3"');
+    expect(parseQuantizeList('4,4', noSpecOptions)).toEqual([4]);
+    expect(parseQuantizeList('8, 4', noSpecOptions)).toEqual([8, 4]);
   });
 });

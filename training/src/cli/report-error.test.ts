@@ -1,3 +1,4 @@
+import { ModelFolderError } from '@mimicbot/model-format';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError } from '../errors.js';
 import { describeCliError } from './report-error.js';
@@ -6,6 +7,11 @@ describe('describeCliError', () => {
   it('prints a typed error as one line naming the file', () => {
     const error = new CheckpointError('CHECKPOINT_BAD_CONFIG', 'ck/config.json', 'missing key "n_head"');
     expect(describeCliError(error)).toBe('mimicbot: ck/config.json: missing key "n_head"');
+  });
+
+  it("prints the model-folder format's error the same way", () => {
+    const error = new ModelFolderError('MODEL_CONFIG_INVALID', 'm/config.json', '"n_layer" 1000000000000000 is more than the 256 supported', { field: 'n_layer' });
+    expect(describeCliError(error)).toBe('mimicbot: m/config.json: "n_layer" 1000000000000000 is more than the 256 supported');
   });
 
   it('keeps a multi-line problem on one line', () => {

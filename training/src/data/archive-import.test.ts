@@ -92,7 +92,7 @@ describe('importArchive', () => {
       '1500000000000000004',
       '1600000000000000005',
     ]);
-    expect(result.counts).toEqual({ posts: 4, retweets: 1, replies: 1, longPosts: 1, duplicates: 1 });
+    expect(result.counts).toEqual({ posts: 4, retweets: 1, replies: 1, longPosts: 1, duplicates: 1, skipped: 0 });
     expect(result.records[1]).toEqual({
       id: '1500000000000000001',
       created_at: '2019-09-16T17:12:53.000Z',

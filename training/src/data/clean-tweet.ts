@@ -25,7 +25,13 @@ export const DEFAULT_CLEAN_OPTIONS: CleanOptions = {
   minChars: 5,
 };
 
-export type DropReason = 'retweet' | 'reply' | 'near-empty';
+/**
+ * The longest post X allows (a long post, for subscribers), in characters. Anything longer did not come from
+ * X, and GPT-2's tokenizer takes ~50 µs a character on one long word, so it is left out.
+ */
+export const MAX_POST_CHARS = 25_000;
+
+export type DropReason = 'retweet' | 'reply' | 'near-empty' | 'too-long';
 export type CleanResult = { keep: true; text: string } | { keep: false; reason: DropReason };
 
 const RETWEET = /^RT @\w{1,15}/;
@@ -47,6 +53,7 @@ export function cleanTweet(record: Pick<TweetRecord, 'text' | 'reply_to'>, optio
   if (options.stripHashtags) text = text.replace(HASHTAGS, '$1');
   text = tidyWhitespace(text);
   if (isNearEmpty(text, options.minChars)) return { keep: false, reason: 'near-empty' };
+  if (text.length > MAX_POST_CHARS) return { keep: false, reason: 'too-long' };
   return { keep: true, text };
 }
 

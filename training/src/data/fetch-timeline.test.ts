@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeX, type FakeTweet, type FakeX, type FakeXOptions } from './fake-x-server.js';
+import { startFakeX, type FakeTweet, type FakeX, type FakeXOptions } from '@mimicbot/training/testing';
 import { fetchTimeline, XFetchError, type FetchEvent } from './fetch-timeline.js';
 import type { Clock } from './rate-limit-wait.js';
 import { createXClient } from './x-client.js';
@@ -187,7 +187,7 @@ describe('fetchTimeline against a fake X API on 127.0.0.1', () => {
     const outFile = join(dir, 'x.jsonl');
     await fetchTimeline({ username: 'XDevelopers', includeReplies: false, outFile }, { api, clock: fakeClock(0) });
     await expect(fetchTimeline({ username: 'XDevelopers', includeReplies: true, outFile }, { api, clock: fakeClock(0) })).rejects.toThrow(
-      'was made without --replies',
+      'was made leaving out replies to others',
     );
     await expect(fetchTimeline({ username: 'someone', includeReplies: false, outFile }, { api, clock: fakeClock(0) })).rejects.toThrow(
       'belongs to @XDevelopers, not @someone',

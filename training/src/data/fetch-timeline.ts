@@ -2,23 +2,11 @@ import { ApiResponseError, type TweetV2, type TweetV2UserTimelineParams } from '
 import { readFetchState, writeFetchState, type FetchState } from './fetch-state.js';
 import { waitUntil, type Clock } from './rate-limit-wait.js';
 import { appendTweets, prepareAppend } from './tweet-file.js';
+import { XFetchError } from './x-fetch-error.js';
 import { maxId, type TweetRecord } from './tweet-record.js';
 import type { XTimelineApi } from './x-client.js';
 
-/** X's user timeline returns at most the newest 3,200 posts, whatever the paging (docs, timelines/integrate). */
-export const X_TIMELINE_CAP = 3200;
-
-export type XFetchErrorCode = 'X_AUTH' | 'X_USER_NOT_FOUND' | 'X_REQUEST_FAILED' | 'X_STATE_MISMATCH';
-
-/** A fetch that cannot go on; the message is one line and never holds the token. */
-export class XFetchError extends Error {
-  readonly code: XFetchErrorCode;
-  constructor(code: XFetchErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'XFetchError';
-    this.code = code;
-  }
-}
+export { X_TIMELINE_CAP, XFetchError, type XFetchErrorCode } from './x-fetch-error.js';
 
 export type FetchEvent =
   | { type: 'user'; userId: string; resumed: boolean }
@@ -127,13 +115,13 @@ function checkStateMatches(state: FetchState | undefined, options: FetchTimeline
   if (state.username.toLowerCase() !== options.username.toLowerCase()) {
     throw new XFetchError(
       'X_STATE_MISMATCH',
-      `${stateFile}: belongs to @${state.username}, not @${options.username}; use another --out or delete it`,
+      `${stateFile}: belongs to @${state.username}, not @${options.username}; write to another file, or delete it to start over`,
     );
   }
   if (state.includeReplies !== options.includeReplies) {
     throw new XFetchError(
       'X_STATE_MISMATCH',
-      `${stateFile}: was made ${state.includeReplies ? 'with' : 'without'} --replies; run the same way or delete it`,
+      `${stateFile}: was made ${state.includeReplies ? 'keeping' : 'leaving out'} replies to others; fetch the same way, or delete it to start over`,
     );
   }
 }

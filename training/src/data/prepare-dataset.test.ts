@@ -35,14 +35,7 @@ describe('prepare', () => {
       ...Array.from({ length: 40 }, (_, i) => line(String(100 + i), `post number ${i} of the set`)),
     ].join('\n');
     const b = [line('6', 'hello   WORLD'), line('7', 'fish & chips')].join('\n') + '\n';
-    const result = prepareDataset(
-      [
-        { file: 'a.jsonl', content: a },
-        { file: 'b.jsonl', content: b },
-      ],
-      OPTIONS,
-      gpt2,
-    );
+    const result = prepareDataset([parseTweetJsonl('a.jsonl', a), parseTweetJsonl('b.jsonl', b)], OPTIONS, gpt2);
     const all = [...result.train, ...result.valid];
     expect(all).toContain('Hello world');
     expect(all).toContain('fish & chips');
@@ -52,7 +45,7 @@ describe('prepare', () => {
       kept: 42,
       train: result.train.length,
       valid: result.valid.length,
-      dropped: { retweet: 1, reply: 1, 'near-empty': 1, duplicate: 2 },
+      dropped: { retweet: 1, reply: 1, 'near-empty': 1, 'too-long': 0, duplicate: 2 },
       skippedLines: 0,
     });
     expect(result.valid.length).toBeGreaterThan(0);
@@ -85,7 +78,7 @@ describe('prepare', () => {
       'in.jsonl:4: expected a JSON object per line',
       'in.jsonl:5: no "text" string',
     ]);
-    const result = prepareDataset([{ file: 'in.jsonl', content }], OPTIONS, gpt2);
+    const result = prepareDataset([parsed], OPTIONS, gpt2);
     expect(result.summary.counts.skippedLines).toBe(3);
     expect(result.summary.sources).toEqual([{ file: 'in.jsonl', posts: 2, skippedLines: 3 }]);
   });
@@ -99,7 +92,7 @@ describe('prepare', () => {
 
   it('writes train.txt and valid.txt with <|endoftext|> after every post, and dataset.json', async () => {
     const content = Array.from({ length: 30 }, (_, i) => line(String(i + 1), `line ${i}\nwith a break`)).join('\n');
-    const result = prepareDataset([{ file: 'x.jsonl', content }], OPTIONS, gpt2);
+    const result = prepareDataset([parseTweetJsonl('x.jsonl', content)], OPTIONS, gpt2);
     await writeDataset(join(dir, 'out'), result);
     const train = await readFile(join(dir, 'out', 'train.txt'), 'utf8');
     const valid = await readFile(join(dir, 'out', 'valid.txt'), 'utf8');

@@ -2,7 +2,7 @@ import { END_OF_TEXT } from '../tokenizer/tokenizer-json.js';
 import { cleanTweet, duplicateKey, type CleanOptions, type DropReason } from './clean-tweet.js';
 import { splitByHash } from './dataset-split.js';
 import { tokenStats, type TokenStats } from './token-stats.js';
-import { parseTweetJsonl, type LineProblem } from './tweet-jsonl.js';
+import type { LineProblem, ParsedJsonl } from './tweet-jsonl.js';
 
 export interface PrepareOptions extends CleanOptions {
   /** share of posts held out for validation, by hash of id */
@@ -37,6 +37,7 @@ export interface DatasetSummary {
 export interface PreparedDataset {
   train: string[];
   valid: string[];
+  /** the first bad lines of each file (`summary.counts.skippedLines` counts them all) */
   problems: LineProblem[];
   summary: DatasetSummary;
 }
@@ -48,25 +49,26 @@ export interface TokenCounter {
 }
 
 /**
- * The whole of `prepare` except the file system: JSONL texts in, cleaned and split posts out. Posts are
+ * The whole of `prepare` except the file system: parsed JSONL files in, cleaned and split posts out. Posts are
  * deduplicated across all inputs (first one kept), after cleaning, so the same words with a different link
  * count once.
  */
 export function prepareDataset(
-  inputs: { file: string; content: string }[],
+  inputs: ParsedJsonl[],
   options: PrepareOptions,
   tokens: TokenCounter,
 ): PreparedDataset {
-  const dropped: Record<DropReason | 'duplicate', number> = { retweet: 0, reply: 0, 'near-empty': 0, duplicate: 0 };
+  const dropped: Record<DropReason | 'duplicate', number> = { retweet: 0, reply: 0, 'near-empty': 0, 'too-long': 0, duplicate: 0 };
   const problems: LineProblem[] = [];
   const sources: SourceSummary[] = [];
   const seen = new Set<string>();
   const kept: { key: string; text: string }[] = [];
   let read = 0;
-  for (const { file, content } of inputs) {
-    const parsed = parseTweetJsonl(file, content);
+  let skippedLines = 0;
+  for (const parsed of inputs) {
     problems.push(...parsed.problems);
-    sources.push({ file, posts: parsed.records.length, skippedLines: parsed.problems.length });
+    skippedLines += parsed.badLines;
+    sources.push({ file: parsed.file, posts: parsed.records.length, skippedLines: parsed.badLines });
     for (const record of parsed.records) {
       read++;
       const result = cleanTweet(record, options);
@@ -100,7 +102,7 @@ export function prepareDataset(
       train: train.length,
       valid: valid.length,
       dropped,
-      skippedLines: problems.length,
+      skippedLines,
     },
     tokens: { tokenizer: tokens.name, train: tokenStats(train, count), valid: tokenStats(valid, count) },
   };

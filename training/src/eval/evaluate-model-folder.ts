@@ -6,9 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
-import { readModelConfig } from '../model-folder/read-model-config.js';
-import { FP32_WEIGHT_SOURCES, GRAPH_DTYPES, GRAPH_FILES, type GraphDtype } from '../onnx/quantize/graph-files.js';
-import { loadTokenizer } from '../tokenizer/index.js';
+import { GRAPH_DTYPES, loadTokenizer, readModelConfig, type GraphDtype } from '@mimicbot/model-format';
+import { FP32_WEIGHT_SOURCES, graphFilesOf } from '../onnx/quantize/graph-files.js';
 import { AGREEMENT_PROMPTS, greedyAgreement, greedyContinuations, type GreedyAgreement } from './greedy-agreement.js';
 import { argmaxAgreement, scoreStream } from './score-text.js';
 import { bitsPerByte, perplexity } from './text-score.js';
@@ -45,7 +44,7 @@ export interface FolderEval {
 export function graphsPresent(dir: string): { dtype: GraphDtype; graph: string }[] {
   const out: { dtype: GraphDtype; graph: string }[] = [];
   for (const dtype of GRAPH_DTYPES) {
-    const candidates: readonly string[] = dtype === 'fp32' ? FP32_WEIGHT_SOURCES : [GRAPH_FILES[dtype].standard];
+    const candidates: readonly string[] = dtype === 'fp32' ? FP32_WEIGHT_SOURCES : [graphFilesOf(dtype).standard];
     const graph = candidates.find((f) => existsSync(join(dir, f)));
     if (graph) out.push({ dtype, graph });
   }

@@ -1,3 +1,4 @@
+import { GREEDY, type SamplingParams } from '@mimicbot/model-format/sampling';
 import { describe, expect, it } from 'vitest';
 import type { ForwardInputs } from '../model/reference-forward.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
@@ -23,6 +24,9 @@ function countingLm(): CausalLm & { calls: Omit<ForwardInputs, 'past'>[] } {
     },
   };
 }
+
+/** Hot enough that the counting model's one-hot logits still leave every token a chance. */
+const HOT: SamplingParams = { temperature: 3, topK: 0, topP: 1, repetitionPenalty: 1 };
 
 describe('generate', () => {
   it('feeds one token a step with a growing mask and per-row positions after left padding', async () => {
@@ -52,7 +56,35 @@ describe('generate', () => {
     const steps: number[][] = [];
     await generate(countingLm(), [[1]], { maxNewTokens: 2, onStep: (t) => steps.push(t) });
     expect(steps).toEqual([[2], [3]]);
-    const sampled = (seed: number) => generate(countingLm(), [[1]], { maxNewTokens: 8, temperature: 3, seed });
+    const sampled = (seed: number) => generate(countingLm(), [[1]], { maxNewTokens: 8, sampling: { ...HOT, seed } });
     expect(await sampled(5)).toEqual(await sampled(5));
+    expect(await sampled(5)).not.toEqual(await sampled(6));
+  });
+
+  it('gives each row the tokens it gets alone, as the server does', async () => {
+    const together = await generate(countingLm(), [[1], [1], [4]], { maxNewTokens: 8, sampling: { ...HOT, seed: 3 } });
+    const alone = await generate(countingLm(), [[1]], { maxNewTokens: 8, sampling: { ...HOT, seed: 3 } });
+    expect(together[0]).toEqual(alone[0]);
+    expect(together[1]).toEqual(alone[0]);
+  });
+
+  it('applies the repetition penalty over the prompt and what it generated', async () => {
+    // An echoing model: the last token again (logit 2), else the next one (logit 1).
+    const echo: CausalLm = {
+      config: tinyGpt2Config({ vocabSize: 16 }),
+      async forward(inputs) {
+        const B = inputs.batchSize;
+        const T = inputs.inputIds.length / B;
+        const logits = new Float32Array(B * T * 16);
+        for (let i = 0; i < B * T; i++) {
+          logits[i * 16 + inputs.inputIds[i]] = 2;
+          logits[i * 16 + ((inputs.inputIds[i] + 1) % 16)] = 1;
+        }
+        return { logits, present: { length: (inputs.past?.length ?? 0) + T, key: [], value: [] } };
+      },
+    };
+    expect(await generate(echo, [[5]], { maxNewTokens: 3 })).toEqual([[5, 5, 5]]);
+    // Penalty 4 brings a seen token's 2 down to 0.5, below the unseen next token's 1.
+    expect(await generate(echo, [[5]], { maxNewTokens: 3, sampling: { ...GREEDY, repetitionPenalty: 4 } })).toEqual([[6, 7, 8]]);
   });
 });

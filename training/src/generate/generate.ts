@@ -1,19 +1,18 @@
 /**
  * The generation loop: prefill the (left-padded) prompts, then one cached step per new token, as
- * transformers.js and optimum do it with a `text-generation-with-past` decoder.
+ * transformers.js and optimum do it with a `text-generation-with-past` decoder. Tokens are picked by the
+ * shared sampler (@mimicbot/model-format/sampling), one per row as the server does, so a seed gives the same
+ * tokens here as there.
  */
-import { SeededRandom } from '../model/random.js';
+import { createSampler, GREEDY, type SamplingParams } from '@mimicbot/model-format/sampling';
 import type { KvCache } from '../model/reference-forward.js';
 import type { CausalLm } from './causal-lm.js';
 import { leftPad } from './left-pad.js';
-import { pickToken } from './pick-token.js';
 
 export interface GenerateOptions {
   maxNewTokens: number;
-  /** 0 (default) is greedy. */
-  temperature?: number;
-  topK?: number;
-  seed?: number;
+  /** Default greedy. Every row gets its own sampler with this seed, so a row's tokens do not depend on the others. */
+  sampling?: SamplingParams;
   /** A row stops when it produces this token (the token is kept in its output). */
   eosTokenId?: number;
   /** Fed for padding and for finished rows; defaults to eosTokenId, else 0. */
@@ -26,8 +25,8 @@ export interface GenerateOptions {
 export async function generate(lm: CausalLm, prompts: readonly (readonly number[])[], options: GenerateOptions): Promise<number[][]> {
   const V = lm.config.vocabSize;
   const padTokenId = options.padTokenId ?? options.eosTokenId ?? 0;
-  const random = new SeededRandom(options.seed ?? 0);
-  const pick = { temperature: options.temperature ?? 0, topK: options.topK };
+  const samplers = prompts.map(() => createSampler(options.sampling ?? GREEDY));
+  const histories = prompts.map((p) => [...p]); // prompt + generated, for the repetition penalty
   const batch = leftPad(prompts, padTokenId);
   const B = batch.batchSize;
   const outputs: number[][] = prompts.map(() => []);
@@ -44,8 +43,9 @@ export async function generate(lm: CausalLm, prompts: readonly (readonly number[
     const chosen = Array.from({ length: B }, (_, b) => {
       if (done[b]) return padTokenId;
       const at = (b * step.T + step.T - 1) * V;
-      const token = pickToken(logits.subarray(at, at + V), pick, random);
+      const token = samplers[b].next(logits.slice(at, at + V), histories[b]); // a copy: the sampler rewrites it
       outputs[b].push(token);
+      histories[b].push(token);
       if (token === options.eosTokenId) done[b] = true;
       return token;
     });

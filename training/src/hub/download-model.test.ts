@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downloadModel, type DownloadModelOptions } from './download-model.js';
-import { startFakeHub, type FakeHub, type FakeHubOptions, type FakeRepo } from './fake-hub-server.js';
+import { startFakeHub, type FakeHub, type FakeHubOptions, type FakeRepo } from '@mimicbot/training/testing';
 import { expectedDigest, fileDigest } from './file-digest.js';
 import { HubError } from './hub-error.js';
 
@@ -92,9 +93,43 @@ describe('downloadModel against a fake hub on 127.0.0.1', () => {
     expect((error as HubError).code).toBe('HUB_CHECKSUM_MISMATCH');
     expect((error as Error).message).toContain(`sha256 is `);
     expect((error as Error).message).toContain(`the partial file was deleted`);
-    const left = await readdir(join(dir, 'gpt2'));
-    expect(left).not.toContain('model.safetensors');
-    expect(left).not.toContain('model.safetensors.part');
+    // nothing to resume, so nothing is left: not the config.json that did arrive, nor the folder this run made
+    expect(existsSync(join(dir, 'gpt2'))).toBe(false);
+  });
+
+  it('leaves no folder after a failure it made it for, but keeps a folder that was there, and a partial download to resume', async () => {
+    await start();
+    await expect(download({ model: 'nobody/nothing', outDir: join(dir, 'a', 'b', 'new') })).rejects.toThrow('the hub refused access (401)');
+    expect(await readdir(dir)).toEqual([]); // models/ made for it goes too
+
+    const existing = join(dir, 'mine');
+    await mkdir(existing);
+    await writeFile(join(existing, 'notes.txt'), 'kept');
+    await expect(download({ model: 'nobody/nothing', outDir: existing })).rejects.toThrow('(401)');
+    expect(await readdir(existing)).toEqual(['notes.txt']);
+
+    // A connection that breaks after 100,000 bytes of the weights, exactly: the hub's real answer, cut short.
+    const cutting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/blobs/') || !response.body) return response;
+      let sent = 0;
+      const reader = response.body.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          // The error comes on the read after the last bytes, so that they are delivered first.
+          if (sent >= 100_000) return controller.error(new Error('connection reset'));
+          const { done, value } = await reader.read();
+          if (done) return controller.close();
+          const room = 100_000 - sent;
+          sent += Math.min(value.byteLength, room);
+          controller.enqueue(value.byteLength < room ? value : value.subarray(0, room));
+          if (sent >= 100_000) await reader.cancel();
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    await expect(download({ attempts: 1, outDir: join(dir, 'resumable'), fetch: cutting })).rejects.toThrow('100000 bytes are kept');
+    expect((await readdir(join(dir, 'resumable'))).sort()).toEqual(['config.json', 'model.safetensors.part']);
   });
 
   it('follows a renamed repo\'s relative redirect and accepts owner/name', async () => {

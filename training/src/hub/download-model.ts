@@ -1,5 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { downloadFile, type DownloadOutcome } from './download-file.js';
 import { HubError } from './hub-error.js';
 import { CHECKPOINT_FILES, resolveRepoId, resolveUrl } from './hub-repo.js';
@@ -34,10 +34,25 @@ export interface DownloadedModel {
  * Fetches a base checkpoint into a Hugging Face–layout folder (config.json, model.safetensors, tokenizer
  * files when the repo has them), the folder `convert` and the trainer start from. Files already in the
  * folder are kept: every file is renamed into place only after it was verified, so one that exists is whole.
+ *
+ * When the download fails, what it leaves depends on whether the next run can resume: a `.part` holding
+ * bytes (a connection lost midway) is kept with the folder, as the error says; anything else this run wrote
+ * is removed, and so is the folder if this run made it, so a failure never leaves an empty or half model
+ * folder to be mistaken for one.
  */
 export async function downloadModel(options: DownloadModelOptions): Promise<DownloadedModel> {
   const repo = resolveRepoId(options.model);
-  await mkdir(options.outDir, { recursive: true });
+  const firstMade = await mkdir(options.outDir, { recursive: true });
+  const written: string[] = [];
+  try {
+    return await downloadInto(options, repo, written);
+  } catch (error) {
+    await cleanUpAfterFailure(options.outDir, firstMade, written);
+    throw error;
+  }
+}
+
+async function downloadInto(options: DownloadModelOptions, repo: string, written: string[]): Promise<DownloadedModel> {
   const files: Record<string, FileResult> = {};
   const wanted = [
     ...CHECKPOINT_FILES.required.map((name) => ({ name, required: true })),
@@ -69,10 +84,23 @@ export async function downloadModel(options: DownloadModelOptions): Promise<Down
           (name === 'model.safetensors' ? ' (only PyTorch .bin weights? those are not supported)' : ''),
       );
     }
+    if (outcome.status === 'downloaded') written.push(dest);
     files[name] = outcome;
     options.onFileDone?.(name, outcome);
   }
   return { repo, dir: options.outDir, files };
+}
+
+async function cleanUpAfterFailure(dir: string, firstMade: string | undefined, written: string[]): Promise<void> {
+  const parts = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.part')).map((f) => join(dir, f));
+  const sizes = await Promise.all(parts.map((p) => stat(p).then((s) => s.size, () => 0)));
+  if (sizes.some((size) => size > 0)) return; // resumable: the next run goes on from the .part
+  await Promise.all([...written, ...parts].map((f) => rm(f, { force: true })));
+  if (firstMade === undefined) return;
+  // Remove the folders this run made, innermost first, each only if nothing else is in it.
+  for (let d = resolve(dir); d.length >= resolve(firstMade).length; d = dirname(d)) {
+    if (!(await rmdir(d).then(() => true, () => false))) return;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -6,12 +6,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { loadTokenizer, type TokenizerFiles } from '@mimicbot/model-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceCausalLm } from '../generate/causal-lm.js';
 import { generate } from '../generate/generate.js';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
 import { tinyTestModel } from '../model/test-models.js';
-import { buildByteLevelTokenizer, buildGpt2Tokenizer, loadTokenizer, type TokenizerFiles } from '../tokenizer/index.js';
+import { buildByteLevelTokenizer, buildGpt2Tokenizer } from '../tokenizer/index.js';
 import { writeModelFolder } from './write-model-folder.js';
 
 let root: string;

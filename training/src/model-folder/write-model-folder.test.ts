@@ -6,8 +6,7 @@ import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
 import { tinyTestModel } from '../model/test-models.js';
 import { buildGpt2Decoder } from '../onnx/gpt2-decoder.js';
 import { buildByteLevelTokenizer } from '../tokenizer/index.js';
-import { ModelFolderError } from './model-folder-error.js';
-import { readModelConfig } from './read-model-config.js';
+import { ModelFolderError, readModelCard, readModelConfig } from '@mimicbot/model-format';
 import { writeModelFolder } from './write-model-folder.js';
 
 const { config, weights } = tinyTestModel(3);
@@ -25,7 +24,7 @@ describe('writeModelFolder', () => {
   it('writes the contract files, with onnx/model.onnx the same file as model.onnx', async () => {
     const dir = join(root, 'basic');
     await writeModelFolder(dir, { config, weights, tokenizer });
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'generation_config.json', 'model.onnx', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    expect((await readdir(dir)).sort()).toEqual(['README.md', 'config.json', 'generation_config.json', 'model.onnx', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
     const [top, nested] = [await stat(join(dir, 'model.onnx')), await stat(join(dir, 'onnx', 'model.onnx'))];
     expect(nested.ino).toBe(top.ino); // a hard link, not a second copy
     const hf = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
@@ -33,6 +32,17 @@ describe('writeModelFolder', () => {
     expect(JSON.parse(await readFile(join(dir, 'generation_config.json'), 'utf8'))).toEqual({ bos_token_id: 256, eos_token_id: 256 });
     expect(JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8'))).toEqual(tokenizer.tokenizerJson);
     expect(await readModelConfig(dir)).toEqual(config);
+    expect(await readModelCard(dir)).toMatchObject({
+      title: 'basic',
+      description: 'A GPT-2 with 2 layers, 2 heads and 32 channels, a context of 64 tokens and a vocabulary of 257.',
+    });
+  });
+
+  it('writes the model card it is given', async () => {
+    const dir = join(root, 'carded');
+    await writeModelFolder(dir, { config, weights, tokenizer }, { card: { description: 'Posts like @alice.', metadata: { base_model: 'gpt2' } } });
+    const card = await readModelCard(dir);
+    expect(card).toMatchObject({ title: 'carded', description: 'Posts like @alice.', metadata: { base_model: 'gpt2', pipeline_tag: 'text-generation' } });
   });
 
   it('refuses to replace a folder unless asked, then swaps it whole', async () => {
@@ -65,42 +75,11 @@ describe('writeModelFolder', () => {
   it('writes extra graphs beside model.onnx and external data beside both model files when forced', async () => {
     const dir = join(root, 'external');
     await writeModelFolder(dir, { config, weights, tokenizer }, { externalDataThresholdBytes: 0, extraModels: { 'last.onnx': buildGpt2Decoder(config, weights, { lastPositionLogitsOnly: true }) } });
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'generation_config.json', 'last.onnx', 'last.onnx_data', 'model.onnx', 'model.onnx_data', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    expect((await readdir(dir)).sort()).toEqual(['README.md', 'config.json', 'generation_config.json', 'last.onnx', 'last.onnx_data', 'model.onnx', 'model.onnx_data', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
     expect((await readdir(join(dir, 'onnx'))).sort()).toEqual(['model.onnx', 'model.onnx_data']);
     const inputs = { batchSize: 1, inputIds: [104, 105], attentionMask: [1, 1], positionIds: [0, 1] };
     const fromTop = await OnnxCausalLm.load(join(dir, 'model.onnx'), config);
     const fromNested = await OnnxCausalLm.load(join(dir, 'onnx', 'model.onnx'), config);
     expect((await fromNested.forward(inputs)).logits).toEqual((await fromTop.forward(inputs)).logits);
-  });
-});
-
-describe('readModelConfig', () => {
-  async function folderWith(config: unknown): Promise<string> {
-    const dir = await mkdtemp(join(root, 'cfg-'));
-    await writeFile(join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
-    return dir;
-  }
-  const good = { model_type: 'gpt2', n_layer: 2, n_head: 2, n_embd: 32, n_positions: 64, vocab_size: 257, bos_token_id: 256, eos_token_id: 256 };
-
-  it('reads a Hugging Face GPT-2 config, defaulting the epsilon', async () => {
-    expect(await readModelConfig(await folderWith(good))).toEqual(config);
-  });
-
-  it.each([
-    [{ ...good, n_head: undefined }, 'missing key "n_head"'],
-    [{ ...good, model_type: 'llama' }, 'model_type is "llama", only "gpt2" is supported'],
-    [{ ...good, n_embd: 30, n_head: 4 }, '"n_embd" (30) must be divisible by "n_head" (4)'],
-    [{ ...good, vocab_size: 'big' }, '"vocab_size" must be a non-negative integer, got "big"'],
-    [{ ...good, eos_token_id: 300 }, '"eos_token_id" (300) must be below "vocab_size" (257)'],
-    ['{ nope', 'invalid JSON'],
-  ])('names the file and the problem: %j', async (bad, problem) => {
-    const dir = await folderWith(bad);
-    const err = await readModelConfig(dir).catch((e) => e);
-    expect(err).toBeInstanceOf(ModelFolderError);
-    expect(err.message).toContain(`${join(dir, 'config.json')}: ${problem}`);
-  });
-
-  it('says when there is no config.json', async () => {
-    await expect(readModelConfig(join(root, 'nowhere'))).rejects.toThrow(`${join(root, 'nowhere', 'config.json')}: not found: is this a model folder?`);
   });
 });

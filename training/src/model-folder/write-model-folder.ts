@@ -1,18 +1,17 @@
 /**
  * Writes a model folder (docs/contracts.md): model.onnx (+ onnx/model.onnx), config.json,
- * generation_config.json, tokenizer.json, tokenizer_config.json. Everything is written into a hidden
- * sibling folder first and renamed into place at the end, so a failure never leaves a half-written folder.
+ * generation_config.json, tokenizer.json, tokenizer_config.json and the model card README.md, in the format
+ * @mimicbot/model-format reads. Everything is written into a hidden sibling folder first and renamed into
+ * place at the end, so a failure never leaves a half-written folder.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ModelFolderError, modelCardMarkdown, toGenerationConfig, toHfConfig, writeTokenizerFiles, type ModelCardInput, type TokenizerFiles } from '@mimicbot/model-format';
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { buildGpt2Decoder } from '../onnx/gpt2-decoder.js';
 import type { ModelProto } from '../onnx/onnx-proto.js';
 import { writeOnnxModel } from '../onnx/write-onnx-model.js';
-import type { TokenizerFiles } from '../tokenizer/index.js';
-import { toGenerationConfig, toHfConfig } from './hf-config.js';
-import { ModelFolderError } from './model-folder-error.js';
 
 export interface ModelFolderContents {
   config: Gpt2Config;
@@ -29,6 +28,8 @@ export interface WriteModelFolderOptions {
   extraModels?: Record<string, ModelProto | undefined>;
   /** Bytes of ONNX written so far, and the total. */
   onProgress?: (written: number, total: number) => void;
+  /** The model card; default: the folder's name as title and a sentence describing the shape. */
+  card?: Partial<ModelCardInput>;
 }
 
 export async function writeModelFolder(dir: string, contents: ModelFolderContents, options: WriteModelFolderOptions = {}): Promise<void> {
@@ -58,8 +59,9 @@ export async function writeModelFolder(dir: string, contents: ModelFolderContent
     const externalData = written.externalData ? { 'transformers.js_config': { use_external_data_format: true } } : {};
     await writeJson(join(tmp, 'config.json'), { ...toHfConfig(contents.config), ...externalData });
     await writeJson(join(tmp, 'generation_config.json'), toGenerationConfig(contents.config));
-    await writeJson(join(tmp, 'tokenizer.json'), contents.tokenizer.tokenizerJson);
-    await writeJson(join(tmp, 'tokenizer_config.json'), contents.tokenizer.tokenizerConfig);
+    await writeTokenizerFiles(tmp, contents.tokenizer);
+    const { title = basename(resolve(dir)), description = describeShape(contents.config), ...card } = options.card ?? {};
+    await writeFile(join(tmp, 'README.md'), modelCardMarkdown({ ...card, title, description }));
     await moveIntoPlace(tmp, dir, exists);
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
@@ -96,8 +98,13 @@ function checkTokenizerFits(tokenizer: TokenizerFiles, config: Gpt2Config, dir: 
   const ids = [...Object.values(json.model?.vocab ?? {}), ...(json.added_tokens ?? []).map((t) => t.id)];
   const maxId = ids.reduce((a, b) => Math.max(a, b), -1);
   if (maxId >= config.vocabSize) {
-    throw new ModelFolderError('MODEL_FOLDER_BAD_TOKENIZER', join(dir, 'tokenizer.json'), `token id ${maxId} does not fit vocab_size ${config.vocabSize}`);
+    throw new ModelFolderError('TOKENIZER_INVALID', join(dir, 'tokenizer.json'), `token id ${maxId} does not fit vocab_size ${config.vocabSize}`);
   }
+}
+
+/** The card's description when the caller gives none: what can be said from the shape alone. */
+export function describeShape(config: Gpt2Config): string {
+  return `A GPT-2 with ${config.nLayer} layers, ${config.nHead} heads and ${config.nEmbd} channels, a context of ${config.nPositions} tokens and a vocabulary of ${config.vocabSize}.`;
 }
 
 /** One progress total over several files written one after another. */

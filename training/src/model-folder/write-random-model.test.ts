@@ -3,8 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_DECODER_FILE } from '../onnx/gpt2-server-decoder.js';
-import { readModelConfig } from './read-model-config.js';
+import { readModelCard, readModelConfig, SERVER_DECODER_FILE } from '@mimicbot/model-format';
 import { writeRandomModel } from './write-random-model.js';
 
 let root: string;
@@ -21,6 +20,7 @@ describe('writeRandomModel', () => {
     expect(await readModelConfig(dir)).toMatchObject({ nPositions: 64, vocabSize: 50257 });
     expect(existsSync(join(dir, 'tokenizer.json'))).toBe(true);
     expect(existsSync(join(dir, SERVER_DECODER_FILE))).toBe(true);
+    expect((await readModelCard(dir)).description).toMatch(/^Random weights \(seed 1\), untrained: a stand-in that writes noise\. A GPT-2 with 2 layers/);
   });
   it('leaves the server decoder out when asked', async () => {
     const dir = join(root, 'plain');

@@ -1,20 +1,14 @@
 /**
- * GPT-2 hyper-parameters and the names and shapes of its tensors.
+ * The names and shapes of a GPT-2's tensors (its hyper-parameters, Gpt2Config, are the model-folder format's).
  *
  * Shape letters, as in llm.c: V vocabulary, P max positions, C channels (n_embd), L layers, NH heads.
  * Tensor names are Hugging Face's `GPT2Model` names (no `transformer.` prefix); linear weights use GPT-2's
  * Conv1D layout, `[in, out]`, so `y = x @ W + b`.
  */
-export interface Gpt2Config {
-  vocabSize: number; // V
-  nPositions: number; // P
-  nEmbd: number; // C
-  nLayer: number; // L
-  nHead: number; // NH
-  layerNormEpsilon: number;
-  bosTokenId: number;
-  eosTokenId: number;
-}
+// The hyper-parameters' one home is the model-folder format, which reads and writes config.json.
+import type { Gpt2Config } from '@mimicbot/model-format';
+
+export type { Gpt2Config };
 
 /** Every parameter of a GPT-2, keyed by its Hugging Face name. */
 export type Gpt2Weights = Map<string, Float32Array>;

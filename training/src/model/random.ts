@@ -1,7 +1,8 @@
 /**
  * A small seeded pseudo-random generator (SplitMix32-style mixing on a 32-bit counter), so that
- * `init --seed 1` gives the same weights on every machine and sampling with a seed repeats itself.
- * Not for cryptography.
+ * `init --seed 1` gives the same weights on every machine and training draws the same batches.
+ * For training only (weight initialisation, batch draws): sampling tokens uses the one sampling generator,
+ * `seededRandom` in @mimicbot/model-format/sampling, shared with the server. Not for cryptography.
  */
 export class SeededRandom {
   private state: number;

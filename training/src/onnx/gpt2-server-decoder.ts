@@ -1,8 +1,9 @@
 /**
  * The GPT-2 decoder shaped for the inference server (`server/src/engine/`), written beside the standard
- * `model.onnx` as `server_decoder.onnx`. Same math as `buildGpt2Decoder`; only the cache I/O differs, because
- * onnxruntime-node copies every output into a fresh buffer (onnx.md §3.3, §3.7): returning the whole
- * `present` cache each step costs more than the step at long contexts.
+ * `model.onnx` as `server_decoder.onnx` (SERVER_DECODER_FILE in @mimicbot/model-format's graph table).
+ * Same math as `buildGpt2Decoder`; only the cache I/O differs, because onnxruntime-node copies every output
+ * into a fresh buffer (onnx.md §3.3, §3.7): returning the whole `present` cache each step costs more than the
+ * step at long contexts.
  *
  * - The past comes in time-major, `past_key.{i}` / `past_value.{i}` `[P, B, C]`, so the server keeps one slab
  *   per layer `[Tmax, B, C]`, feeds its first P rows as a zero-copy view and appends a step's rows in place.
@@ -18,9 +19,6 @@ import { OPSET, quantizationMetadata } from './gpt2-decoder.js';
 import { GraphBuilder } from './graph-builder.js';
 import { gpt2GraphParts, gpt2Opsets, type Gpt2GraphOptions, type KvCache } from './gpt2-graph-parts.js';
 import { DataType, type ModelProto } from './onnx-proto.js';
-
-/** Keep in step with `SERVER_DECODER_FILE` in `server/src/engine/model-files.ts`. */
-export const SERVER_DECODER_FILE = 'server_decoder.onnx';
 
 export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights, options: Gpt2GraphOptions = {}): ModelProto {
   const { nEmbd: C, nLayer: L, vocabSize: V } = config;

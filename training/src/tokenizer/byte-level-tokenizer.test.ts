@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { Tokenizer } from '@huggingface/tokenizers';
+import { loadTokenizer } from '@mimicbot/model-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BYTE_LEVEL_VOCAB_SIZE, buildByteLevelTokenizer } from './byte-level-tokenizer.js';
-import { loadTokenizer } from './load-tokenizer.js';
 import { writeTokenizerFolder } from './test-folder.js';
 
 describe('the byte-level tokenizer', () => {

@@ -1,5 +1,6 @@
+import type { TokenizerFiles } from '@mimicbot/model-format';
 import { bytesToUnicode } from './bytes-to-unicode.js';
-import { byteLevelBpeTokenizer, END_OF_TEXT, type TokenizerFiles } from './tokenizer-json.js';
+import { byteLevelBpeTokenizer, END_OF_TEXT } from './tokenizer-json.js';
 
 /** Vocabulary size of the byte-level tokenizer: one id per byte value plus `<|endoftext|>`. */
 export const BYTE_LEVEL_VOCAB_SIZE = 257;

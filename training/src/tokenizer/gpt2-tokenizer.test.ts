@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import type { Tokenizer } from '@huggingface/tokenizers';
+import { loadTokenizer } from '@mimicbot/model-format';
 import { encode as referenceEncode } from 'gpt-3-encoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGpt2Tokenizer, parseMerges } from './gpt2-tokenizer.js';
-import { loadTokenizer } from './load-tokenizer.js';
 import { writeTokenizerFolder } from './test-folder.js';
 
 const samples = [

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { byteLevelBpeTokenizer, END_OF_TEXT, type TokenizerFiles } from './tokenizer-json.js';
+import type { TokenizerFiles } from '@mimicbot/model-format';
+import { byteLevelBpeTokenizer, END_OF_TEXT } from './tokenizer-json.js';
 
 /**
  * The real GPT-2 byte-level BPE (50,257 ids, 50,000 merges) as Hugging Face tokenizer files, built from the

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TokenizerFiles } from './tokenizer-json.js';
+import type { TokenizerFiles } from '@mimicbot/model-format';
 
 /** Test helper: writes tokenizer files to a fresh temporary folder and returns its path. */
 export async function writeTokenizerFolder(files: TokenizerFiles): Promise<string> {

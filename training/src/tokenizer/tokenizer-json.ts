@@ -3,6 +3,8 @@
  * GPT-2's own file uses, and the matching `tokenizer_config.json`.
  */
 
+import type { TokenizerFiles } from '@mimicbot/model-format';
+
 export const END_OF_TEXT = '<|endoftext|>';
 
 export interface ByteLevelBpeSpec {
@@ -14,13 +16,6 @@ export interface ByteLevelBpeSpec {
   endOfTextId: number;
   /** longest sequence the model accepts, written as `model_max_length` */
   modelMaxLength: number;
-}
-
-export interface TokenizerFiles {
-  /** contents of tokenizer.json */
-  tokenizerJson: object;
-  /** contents of tokenizer_config.json */
-  tokenizerConfig: object;
 }
 
 // GPT-2 splits text with its regex and never adds a leading space: "Hello" and " Hello" stay different tokens.

@@ -19,7 +19,7 @@ export {
   type TrainHooks,
   type TrainOptions,
 } from './trainer.js';
-export { saveTrainingCheckpoint, loadTrainingCheckpoint, readTokenizerFiles } from './training-checkpoint.js';
+export { saveTrainingCheckpoint, loadTrainingCheckpoint } from './training-checkpoint.js';
 export { lossCurveSvg, type LossCurveOptions } from './loss-curve-svg.js';
 export { sampleFromWeights, type Sample, type SampleOptions } from './samples.js';
 export { fortuneCorpus, parseFortunes, type FortuneOptions } from './fortune-corpus.js';

@@ -1,6 +1,7 @@
 /**
  * A few samples from the weights being trained, through the same decoder graph `export` writes (built in
- * memory) and the shared generation loop, so what training shows is what the server will say.
+ * memory), the shared generation loop and the server's sampler, so what training shows for a seed is what
+ * the server says for that seed once the model is exported.
  */
 import { generate } from '../generate/generate.js';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
@@ -13,6 +14,10 @@ export interface SampleOptions {
   maxTokens: number;
   temperature: number;
   topK: number;
+  /** Default 1 (off), as the server's. */
+  topP?: number;
+  /** Default 1 (off), as the server's. */
+  repetitionPenalty?: number;
   /** Sample i uses seed + i. */
   seed: number;
   /** Prompt token ids; empty starts from <|endoftext|>, like GPT-2's unconditional samples. */
@@ -29,10 +34,15 @@ export async function sampleFromWeights(config: Gpt2Config, weights: Gpt2Weights
   const prompt = options.prompt?.length ? [...options.prompt] : [config.bosTokenId];
   const maxNewTokens = Math.min(options.maxTokens, config.nPositions - prompt.length);
   const samples: Sample[] = [];
-  for (let i = 0; i < options.count; i++) {
-    const seed = options.seed + i;
-    const [tokens] = await generate(lm, [prompt], { maxNewTokens, temperature: options.temperature, topK: options.topK, seed, eosTokenId: config.eosTokenId });
-    samples.push({ seed, tokens: tokens.filter((t) => t !== config.eosTokenId) });
+  try {
+    for (let i = 0; i < options.count; i++) {
+      const seed = options.seed + i;
+      const sampling = { temperature: options.temperature, topK: options.topK, topP: options.topP ?? 1, repetitionPenalty: options.repetitionPenalty ?? 1, seed };
+      const [tokens] = await generate(lm, [prompt], { maxNewTokens, sampling, eosTokenId: config.eosTokenId });
+      samples.push({ seed, tokens: tokens.filter((t) => t !== config.eosTokenId) });
+    }
+  } finally {
+    await lm.release();
   }
   return samples;
 }

@@ -106,8 +106,25 @@ export async function validationLoss(session: TrainingSession, weights: Gpt2Weig
   return count ? total / count : NaN;
 }
 
+/**
+ * Training options that cannot work with this model or this data. `option` names the TrainOptions field at
+ * fault, so a front end can point at its own name for it (the CLI's flag).
+ */
+export class TrainingError extends Error {
+  constructor(
+    readonly code: 'SEQ_TOO_LONG' | 'LOSS_NOT_FINITE',
+    readonly option: 'seqLen' | 'schedule.maxLr',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}
+
 export async function train(state: TrainerState, data: TrainData, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainerState> {
-  if (options.seqLen > state.config.nPositions) throw new Error(`--seq ${options.seqLen} is longer than the model's n_positions ${state.config.nPositions}`);
+  if (options.seqLen > state.config.nPositions) {
+    throw new TrainingError('SEQ_TOO_LONG', 'seqLen', `sequences of ${options.seqLen} tokens are longer than the model's context (n_positions ${state.config.nPositions})`);
+  }
   const sessionOptions = { threads: options.threads };
   const gradients = await TrainingSession.create(state.config, 'gradients', sessionOptions);
   const lossOnly = data.valid ? await TrainingSession.create(state.config, 'loss', sessionOptions) : undefined;
@@ -126,7 +143,7 @@ export async function train(state: TrainerState, data: TrainData, options: Train
       const started = performance.now();
       const batch = batchAt(data, options, state.step);
       const { loss, grads, gradNorm } = await gradients.lossAndGradients(state.weights, batch);
-      if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${state.step + 1}; lower --lr`);
+      if (!Number.isFinite(loss)) throw new TrainingError('LOSS_NOT_FINITE', 'schedule.maxLr', `the loss became ${loss} at step ${state.step + 1}; lower the learning rate`);
       const lr = learningRateAt(state.step, schedule);
       adamwUpdate(state.weights, grads, state.optimizer, lr, options.adamw, clipScale(gradNorm, options.gradClip));
       state.step++;

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readModelCard } from '@mimicbot/model-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initGpt2Weights } from '../model/init-weights.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
@@ -44,6 +45,7 @@ describe('training checkpoints', () => {
       expect(Array.from(loaded.optimizer.v.get(name)!), `v.${name}`).toEqual(Array.from(state.optimizer.v.get(name)!));
     }
     expect(JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8'))).toMatchObject({ eos_token: '<|endoftext|>' });
+    expect(await readModelCard(dir)).toMatchObject({ title: 'a', description: expect.stringMatching(/^Trained by mimicbot for 1 steps\. A GPT-2 with 1 layers, 2 heads and 16 channels/) });
   });
 
   it('refuses a checkpoint whose optimizer state is from another step than its trainer state', async () => {

@@ -1,18 +1,20 @@
 /**
  * A training checkpoint is a Hugging Face GPT-2 folder (config.json, model.safetensors, tokenizer.json,
- * tokenizer_config.json: so `--from`, `export` and transformers all read it) plus what resuming needs:
+ * tokenizer_config.json and a model card README.md, which `export` carries into the model folder: so
+ * `--from`, `export` and transformers all read it) plus what resuming needs:
  *   optimizer.safetensors  AdamW's m and v for every parameter (`m.<name>`, `v.<name>`), step in metadata
  *   trainer_state.json     completed steps and the loss history
  * The folder is written beside its final place and swapped in whole, so an interrupted save leaves the
  * previous checkpoint intact; on load the optimizer's step must also match trainer_state.json's.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { writeModelCard, writeTokenizerFiles, type TokenizerFiles } from '@mimicbot/model-format';
 import { loadHfCheckpoint, saveHfCheckpoint } from '../checkpoint/index.js';
 import { CheckpointError } from '../errors.js';
 import { gpt2TensorShapes, type Gpt2Weights } from '../model/gpt2-config.js';
 import { openSafetensors, writeSafetensors, type TensorToWrite } from '../safetensors/index.js';
-import type { TokenizerFiles } from '../tokenizer/index.js';
+import { describeShape } from '../model-folder/write-model-folder.js';
 import type { LossPoint, TrainerState } from './trainer.js';
 
 const OPTIMIZER_FILE = 'optimizer.safetensors';
@@ -30,8 +32,10 @@ export async function saveTrainingCheckpoint(dir: string, state: TrainerState, t
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   await saveHfCheckpoint(partial, state.config, state.weights);
-  await writeJson(join(partial, 'tokenizer.json'), tokenizer.tokenizerJson);
-  await writeJson(join(partial, 'tokenizer_config.json'), tokenizer.tokenizerConfig);
+  await writeTokenizerFiles(partial, tokenizer);
+  // The folder is usually <run>/checkpoint: the run's name is the better title.
+  const title = basename(resolve(dir)) === 'checkpoint' ? basename(resolve(dir, '..')) : basename(resolve(dir));
+  await writeModelCard(partial, { title, description: `Trained by mimicbot for ${state.step} steps. ${describeShape(state.config)}` });
   const tensors = new Map<string, TensorToWrite>();
   for (const [name, shape] of gpt2TensorShapes(state.config)) {
     tensors.set(`m.${name}`, { shape, data: state.optimizer.m.get(name)! });
@@ -46,14 +50,6 @@ export async function saveTrainingCheckpoint(dir: string, state: TrainerState, t
   });
   await rename(partial, dir);
   await rm(previous, { recursive: true, force: true });
-}
-
-/** Reads the tokenizer files of a model or checkpoint folder as JSON objects. */
-export async function readTokenizerFiles(dir: string): Promise<TokenizerFiles> {
-  return {
-    tokenizerJson: JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as object,
-    tokenizerConfig: JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')) as object,
-  };
 }
 
 export async function loadTrainingCheckpoint(dir: string): Promise<TrainerState> {

@@ -4,3 +4,6 @@ export * from './redis-server.js';
 export * from './model-server.js';
 export * from './model-server-for-suite.js';
 export * from './stand-in-model.js';
+export * from './run-function.js';
+export * from './function-process.js';
+export * from './scripted-model.js';

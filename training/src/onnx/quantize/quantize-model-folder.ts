@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readModelConfig } from '../../model-folder/read-model-config.js';
+import { readModelConfig } from '@mimicbot/model-format';
 import { writeOnnxModel } from '../write-onnx-model.js';
 import { readFolderWeights } from './folder-weights.js';
 import { buildQuantizedGraphs } from './quantized-graphs.js';

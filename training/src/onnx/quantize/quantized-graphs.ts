@@ -7,7 +7,7 @@ import type { Gpt2Config, Gpt2Weights } from '../../model/gpt2-config.js';
 import { buildGpt2Decoder } from '../gpt2-decoder.js';
 import { buildGpt2ServerDecoder } from '../gpt2-server-decoder.js';
 import type { ModelProto } from '../onnx-proto.js';
-import { dtypeOfBits, GRAPH_FILES } from './graph-files.js';
+import { dtypeOfBits, graphFilesOf } from './graph-files.js';
 import { quantizeGpt2Weights, type QuantizeSpec } from './quantize-weights.js';
 
 export function buildQuantizedGraphs(
@@ -17,7 +17,7 @@ export function buildQuantizedGraphs(
   onProgress?: (done: number, total: number) => void,
 ): Record<string, ModelProto> {
   const quantized = quantizeGpt2Weights(config, weights, spec, onProgress);
-  const files = GRAPH_FILES[dtypeOfBits(spec.bits)];
+  const files = graphFilesOf(dtypeOfBits(spec.bits));
   return {
     [files.standard]: buildGpt2Decoder(config, weights, { quantized }),
     [files.server]: buildGpt2ServerDecoder(config, weights, { quantized }),

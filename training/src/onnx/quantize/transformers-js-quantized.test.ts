@@ -13,7 +13,7 @@ import { OnnxCausalLm } from '../../generate/onnx-causal-lm.js';
 import { tinyTestModel } from '../../model/test-models.js';
 import { writeModelFolder } from '../../model-folder/write-model-folder.js';
 import { buildByteLevelTokenizer } from '../../tokenizer/index.js';
-import { GRAPH_FILES } from './graph-files.js';
+import { graphFile } from '@mimicbot/model-format';
 import { quantizeModelFolder } from './quantize-model-folder.js';
 
 let root: string;
@@ -35,8 +35,8 @@ afterAll(async () => {
 
 describe('transformers.js loads the quantized graphs by dtype', () => {
   it.each([
-    ['q4', GRAPH_FILES.q4.standard],
-    ['q8', GRAPH_FILES.q8.standard],
+    ['q4', graphFile('q4', 'standard')],
+    ['q8', graphFile('q8', 'standard')],
   ] as const)('dtype %s (%s) generates our greedy tokens', async (dtype, file) => {
     const tokenizer = await AutoTokenizer.from_pretrained(name);
     const model = await AutoModelForCausalLM.from_pretrained(name, { dtype, device: 'cpu' });

@@ -1,0 +1,4 @@
+export * from './draft.js';
+export * from './judge-drafts.js';
+export * from './reply-steps.js';
+export * from './reply-loop.js';

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ModelUnavailableError } from '../errors.js';
+import type { ModelClient } from '../model-client.js';
+import { createOutputFilter } from '../output-filter.js';
+import { scriptedModel } from '../testing/scripted-model.js';
+import type { Draft } from './draft.js';
+import { createReplyLoop, outcomeLogFields, type ReplyLoopOptions } from './reply-loop.js';
+import { replySteps } from './reply-steps.js';
+
+const filter = createOutputFilter({ words: ['badword'] });
+const generation = { maxTokens: 20, temperature: 0.9, topP: 0.95 };
+const loop = (model: Pick<ModelClient, 'complete'>, extra: Partial<ReplyLoopOptions> = {}) =>
+  createReplyLoop({ model, generation, steps: replySteps(filter), maxDraws: 3, ...extra });
+
+describe('the reply loop', () => {
+  it('returns the first draft that passes, cleaned, after one request with the generation settings', async () => {
+    const { model, requests } = scriptedModel([[' hello there <|endoftext|>more']]);
+    const outcome = await loop(model).reply('Say');
+    expect(outcome).toMatchObject({ status: 'chosen', text: 'hello there', draws: 1, rejected: {} });
+    expect(requests).toEqual([{ prompt: 'Say', maxTokens: 20, temperature: 0.9, topP: 0.95 }]);
+  });
+
+  it('draws again while nothing passes, and says honestly that nothing did after maxDraws requests', async () => {
+    const { model, requests } = scriptedModel([['<|endoftext|>'], [' badword'], [' '], [' never asked for']]);
+    const outcome = await loop(model).reply('x');
+    expect(outcome).toEqual({ status: 'nothing_passed', draws: 3, rejected: { empty: 2, filtered: 1 } });
+    expect(requests).toHaveLength(3);
+  });
+
+  it('counts the reasons of earlier draws in the outcome of a later success', async () => {
+    const { model } = scriptedModel([[' badword'], [' fine']]);
+    expect(await loop(model).reply('x')).toMatchObject({ status: 'chosen', text: 'fine', draws: 2, rejected: { filtered: 1 } });
+  });
+
+  it('asks for several drafts in one request and takes the best survivor by the ranking', async () => {
+    const { model, requests } = scriptedModel([[' short', ' badword and more', ' the longest one']]);
+    const longestFirst = (survivors: readonly Draft[]) => [...survivors].sort((a, b) => b.text.length - a.text.length);
+    const outcome = await loop(model, { draftsPerDraw: 3, rank: longestFirst }).reply('x');
+    expect(requests[0].n).toBe(3);
+    expect(outcome).toMatchObject({ status: 'chosen', text: 'the longest one', rejected: { filtered: 1 } });
+    if (outcome.status === 'chosen') expect(outcome.draft).toMatchObject({ draw: 1, choice: 2, raw: ' the longest one' });
+  });
+
+  it("carries the completion's finish reason on the chosen draft", async () => {
+    const { model } = scriptedModel([[{ text: ' cut off mid', finishReason: 'length' }]]);
+    const outcome = await loop(model).reply('x');
+    expect(outcome.status === 'chosen' && outcome.draft.finishReason).toBe('length');
+  });
+
+  it("offers survivors to the surface's deliver, taking the next one when it refuses, and returns what it delivered", async () => {
+    const { model, requests } = scriptedModel([[' dup one', ' dup two'], [' fresh']]);
+    const offered: string[] = [];
+    const outcome = await loop(model, { draftsPerDraw: 2 }).reply('x', {
+      deliver: async (draft) => {
+        offered.push(draft.text);
+        return draft.text.startsWith('dup') ? { refused: 'duplicate' } : { delivered: { id: '42' } };
+      },
+    });
+    expect(offered).toEqual(['dup one', 'dup two', 'fresh']);
+    expect(outcome).toEqual(expect.objectContaining({ status: 'chosen', text: 'fresh', value: { id: '42' }, draws: 2, rejected: { duplicate: 2 } }));
+    expect(requests).toHaveLength(2);
+  });
+
+  it("lets model errors through to the surface, and passes the caller's signal on", async () => {
+    const down = new ModelUnavailableError('connect ECONNREFUSED', { attempts: 1 });
+    const { model, signals } = scriptedModel([[' badword'], down]);
+    const signal = new AbortController().signal;
+    await expect(loop(model).reply('x', { signal })).rejects.toBe(down);
+    expect(signals).toEqual([signal, signal]);
+  });
+
+  it('logs counts and reasons, never the text of a rejected draft', async () => {
+    const { model } = scriptedModel([[' secret badword text'], [' kept']]);
+    const fields = outcomeLogFields(await loop(model).reply('x'));
+    expect(fields).toEqual({ status: 'chosen', draws: 2, rejected: { filtered: 1 }, finishReason: 'stop' });
+    expect(JSON.stringify(fields)).not.toContain('secret');
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The one reply loop every surface uses: ask the model for drafts, judge them (judge-drafts.ts), offer the
+ * best to the surface's `deliver`, and draw again while nothing passed, up to `maxDraws` requests. The
+ * outcome is the chosen text, or an honest "nothing passed" with the count of each reason, which the
+ * surface logs and answers in its own way (an apology, a skipped slot).
+ *
+ * `deliver` is how a surface plugs in what only its platform can judge: X refuses a duplicate post, so the
+ * X adapter answers `{ refused: 'duplicate' }` and the loop offers the next draft; whatever `deliver`
+ * returns otherwise ends the loop (a posted tweet, or a rate limit the adapter decided to stop on).
+ * Model errors are not caught here: each surface maps them to its own answer.
+ */
+import type { GenerationSettings } from '../config.js';
+import type { CallOptions, ModelClient } from '../model-client.js';
+import { countReason, mergeReasons, type Draft, type DraftStep, type ReasonCounts } from './draft.js';
+import { judgeDrafts, keepModelOrder, type RankDrafts } from './judge-drafts.js';
+
+export type Delivery<T> = { delivered: T } | { refused: string };
+
+export type ReplyOutcome<T = undefined> =
+  | { status: 'chosen'; text: string; draft: Draft; value: T; draws: number; rejected: ReasonCounts }
+  | { status: 'nothing_passed'; draws: number; rejected: ReasonCounts };
+
+export interface ReplyOptions<T> extends CallOptions {
+  /** Hands the chosen draft to the platform; without it the first survivor is the answer. */
+  deliver?: (draft: Draft) => Promise<Delivery<T>>;
+}
+
+export interface ReplyLoop {
+  reply<T = undefined>(prompt: string, options?: ReplyOptions<T>): Promise<ReplyOutcome<T>>;
+}
+
+export interface ReplyLoopOptions {
+  model: Pick<ModelClient, 'complete'>;
+  generation: GenerationSettings;
+  /** In order; see replySteps. */
+  steps: readonly DraftStep[];
+  /** Requests to the model before the loop gives up. */
+  maxDraws: number;
+  /** Drafts asked for in each request (the `n` of one batched completion). */
+  draftsPerDraw?: number;
+  rank?: RankDrafts;
+}
+
+export function createReplyLoop(options: ReplyLoopOptions): ReplyLoop {
+  const draftsPerDraw = options.draftsPerDraw ?? 1;
+  const rank = options.rank ?? keepModelOrder;
+
+  async function reply<T = undefined>(prompt: string, replyOptions: ReplyOptions<T> = {}): Promise<ReplyOutcome<T>> {
+    const rejected: ReasonCounts = {};
+    for (let draw = 1; draw <= options.maxDraws; draw++) {
+      const completion = await options.model.complete(
+        { prompt, ...options.generation, ...(draftsPerDraw > 1 ? { n: draftsPerDraw } : {}) },
+        { signal: replyOptions.signal },
+      );
+      const drafts = completion.choices.map((choice, index) => ({ text: choice.text, raw: choice.text, finishReason: choice.finishReason, draw, choice: index }));
+      const judgement = judgeDrafts(drafts, options.steps, { prompt }, rank);
+      mergeReasons(rejected, judgement.rejected);
+      for (const draft of judgement.survivors) {
+        if (!replyOptions.deliver) return { status: 'chosen', text: draft.text, draft, value: undefined as T, draws: draw, rejected };
+        const delivery = await replyOptions.deliver(draft);
+        if ('refused' in delivery) {
+          countReason(rejected, delivery.refused);
+          continue;
+        }
+        return { status: 'chosen', text: draft.text, draft, value: delivery.delivered, draws: draw, rejected };
+      }
+    }
+    return { status: 'nothing_passed', draws: options.maxDraws, rejected };
+  }
+
+  return { reply };
+}
+
+/** What a surface logs about a decision: counts and reasons, never a rejected text. */
+export function outcomeLogFields(outcome: ReplyOutcome<unknown>): Record<string, unknown> {
+  return {
+    status: outcome.status,
+    draws: outcome.draws,
+    rejected: outcome.rejected,
+    ...(outcome.status === 'chosen' ? { finishReason: outcome.draft.finishReason } : {}),
+  };
+}

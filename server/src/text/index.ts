@@ -1,5 +1,0 @@
-export { loadTextTokenizer, createTextTokenizer, type TextTokenizer, type TokenizerSources } from './tokenizer.js';
-export { IncrementalDecoder } from './incremental-decoder.js';
-export { StopSequenceMatcher } from './stop-sequences.js';
-export { shapeMillzbotSample, isEmptySample, type MillzbotShaping } from './millzbot-text.js';
-export { TokenizerFolderError } from './errors.js';
