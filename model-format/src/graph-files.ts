@@ -27,15 +27,33 @@ export interface GraphFile {
 /** Our converter's graph shaped for the server (new K/V rows out, last-position logits only). */
 export const SERVER_DECODER_FILE = 'server_decoder.onnx';
 
-/** Where a graph may live, in the order we prefer them. */
+/** Every precision, from the full weights down. */
+export const GRAPH_DTYPES: readonly GraphDtype[] = ['fp32', 'q8', 'q4'];
+
+/**
+ * Where a graph may live, in the order we prefer them: the fewest bits first (training's `quantize` keeps q4
+ * within 3% and q8 within 1% of fp32's perplexity and q4 decodes fastest, docs/quantization.md), and within a
+ * precision our server graph before the standard one. The standard quantized names are transformers.js's
+ * (`dtype: 'q8'` reads `onnx/model_quantized.onnx`, `'q4'` reads `onnx/model_q4.onnx`).
+ */
 export const GRAPH_CANDIDATES: readonly GraphFile[] = [
+  { file: 'server_decoder_q4.onnx', contract: 'server', dtype: 'q4' },
+  { file: 'onnx/model_q4.onnx', contract: 'standard', dtype: 'q4' },
+  { file: 'server_decoder_q8.onnx', contract: 'server', dtype: 'q8' },
+  { file: 'onnx/model_quantized.onnx', contract: 'standard', dtype: 'q8' },
   { file: SERVER_DECODER_FILE, contract: 'server', dtype: 'fp32' },
   { file: 'model.onnx', contract: 'standard', dtype: 'fp32' },
   { file: 'onnx/model.onnx', contract: 'standard', dtype: 'fp32' },
-  { file: 'onnx/model_quantized.onnx', contract: 'standard', dtype: 'q8' },
   // transformers.js's legacy export: the decoder with and without past in one graph, chosen by `use_cache_branch`.
   { file: 'onnx/decoder_model_merged.onnx', contract: 'standard', dtype: 'fp32' },
 ];
+
+/** The name a writer gives a graph of this precision and contract: the table's first. */
+export function graphFile(dtype: GraphDtype, contract: GraphContract): string {
+  const found = GRAPH_CANDIDATES.find((g) => g.dtype === dtype && g.contract === contract);
+  if (!found) throw new Error(`no ${dtype} ${contract}-contract graph in GRAPH_CANDIDATES`);
+  return found.file;
+}
 
 export interface PickGraphOptions {
   /** Only graphs of this precision; default: any, in the table's order. */

@@ -1,18 +1,41 @@
 /**
  * The benchmark's model folder: random weights in the GPT-2 124M shape with the real GPT-2 tokenizer,
  * written once by the training package (model.onnx, onnx/model.onnx for transformers.js, and our
- * server_decoder.onnx) and reused from `models/bench-gpt2-124m/` (git-ignored) afterwards.
+ * server_decoder.onnx) and reused from `models/bench-gpt2-124m/` (git-ignored) afterwards. The quantized
+ * graphs a run asks for (q8, q4: both contracts, by the training package's quantizer) are added when missing.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
-import { buildGpt2ServerDecoder, buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
+import { graphFile, SERVER_DECODER_FILE, type GraphDtype } from '@mimicbot/model-format';
+import {
+  buildGpt2ServerDecoder,
+  buildGpt2Tokenizer,
+  createProgressBar,
+  DEFAULT_BLOCK_SIZE,
+  GPT2_124M,
+  initGpt2Weights,
+  quantizeModelFolder,
+  writeModelFolder,
+  type Gpt2Config,
+} from '@mimicbot/training';
 
 export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
 
-export async function ensureBenchModel(dir = BENCH_MODEL_DIR): Promise<string> {
+export async function ensureBenchModel(dtypes: readonly GraphDtype[] = ['fp32'], dir = BENCH_MODEL_DIR): Promise<string> {
+  await ensureFp32Model(dir);
+  for (const dtype of dtypes) {
+    if (dtype === 'fp32' || (['standard', 'server'] as const).every((contract) => existsSync(join(dir, graphFile(dtype, contract))))) continue;
+    process.stderr.write(`quantizing the benchmark model to ${dtype}\n`);
+    const bar = createProgressBar(`quantize ${dtype}`, { unit: 'M params', scale: 1e6 });
+    await quantizeModelFolder(dir, { bits: dtype === 'q8' ? 8 : 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false }, { onQuantize: (done, total) => bar.update(done, total) });
+    bar.stop();
+  }
+  return dir;
+}
+
+async function ensureFp32Model(dir: string): Promise<void> {
   const files = ['config.json', 'tokenizer.json', 'onnx/model.onnx', SERVER_DECODER_FILE];
-  if (files.every((f) => existsSync(join(dir, f)))) return dir;
+  if (files.every((f) => existsSync(join(dir, f)))) return;
   const config: Gpt2Config = { ...GPT2_124M, vocabSize: 50257 };
   process.stderr.write(`writing the benchmark model (random GPT-2 124M weights) to ${dir}\n`);
   const initBar = createProgressBar('init weights', { unit: 'M floats', scale: 1e6 });
@@ -25,5 +48,4 @@ export async function ensureBenchModel(dir = BENCH_MODEL_DIR): Promise<string> {
     { overwrite: true, extraModels: { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) }, onProgress: (done, total) => writeBar.update(done, total) },
   );
   writeBar.stop();
-  return dir;
 }

@@ -6,7 +6,10 @@
  * Measures cold start to ready, single-stream tokens/s and time to first token, and aggregate tokens/s
  * with 1, 4 and 16 concurrent clients (greedy, so both sides do the same work), then prints a table with
  * the ratios. Options: --single-tokens N (128), --tokens N per concurrent request (64),
- * --concurrency 1,4,16, --standard-graph (also run this server on model.onnx, the optimum contract),
+ * --concurrency 1,4,16, --dtype fp32,q8,q4 (this server once per dtype, MODEL_DTYPE; the folder is quantized
+ * by the training package's quantizer on first use), --transformers-js-dtype fp32,q8 (transformers.js on the
+ * same folder's onnx/model.onnx and onnx/model_quantized.onnx), --standard-graph (also run this server on
+ * model.onnx, the optimum contract),
  * --rounds N (measure every side N times, alternating, and keep each side's best figures: on a shared
  * machine the load changes between sides, and alternating spreads that over all of them).
  */
@@ -18,6 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { GRAPH_DTYPES, type GraphDtype } from '@mimicbot/model-format';
 import { WORKER_ENTRY_POINTS } from '../scripts/build.js';
 import { ensureBenchModel } from './bench-model.js';
 import { streamedCompletion } from './http-client.js';
@@ -28,6 +32,8 @@ const { values: args } = parseArgs({
     'single-tokens': { type: 'string', default: '128' },
     tokens: { type: 'string', default: '64' },
     concurrency: { type: 'string', default: '1,4,16' },
+    dtype: { type: 'string', default: 'fp32,q8,q4' },
+    'transformers-js-dtype': { type: 'string', default: 'fp32,q8' },
     'standard-graph': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '1' },
   },
@@ -39,11 +45,20 @@ const workload: Workload = {
   concurrentTokens: Number(args.tokens),
   concurrency: args.concurrency!.split(',').map(Number),
 };
+const dtypes = dtypeList(args.dtype!, '--dtype');
+const peerDtypes = dtypeList(args['transformers-js-dtype']!, '--transformers-js-dtype');
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function dtypeList(value: string, flag: string): GraphDtype[] {
+  const list = value.split(',').map((d) => d.trim());
+  const bad = list.find((d) => !(GRAPH_DTYPES as readonly string[]).includes(d));
+  if (bad !== undefined || list.length === 0) throw new Error(`${flag} takes a comma-separated list of ${GRAPH_DTYPES.join(', ')}, got "${value}"`);
+  return list as GraphDtype[];
+}
 const OUT_DIR = new URL('../../models/bench-dist/', import.meta.url).pathname;
 
 async function main(): Promise<void> {
-  const modelDir = await ensureBenchModel();
+  const modelDir = await ensureBenchModel([...new Set([...dtypes, ...peerDtypes])]);
   log('bundling the server and the transformers.js side with esbuild');
   await build({
     entryPoints: {
@@ -65,25 +80,29 @@ async function main(): Promise<void> {
   const measurements: SideResult[][] = [];
   for (let round = 1; round <= Number(args.rounds); round++) {
     const sides: SideResult[] = [];
-    log(`round ${round}: measuring mimicbot (server_decoder.onnx)`);
-    sides.push(await measureServer(modelDir, 'mimicbot'));
+    for (const dtype of dtypes) {
+      log(`round ${round}: measuring mimicbot ${dtype}`);
+      sides.push(await measureServer(modelDir, `mimicbot ${dtype}`, dtype));
+    }
     if (args['standard-graph']) {
       log(`round ${round}: measuring mimicbot on model.onnx (optimum contract)`);
       sides.push(await measureServer(await standardOnlyFolder(modelDir), 'mimicbot (model.onnx)'));
     }
-    log(`round ${round}: measuring transformers.js`);
-    sides.push(await measureTransformersJs(modelDir));
+    for (const dtype of peerDtypes) {
+      log(`round ${round}: measuring transformers.js ${dtype}`);
+      sides.push(await measureTransformersJs(modelDir, dtype));
+    }
     measurements.push(sides);
   }
   const sides = measurements[0].map((_, i) => bestOf(measurements.map((m) => m[i])));
   printTable(sides);
 }
 
-async function measureServer(modelDir: string, name: string): Promise<SideResult> {
+async function measureServer(modelDir: string, name: string, dtype?: GraphDtype): Promise<SideResult> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [join(OUT_DIR, 'serve-local.js')], {
-    env: { ...process.env, MODEL_DIR: modelDir, PORT: String(port), MAX_BATCH: '16', QUEUE_SIZE: '64', MAX_NEW_TOKENS: String(Math.max(workload.singleTokens, workload.concurrentTokens)) },
+    env: { ...process.env, MODEL_DIR: modelDir, ...(dtype ? { MODEL_DTYPE: dtype } : {}), PORT: String(port), MAX_BATCH: '16', QUEUE_SIZE: '64', MAX_NEW_TOKENS: String(Math.max(workload.singleTokens, workload.concurrentTokens)) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -111,9 +130,9 @@ async function measureServer(modelDir: string, name: string): Promise<SideResult
   }
 }
 
-async function measureTransformersJs(modelDir: string): Promise<SideResult> {
+async function measureTransformersJs(modelDir: string, dtype: GraphDtype): Promise<SideResult> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(OUT_DIR, 'transformers-js-side.js'), modelDir, JSON.stringify(workload)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(OUT_DIR, 'transformers-js-side.js'), modelDir, JSON.stringify(workload), dtype], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   let coldStartMs = 0;
   let result: SideResult | undefined;
@@ -176,9 +195,19 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * One table: a column per side, then ratios: each of this server's sides against transformers.js's first side
+ * (fp32 by default) and, when transformers.js ran a quantized dtype too, this server's quantized sides against
+ * that one (the fair peer: the same precision).
+ */
 function printTable(sides: SideResult[]): void {
-  const [ours, ...rest] = sides;
-  const peer = rest.at(-1)!;
+  const peers = sides.filter((s) => s.name.startsWith('transformers.js'));
+  const ours = sides.filter((s) => !peers.includes(s));
+  const quantizedPeer = peers.find((p) => !p.name.endsWith('fp32'));
+  const ratios: [SideResult, SideResult][] = [
+    ...ours.map((o): [SideResult, SideResult] => [o, peers[0]]),
+    ...(quantizedPeer && quantizedPeer !== peers[0] ? ours.filter((o) => /q\d$/.test(o.name)).map((o): [SideResult, SideResult] => [o, quantizedPeer]) : []),
+  ];
   const fmt = (x: number, digits = 1) => x.toFixed(digits);
   const rows: [string, (s: SideResult) => number, 'higher' | 'lower', number][] = [
     ['cold start to ready (ms)', (s) => s.coldStartMs, 'lower', 0],
@@ -190,14 +219,20 @@ function printTable(sides: SideResult[]): void {
     ]),
     ['peak RSS (MB)', (s) => s.peakRssMb, 'lower', 0],
   ];
-  const header = ['metric', ...sides.map((s) => s.name), `${ours.name} / ${peer.name}`];
-  const table = rows.map(([label, get, better, digits]) => {
-    const ratio = get(ours) / get(peer);
-    return [label, ...sides.map((s) => fmt(get(s), digits)), `${fmt(ratio, 2)}x${better === 'higher' ? (ratio >= 1 ? ' (better)' : ' (worse)') : ratio <= 1 ? ' (better)' : ' (worse)'}`];
-  });
+  const short = (s: SideResult) => s.name.replace('transformers.js', 'tjs');
+  const header = ['metric', ...sides.map((s) => s.name), ...ratios.map(([o, p]) => `${short(o)} / ${short(p)}`)];
+  const table = rows.map(([label, get, better, digits]) => [
+    label,
+    ...sides.map((s) => fmt(get(s), digits)),
+    ...ratios.map(([o, p]) => {
+      const ratio = get(o) / get(p);
+      const good = better === 'higher' ? ratio >= 1 : ratio <= 1;
+      return `${fmt(ratio, 2)}x${good ? '' : ' (worse)'}`;
+    }),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  console.log(`\nGPT-2 124M shape, random weights, fp32; ${cpus()[0]?.model ?? 'CPU'}, ${availableParallelism()} CPUs; prompt ~16 tokens, greedy, ${workload.concurrentTokens} tokens per concurrent request`);
+  console.log(`\nGPT-2 124M shape, random weights; ${cpus()[0]?.model ?? 'CPU'}, ${availableParallelism()} CPUs; prompt ~16 tokens, greedy, ${workload.concurrentTokens} tokens per concurrent request`);
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const row of table) console.log(line(row));

@@ -4,20 +4,22 @@
  * process (transformers.js has no server and no cross-request batching: onnx.md §2); no HTTP, so this
  * side pays no HTTP costs. Prints `READY` when loaded and warmed, then one JSON line of results.
  *
- * Usage (by bench.ts): tsx server/bench/transformers-js-side.ts <model-dir> '<workload json>'
+ * Usage (by bench.ts): tsx server/bench/transformers-js-side.ts <model-dir> '<workload json>' [fp32|q8|q4]
+ * (the dtype picks transformers.js's file: onnx/model.onnx, onnx/model_quantized.onnx, onnx/model_q4.onnx).
  */
 import { basename, dirname } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { peakRssMb, runConcurrent, type RequestTiming, type SideResult, type Workload } from './load.js';
 
-const [modelDir, workloadJson] = process.argv.slice(2);
+const [modelDir, workloadJson, dtypeArg = 'fp32'] = process.argv.slice(2);
+const dtype = dtypeArg as 'fp32' | 'q8' | 'q4';
 const workload = JSON.parse(workloadJson) as Workload;
 
 env.allowRemoteModels = false;
 env.localModelPath = `${dirname(modelDir)}/`;
 const id = basename(modelDir);
 const tokenizer = await AutoTokenizer.from_pretrained(id);
-const model = await AutoModelForCausalLM.from_pretrained(id, { dtype: 'fp32' });
+const model = await AutoModelForCausalLM.from_pretrained(id, { dtype });
 const inputs = tokenizer(workload.prompt);
 
 async function generate(tokens: number): Promise<RequestTiming> {
@@ -39,10 +41,10 @@ const single = await generate(workload.singleTokens);
 const concurrent = [];
 for (const clients of workload.concurrency) concurrent.push(await runConcurrent(clients, () => generate(workload.concurrentTokens)));
 const result: Omit<SideResult, 'coldStartMs'> = {
-  name: 'transformers.js',
+  name: `transformers.js ${dtype}`,
   singleStream: { tps: (single.tokens / single.totalMs) * 1000, ttftMs: single.ttftMs, tokens: single.tokens },
   concurrent,
   peakRssMb: await peakRssMb(),
-  note: 'in-process generate() calls, onnx/model.onnx',
+  note: `in-process generate() calls, dtype ${dtype}`,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

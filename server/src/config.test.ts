@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       requestTimeoutMs: 60_000,
       bodyTimeoutMs: 10_000,
       threads: 0,
+      modelDtype: undefined,
       shutdownGraceMs: 8_000,
     });
     expect(DEFAULT_MODEL_DIR).toMatch(/server\/default-model\/$/);
@@ -25,6 +26,13 @@ describe('parseConfig', () => {
   it('reads values, splitting API_KEYS on commas', () => {
     const config = parseConfig({ PORT: '3000', MODEL_DIR: '/m', API_KEYS: 'a, b,,', REQUEST_TOKEN: 's', THREADS: '2' });
     expect(config).toMatchObject({ port: 3000, modelDir: '/m', apiKeys: ['a', 'b'], requestToken: 's', threads: 2 });
+  });
+
+  it('reads MODEL_DTYPE as fp32, q8 or q4, and leaves it unset (the best the folder has) when empty', () => {
+    expect(parseConfig({ MODEL_DTYPE: 'q4' }).modelDtype).toBe('q4');
+    expect(parseConfig({ MODEL_DTYPE: ' fp32 ' }).modelDtype).toBe('fp32');
+    expect(parseConfig({ MODEL_DTYPE: '' }).modelDtype).toBeUndefined();
+    expect(() => parseConfig({ MODEL_DTYPE: 'int8' })).toThrow(new ConfigError('MODEL_DTYPE', 'must be one of fp32, q8, q4, got "int8"'));
   });
 
   it('resolves a relative MODEL_DIR against the folder npm was run from (INIT_CWD), else the working folder', () => {

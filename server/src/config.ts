@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GRAPH_DTYPES, type GraphDtype } from '@mimicbot/model-format';
 
 /** The embedded model `npm start` serves when MODEL_DIR is not set (see server/default-model/README.md). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../default-model/', import.meta.url));
@@ -23,6 +24,8 @@ export interface ServerConfig {
   bodyTimeoutMs: number;
   /** onnxruntime intra-op threads; 0: one per CPU (the engine's default, `os.availableParallelism()`). */
   threads: number;
+  /** The precision to serve; undefined: the best the folder offers (q4, then q8, then fp32). */
+  modelDtype?: GraphDtype;
   shutdownGraceMs: number;
 }
 
@@ -57,6 +60,12 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig
     const raw = env[name];
     return raw === undefined || raw === '' ? undefined : raw;
   };
+  const dtype = (name: string): GraphDtype | undefined => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return undefined;
+    if (!(GRAPH_DTYPES as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${GRAPH_DTYPES.join(', ')}, got ${JSON.stringify(raw)}`);
+    return raw as GraphDtype;
+  };
   const apiKeys = (secret('API_KEYS') ?? '')
     .split(',')
     .map((key) => key.trim())
@@ -87,6 +96,9 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig
     // far below any real client, and a stalled upload frees its socket in seconds rather than Node's 300 s.
     bodyTimeoutMs: int('BODY_TIMEOUT_MS', 10_000, 100, 600_000),
     threads: int('THREADS', 0, 0, 256),
+    // fp32 | q8 | q4 (`mimicbot quantize` writes q8 and q4). Unset: the fewest bits the folder has; q4 stays
+    // within 3% of fp32's perplexity on the models measured and decodes fastest (docs/quantization.md).
+    modelDtype: dtype('MODEL_DTYPE'),
     // Cloud Run sends SIGKILL 10 s after SIGTERM.
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 8_000, 0),
   };

@@ -19,3 +19,5 @@ export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './
 export * from './data/index.js';
 export * from './hub/index.js';
 export * from './train/index.js';
+export { quantizeModelFolder, type QuantizeFolderHooks } from './onnx/quantize/quantize-model-folder.js';
+export { DEFAULT_BLOCK_SIZE, describeQuantizeSpec, type QuantizeSpec } from './onnx/quantize/quantize-weights.js';

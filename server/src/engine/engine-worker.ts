@@ -18,7 +18,7 @@ const options = workerData as WorkerOptions;
 async function main(): Promise<void> {
   let decoder;
   try {
-    decoder = await loadDecoder(options.modelDir, { intraOpNumThreads: options.intraOpNumThreads });
+    decoder = await loadDecoder(options.modelDir, { intraOpNumThreads: options.intraOpNumThreads, dtype: options.dtype });
     // Warm up: the first run allocates and plans; do it before saying ready.
     const warm = await decoder.prefill([[decoder.config.eosTokenId]]);
     await decoder.step(warm.batch, [decoder.config.eosTokenId]);
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     post({ type: 'load-failed', error: serializeError(error) });
     return;
   }
-  const { config, layout, graphFile } = decoder;
+  const { config, layout, graphFile, graph } = decoder;
   const scheduler = new Scheduler(
     decoder,
     {
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     model: {
       ...config,
       graphFile,
+      graph,
       contract: layout.contract,
       hasPositionIds: layout.hasPositionIds,
       maxBatchSize: scheduler.maxBatchSize,

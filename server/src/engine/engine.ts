@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { GraphDtype } from '@mimicbot/model-format';
 import { ModelLoadError, reviveEngineError } from './errors.js';
 import type { Engine, ModelInfo } from './types.js';
 import { createWorkerClient } from './worker-client.js';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   modelDir: string;
   /** onnxruntime intra-op threads; default: the number of CPUs. */
   intraOpNumThreads?: number;
+  /** Serve this precision's graph (MODEL_DTYPE); default: the best the folder offers (q4, then q8, then fp32). */
+  dtype?: GraphDtype;
   /** Most sequences decoded together (default 16). */
   maxBatchSize?: number;
   /** Most requests waiting for a batch slot before generate() rejects with QueueFullError (default 64). */
@@ -45,6 +48,7 @@ export async function createEngine(options: EngineOptions): Promise<OnnxEngine> 
   const worker = startWorker(options.workerUrl, {
     modelDir: options.modelDir,
     intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
+    dtype: options.dtype,
     maxBatchSize,
   });
   const model = await new Promise<ModelInfo>((resolve, reject) => {

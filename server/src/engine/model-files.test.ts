@@ -26,13 +26,30 @@ const GPT2_CONFIG = { model_type: 'gpt2', n_layer: 12, n_head: 12, n_embd: 768, 
 describe('findModelGraph', () => {
   it("returns the format's pick: the server graph before model.onnx", async () => {
     await writeFile(join(dir, 'model.onnx'), '');
-    expect(findModelGraph(dir)).toBe(join(dir, 'model.onnx'));
+    expect(findModelGraph(dir)).toEqual({ file: 'model.onnx', contract: 'standard', dtype: 'fp32', path: join(dir, 'model.onnx') });
     await writeFile(join(dir, 'server_decoder.onnx'), '');
-    expect(findModelGraph(dir)).toBe(join(dir, 'server_decoder.onnx'));
+    expect(findModelGraph(dir)).toEqual({ file: 'server_decoder.onnx', contract: 'server', dtype: 'fp32', path: join(dir, 'server_decoder.onnx') });
+  });
+
+  it('serves the fewest bits the folder has unless MODEL_DTYPE asks for a precision', async () => {
+    for (const file of ['model.onnx', 'server_decoder.onnx', 'server_decoder_q8.onnx', 'server_decoder_q4.onnx']) await writeFile(join(dir, file), '');
+    expect(findModelGraph(dir)).toMatchObject({ file: 'server_decoder_q4.onnx', dtype: 'q4' });
+    expect(findModelGraph(dir, 'q8')).toMatchObject({ file: 'server_decoder_q8.onnx', dtype: 'q8' });
+    expect(findModelGraph(dir, 'fp32')).toMatchObject({ file: 'server_decoder.onnx', dtype: 'fp32' });
+  });
+
+  it('names MODEL_DTYPE, the files looked for and the fix when the folder lacks the precision asked for', async () => {
+    await writeFile(join(dir, 'model.onnx'), '');
+    const error = errorOf(() => findModelGraph(dir, 'q4'));
+    expect(error.code).toBe('MODEL_GRAPH_NOT_FOUND');
+    expect(error.message).toBe(
+      `MODEL_DTYPE=q4: ${dir}: no q4 ONNX graph found (looked for server_decoder_q4.onnx, onnx/model_q4.onnx). ` +
+        'Quantize the folder (mimicbot quantize <model-dir> --bits 4), or unset MODEL_DTYPE to serve the best graph the folder has.',
+    );
   });
 
   it('says which files it looked for when there is none, and how to fix MODEL_DIR', () => {
-    expect(() => findModelGraph(dir)).toThrow(/no ONNX graph found \(looked for server_decoder.onnx, model.onnx, onnx\/model.onnx.*\)\. Export the model/);
+    expect(() => findModelGraph(dir)).toThrow(/no ONNX graph found \(looked for server_decoder_q4.onnx, .*server_decoder.onnx, model.onnx, onnx\/model.onnx.*\)\. Export the model/);
     expect(() => findModelGraph(join(dir, 'absent'))).toThrow(/no such folder. Set MODEL_DIR/);
     expect(errorOf(() => findModelGraph(dir)).code).toBe('MODEL_GRAPH_NOT_FOUND');
     expect(errorOf(() => findModelGraph(join(dir, 'absent'))).code).toBe('MODEL_DIR_NOT_FOUND');

@@ -4,16 +4,24 @@
  * ModelLoadError and a hint for whoever set MODEL_DIR; and, from the graph's own input and output names,
  * which decoder contract it speaks. No onnxruntime here; the runtime passes the session's names in.
  */
-import { ModelFolderError, pickGraph, readModelConfig as readFolderConfig, type ModelFolderErrorCode } from '@mimicbot/model-format';
+import { ModelFolderError, pickGraph, readModelConfig as readFolderConfig, type GraphDtype, type ModelFolderErrorCode, type PickedGraph } from '@mimicbot/model-format';
 import { ModelLoadError, type ModelLoadErrorCode } from './errors.js';
 import type { ModelConfig } from './types.js';
 
 export type { ModelConfig };
 
-export function findModelGraph(modelDir: string): string {
+/**
+ * The one graph the server runs: of precision `dtype` when given (MODEL_DTYPE), else the best the folder
+ * offers (the format's table order: q4, then q8, then fp32; our server graph before the standard one).
+ */
+export function findModelGraph(modelDir: string, dtype?: GraphDtype): PickedGraph {
   try {
-    return pickGraph(modelDir).path;
+    return pickGraph(modelDir, { dtype });
   } catch (error) {
+    if (dtype !== undefined && error instanceof ModelFolderError && error.code === 'MODEL_GRAPH_NOT_FOUND') {
+      const fix = dtype === 'fp32' ? 'Export the folder again with the training package' : `Quantize the folder (mimicbot quantize <model-dir> --bits ${dtype.slice(1)})`;
+      throw new ModelLoadError('MODEL_GRAPH_NOT_FOUND', `MODEL_DTYPE=${dtype}: ${error.message}. ${fix}, or unset MODEL_DTYPE to serve the best graph the folder has.`, { cause: error });
+    }
     throw asModelLoadError(error);
   }
 }

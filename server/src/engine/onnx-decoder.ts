@@ -16,11 +16,14 @@ import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import { ModelLoadError } from './errors.js';
 import { checkAgainstRuns, checkCacheShape, checkLayerCount, type ModelFiles, type ProbeResult } from './graph-claims.js';
+import type { GraphDtype, GraphFile } from '@mimicbot/model-format';
 import { describeDecoder, findModelGraph, readModelConfig, type DecoderLayout, type ModelConfig } from './model-files.js';
 
 export interface DecoderOptions {
   /** onnxruntime intra-op threads; default: onnxruntime's own (the physical cores). */
   intraOpNumThreads?: number;
+  /** Serve this precision's graph (MODEL_DTYPE); default: the best the folder offers. */
+  dtype?: GraphDtype;
 }
 
 /** A batch's KV cache. Opaque outside this file except for its shape. */
@@ -41,6 +44,8 @@ export interface BatchDecoder {
   readonly config: ModelConfig;
   readonly layout: DecoderLayout;
   readonly graphFile: string;
+  /** The folder's graph being served: its file relative to the folder, its contract and precision. */
+  readonly graph: GraphFile;
   /** 1 for graphs without `position_ids`: they number positions themselves, which padding would break. */
   readonly maxBatchSize: number;
   /** Runs prompts together, left-padded to the longest; returns each one's last-position logits and their cache. */
@@ -70,7 +75,8 @@ interface SlabKv extends KvBatch {
 type AnyKv = StandardKv | SlabKv;
 
 export async function loadDecoder(modelDir: string, options: DecoderOptions = {}): Promise<BatchDecoder> {
-  const graphFile = findModelGraph(modelDir);
+  const picked = findModelGraph(modelDir, options.dtype);
+  const graphFile = picked.path;
   const config = await readModelConfig(modelDir);
   const files: ModelFiles = { configFile: join(modelDir, 'config.json'), graphFile };
   let session: ort.InferenceSession;
@@ -87,7 +93,9 @@ export async function loadDecoder(modelDir: string, options: DecoderOptions = {}
     checkLayerCount(files, config, session.inputNames);
     const layout = describeDecoder(graphFile, session.inputNames, session.outputNames, config.nLayer);
     checkGraphInputs(files, session, layout, config);
-    const decoder = new OnnxBatchDecoder(session, config, layout, graphFile);
+    // The contract the graph speaks is read from its names (describeDecoder); the table's is only where it was looked for.
+    const graph: GraphFile = { file: picked.file, contract: layout.contract, dtype: picked.dtype };
+    const decoder = new OnnxBatchDecoder(session, config, layout, graphFile, graph);
     await checkAgainstRuns(files, config, layout, (position) => decoder.probe(position));
     return decoder;
   } catch (error) {
@@ -121,6 +129,7 @@ class OnnxBatchDecoder implements BatchDecoder {
     readonly config: ModelConfig,
     readonly layout: DecoderLayout,
     readonly graphFile: string,
+    readonly graph: GraphFile,
   ) {
     this.maxBatchSize = layout.hasPositionIds ? Number.MAX_SAFE_INTEGER : 1;
     this.C = config.nEmbd;

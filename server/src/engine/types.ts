@@ -4,6 +4,7 @@
  */
 
 import type { SamplingParams } from '@mimicbot/model-format/sampling';
+import type { GraphFile } from '@mimicbot/model-format';
 
 /** How the next token is picked: the one sampler's parameters (it lives in @mimicbot/model-format/sampling). */
 export type { SamplingParams };
@@ -56,6 +57,8 @@ export interface ModelConfig {
 export interface ModelInfo extends ModelConfig {
   /** The ONNX file being served. */
   graphFile: string;
+  /** The same graph as the model folder's table names it: file relative to the folder, contract, precision (fp32, q8, q4). */
+  graph: GraphFile;
   /** 'server': our server-shaped graph; 'standard': the optimum contract. */
   contract: 'standard' | 'server';
   hasPositionIds: boolean;

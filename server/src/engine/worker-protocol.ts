@@ -1,4 +1,5 @@
 /** The messages between the engine (main thread) and the engine worker. */
+import type { GraphDtype } from '@mimicbot/model-format';
 import type { SerializedError } from './errors.js';
 import type { PlainTokenRequest } from './scheduler.js';
 import type { ModelInfo, TokenResult } from './types.js';
@@ -6,6 +7,8 @@ import type { ModelInfo, TokenResult } from './types.js';
 export interface WorkerOptions {
   modelDir: string;
   intraOpNumThreads?: number;
+  /** MODEL_DTYPE; undefined: the best graph the folder offers. */
+  dtype?: GraphDtype;
   maxBatchSize: number;
 }
 

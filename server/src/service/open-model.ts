@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import type { GraphDtype } from '@mimicbot/model-format';
 import { createEngine, type OnnxEngine } from '../engine/engine.js';
 import { ModelLoadError } from '../engine/errors.js';
 import { findModelGraph } from '../engine/model-files.js';
@@ -8,6 +9,8 @@ export interface OpenModelOptions {
   modelDir: string;
   /** 0: one per CPU. */
   threads: number;
+  /** MODEL_DTYPE; undefined: the best graph the folder offers. */
+  modelDtype?: GraphDtype;
   maxBatch: number;
   queueSize: number;
 }
@@ -27,11 +30,12 @@ export interface OpenModel {
  */
 export async function openModel(options: OpenModelOptions): Promise<OpenModel> {
   const modelDir = resolve(options.modelDir);
-  findModelGraph(modelDir); // a missing folder or graph is reported before the tokenizer files
+  findModelGraph(modelDir, options.modelDtype); // a missing folder or graph is reported before the tokenizer files
   const tokenizer = await loadTextTokenizer(modelDir);
   const engine = await createEngine({
     modelDir,
     intraOpNumThreads: options.threads > 0 ? options.threads : undefined,
+    dtype: options.modelDtype,
     maxBatchSize: options.maxBatch,
     maxQueueSize: options.queueSize,
   });

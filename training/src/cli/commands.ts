@@ -16,4 +16,6 @@ export const COMMANDS: readonly (readonly [name: string, load: () => Promise<Com
   ['sample', async () => (await import('./sample.js')).sampleCommand],
   ['convert', async () => (await import('./convert.js')).convertCommand],
   ['init', async () => (await import('./init.js')).initCommand],
+  ['quantize', async () => (await import('./quantize.js')).quantizeCommand],
+  ['eval', async () => (await import('./eval.js')).evalCommand],
 ];

@@ -8,17 +8,23 @@
  */
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { GraphBuilder } from './graph-builder.js';
-import { checkedHeadDim, gpt2GraphParts, type KvCache } from './gpt2-graph-parts.js';
+import { checkedHeadDim, gpt2GraphParts, gpt2Opsets, type Gpt2GraphOptions, type KvCache } from './gpt2-graph-parts.js';
 import { DataType, type ModelProto } from './onnx-proto.js';
+import { describeQuantizeSpec } from './quantize/quantize-weights.js';
 
 export const OPSET = 17;
 
-export interface Gpt2DecoderOptions {
+export interface Gpt2DecoderOptions extends Gpt2GraphOptions {
   /**
    * Only the last position's logits ([B, 1, V]) instead of every position's: what a server needs, and
    * it saves the [B, T, V] head in prefill. Not the optimum contract, so model folders leave it off.
    */
   lastPositionLogitsOnly?: boolean;
+}
+
+/** What a quantized graph says about itself in its metadata, so a reader can tell how it was made. */
+export function quantizationMetadata(options: Gpt2GraphOptions): Record<string, string> {
+  return options.quantized ? { mimicbot_quantization: describeQuantizeSpec(options.quantized.spec) } : {};
 }
 
 export function pastKeyName(layer: number): string {
@@ -48,7 +54,7 @@ export function buildGpt2Decoder(config: Gpt2Config, weights: Gpt2Weights, optio
   for (let l = 0; l < L; l++) {
     past.push({ key: g.input(pastKeyName(l), DataType.FLOAT, kvShape), value: g.input(pastValueName(l), DataType.FLOAT, kvShape) });
   }
-  const { weight, layerNorm, toHeads, embeddings, block } = gpt2GraphParts(g, config, weights, { inputIds, attentionMask, positionIds });
+  const { layerNorm, toHeads, embeddings, head, block } = gpt2GraphParts(g, config, weights, { inputIds, attentionMask, positionIds }, options);
 
   // The cache goes out whole: present = past ++ new, [B, NH, S, HS].
   const presentCache: KvCache = (l, split) => {
@@ -61,14 +67,13 @@ export function buildGpt2Decoder(config: Gpt2Config, weights: Gpt2Weights, optio
   let x = embeddings(); // [B, T, C]
   for (let l = 0; l < L; l++) x = block(x, l, presentCache);
 
-  // Head tied to wte: logits = ln_f(x) @ wte^T, as Gemm(transB) so wte is stored once.
+  // Head tied to wte: logits = ln_f(x) @ wte^T.
   let final = layerNorm(x, 'ln_f'); // [B, T, C]
   if (options.lastPositionLogitsOnly) final = g.op('Gather', [final, g.constInt64([-1])], { axis: { i: 1 } }); // [B, 1, C]
   const flat = g.op('Reshape', [final, g.constInt64([-1, C])]); // [B*T, C]
-  const head = g.op('Gemm', [flat, weight('wte.weight')], { transB: { i: 1 } }, { name: 'lm_head' }); // [B*T, V]
   const batch = g.op('Shape', [inputIds], { start: { i: 0 }, end: { i: 1 } });
   const logitsShape = g.op('Concat', [batch, g.constInt64([-1, V])], { axis: { i: 0 } });
-  g.op('Reshape', [head, logitsShape], {}, { output: 'logits' }); // [B, T, V]
+  g.op('Reshape', [head(flat), logitsShape], {}, { output: 'logits' }); // [B*T, V] -> [B, T, V]
 
   g.output('logits', DataType.FLOAT, ['batch_size', options.lastPositionLogitsOnly ? 1 : 'sequence_length', V]);
   const presentShape = ['batch_size', NH, 'past_sequence_length + sequence_length', HS];
@@ -76,5 +81,5 @@ export function buildGpt2Decoder(config: Gpt2Config, weights: Gpt2Weights, optio
     g.output(presentKeyName(l), DataType.FLOAT, presentShape);
     g.output(presentValueName(l), DataType.FLOAT, presentShape);
   }
-  return g.model([{ domain: '', version: OPSET }], { model_type: 'gpt2' });
+  return g.model(gpt2Opsets(OPSET, options), { model_type: 'gpt2', ...quantizationMetadata(options) });
 }

@@ -1,8 +1,9 @@
 /**
  * The GPT-2 graph pieces that `buildGpt2Decoder` (optimum's contract) and `buildGpt2ServerDecoder` (the
- * server's cache layout) share: weight lookup, the attention mask, embeddings and the transformer block.
- * The two differ only in how a layer's keys and values meet the cache, so the block takes that as a
- * function (`KvCache`) and each decoder keeps its own inputs, outputs and head.
+ * server's cache layout) share: weight lookup, the attention mask, embeddings, the transformer block and the
+ * tied head, in fp32 or with block-quantized weights (`Gpt2GraphOptions`). The two differ only in how a
+ * layer's keys and values meet the cache, so the block takes that as a function (`KvCache`) and each decoder
+ * keeps its own inputs and outputs.
  *
  * Shape letters: B batch, T new tokens, P cached tokens, S = P + T, C n_embd, NH heads, HS = C / NH.
  */
@@ -10,6 +11,8 @@ import { gpt2TensorShapes, headDim, type Gpt2Config, type Gpt2Weights } from '..
 import { MASKED_SCORE } from '../model/reference-forward.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { DataType } from './onnx-proto.js';
+import { addQuantizedData, addQuantizedTensors, gatherBlockQuantized, matMulNBits, MS_DOMAIN, type QuantizedTensors } from './quantize/matmul-nbits.js';
+import { HEAD_WEIGHT, type QuantizedGpt2Weights } from './quantize/quantize-weights.js';
 
 /** Joins one layer's new q/k/v rows `[B, T, C]` to its cache: `q` `[B, NH, T, HS]`, `keys`/`values` `[B, NH, S, HS]`. */
 export type KvCache = (layer: number, split: { q: string; k: string; v: string }) => { q: string; keys: string; values: string };
@@ -24,6 +27,8 @@ export interface Gpt2GraphParts {
   headsShape: string;
   /** Token plus position embeddings: `[B, T, C]`. */
   embeddings(): string;
+  /** The LM head tied to wte: `[M, C]` -> `[M, V]`, optionally into a named output. */
+  head(x: string, output?: string): string;
   /** One transformer block (attention, then the MLP, each with its residual): `[B, T, C]` -> `[B, T, C]`. */
   block(x: string, layer: number, cache: KvCache): string;
 }
@@ -35,12 +40,27 @@ export function checkedHeadDim(config: Gpt2Config): number {
   return HS;
 }
 
+export interface Gpt2GraphOptions {
+  /**
+   * Weights to run as `com.microsoft.MatMulNBits` instead of fp32 MatMul (from `quantizeGpt2Weights`). With
+   * the head quantized, the embedding is looked up in a quantized table too (GatherBlockQuantized), so wte
+   * is not kept in fp32 at all.
+   */
+  quantized?: QuantizedGpt2Weights;
+}
+
+/** The opsets a decoder built with these options imports: contrib ops only when quantized. */
+export function gpt2Opsets(opset: number, options: Gpt2GraphOptions): { domain: string; version: number }[] {
+  return options.quantized ? [{ domain: '', version: opset }, { domain: MS_DOMAIN, version: 1 }] : [{ domain: '', version: opset }];
+}
+
 /** Call after the graph's inputs are declared: it adds the shared constants and the attention mask. */
 export function gpt2GraphParts(
   g: GraphBuilder,
   config: Gpt2Config,
   weights: Gpt2Weights,
   inputs: { inputIds: string; attentionMask: string; positionIds: string },
+  options: Gpt2GraphOptions = {},
 ): Gpt2GraphParts {
   const { nEmbd: C, nHead: NH, layerNormEpsilon: epsilon } = config;
   const HS = checkedHeadDim(config);
@@ -70,12 +90,40 @@ export function gpt2GraphParts(
 
   const layerNorm = (x: string, prefix: string): string =>
     g.op('LayerNormalization', [x, weight(`${prefix}.weight`), weight(`${prefix}.bias`)], { axis: { i: -1 }, epsilon: { f: epsilon } }, { name: prefix });
-  const linear = (x: string, prefix: string): string =>
-    g.op('Add', [g.op('MatMul', [x, weight(`${prefix}.weight`)], {}, { name: `${prefix}.matmul` }), weight(`${prefix}.bias`)], {}, { name: `${prefix}.add` });
+  const quantized = options.quantized?.tensors;
+  const accuracyLevel = options.quantized?.spec.accuracyLevel;
+  const quantizedAdded = new Map<string, QuantizedTensors>();
+  const quantizedWeight = (name: string) => {
+    const m = quantized?.get(name);
+    if (!m) return undefined;
+    let tensors = quantizedAdded.get(name);
+    if (!tensors) quantizedAdded.set(name, (tensors = addQuantizedTensors(g, name, m)));
+    return { m, tensors };
+  };
+
+  const linear = (x: string, prefix: string): string => {
+    const q = quantizedWeight(`${prefix}.weight`);
+    const product = q
+      ? matMulNBits(g, x, q.m, q.tensors, { name: `${prefix}.matmul`, accuracyLevel })
+      : g.op('MatMul', [x, weight(`${prefix}.weight`)], {}, { name: `${prefix}.matmul` });
+    return g.op('Add', [product, weight(`${prefix}.bias`)], {}, { name: `${prefix}.add` });
+  };
   const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: { ints: [0, 2, 1, 3] } }); // [B, NH, T, HS]
 
-  const embeddings = (): string =>
-    g.op('Add', [g.op('Gather', [weight('wte.weight'), inputs.inputIds], {}, { name: 'wte' }), g.op('Gather', [weight('wpe.weight'), inputs.positionIds], {}, { name: 'wpe' })]);
+  const embeddings = (): string => {
+    const table = options.quantized?.embedding;
+    const head = quantizedWeight(HEAD_WEIGHT);
+    const tokens = table
+      ? gatherBlockQuantized(g, inputs.inputIds, table, table === head?.m ? head.tensors.data : addQuantizedData(g, 'wte.embedding', table), 'wte')
+      : g.op('Gather', [weight('wte.weight'), inputs.inputIds], {}, { name: 'wte' });
+    return g.op('Add', [tokens, g.op('Gather', [weight('wpe.weight'), inputs.positionIds], {}, { name: 'wpe' })]);
+  };
+
+  // logits = x @ wte^T: Gemm(transB) so the fp32 wte is stored once, or MatMulNBits, whose [N, K] layout is wte's own.
+  const head = (x: string, output?: string): string => {
+    const q = quantizedWeight(HEAD_WEIGHT);
+    return q ? matMulNBits(g, x, q.m, q.tensors, { name: 'lm_head', output, accuracyLevel }) : g.op('Gemm', [x, weight('wte.weight')], { transB: { i: 1 } }, { name: 'lm_head', output });
+  };
 
   const block = (x: string, layer: number, cache: KvCache): string => {
     const h = `h.${layer}`;
@@ -97,7 +145,7 @@ export function gpt2GraphParts(
     return g.op('Add', [x, linear(gelu, `${h}.mlp.c_proj`)], {}, { name: `${h}.residual_2` });
   };
 
-  return { weight, layerNorm, toHeads, headsShape, embeddings, block };
+  return { weight, layerNorm, toHeads, headsShape, embeddings, head, block };
 }
 
 /** Which keys each query may attend to: not in its future, and not padding.  allowed: [B, 1, T, S] */

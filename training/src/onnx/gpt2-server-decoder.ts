@@ -15,12 +15,12 @@
  * Shape letters: B batch, T new tokens, P cached tokens, S = P + T, C n_embd, NH heads, HS = C / NH, V vocab.
  */
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
-import { OPSET } from './gpt2-decoder.js';
+import { OPSET, quantizationMetadata } from './gpt2-decoder.js';
 import { GraphBuilder } from './graph-builder.js';
-import { gpt2GraphParts, type KvCache } from './gpt2-graph-parts.js';
+import { gpt2GraphParts, gpt2Opsets, type Gpt2GraphOptions, type KvCache } from './gpt2-graph-parts.js';
 import { DataType, type ModelProto } from './onnx-proto.js';
 
-export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights): ModelProto {
+export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights, options: Gpt2GraphOptions = {}): ModelProto {
   const { nEmbd: C, nLayer: L, vocabSize: V } = config;
   const g = new GraphBuilder('gpt2_server_decoder');
 
@@ -32,7 +32,7 @@ export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights)
     key: g.input(`past_key.${l}`, DataType.FLOAT, pastShape),
     value: g.input(`past_value.${l}`, DataType.FLOAT, pastShape),
   }));
-  const { weight, layerNorm, toHeads, headsShape, embeddings, block } = gpt2GraphParts(g, config, weights, { inputIds, attentionMask, positionIds });
+  const { layerNorm, toHeads, headsShape, embeddings, head, block } = gpt2GraphParts(g, config, weights, { inputIds, attentionMask, positionIds }, options);
 
   const pastToHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: { ints: [1, 2, 0, 3] } }); // [P, B, C] -> [B, NH, P, HS]
   const timeMajor = (x: string, output: string): string => g.op('Transpose', [x], { perm: { ints: [1, 0, 2] } }, { output }); // [B, T, C] -> [T, B, C]
@@ -52,12 +52,12 @@ export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights)
 
   // Last position only, then the head tied to wte.
   const last = g.op('Gather', [x, g.constInt64([-1], [])], { axis: { i: 1 } }); // [B, C]
-  g.op('Gemm', [layerNorm(last, 'ln_f'), weight('wte.weight')], { transB: { i: 1 } }, { name: 'lm_head', output: 'logits' }); // [B, V]
+  head(layerNorm(last, 'ln_f'), 'logits'); // [B, V]
 
   g.output('logits', DataType.FLOAT, ['batch_size', V]);
   for (let l = 0; l < L; l++) {
     g.output(`new_key.${l}`, DataType.FLOAT, ['sequence_length', 'batch_size', C]);
     g.output(`new_value.${l}`, DataType.FLOAT, ['sequence_length', 'batch_size', C]);
   }
-  return g.model([{ domain: '', version: OPSET }], { model_type: 'gpt2', mimicbot_contract: 'server' });
+  return g.model(gpt2Opsets(OPSET, options), { model_type: 'gpt2', mimicbot_contract: 'server', ...quantizationMetadata(options) });
 }
