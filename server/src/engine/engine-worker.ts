@@ -26,12 +26,13 @@ async function main(): Promise<void> {
     post({ type: 'load-failed', error: serializeError(error) });
     return;
   }
-  const { config, layout, graphFile } = decoder;
+  const { config, layout, graphFile, graph } = decoder;
   const scheduler = new Scheduler(
     decoder,
     {
       onStart: (id) => post({ type: 'started', id }),
-      onToken: (id, token) => post({ type: 'token', id, token }),
+      onPromptScored: (id, scores) => post({ type: 'prompt-scored', id, scores }),
+      onToken: (id, token, logprob) => post(logprob ? { type: 'token', id, token, logprob } : { type: 'token', id, token }),
       onDone: (id, result) => post({ type: 'done', id, result }),
       onError: (id, error) => post({ type: 'failed', id, error: serializeError(error) }),
     },
@@ -52,9 +53,11 @@ async function main(): Promise<void> {
     model: {
       ...config,
       graphFile,
+      graph,
       contract: layout.contract,
       hasPositionIds: layout.hasPositionIds,
       maxBatchSize: scheduler.maxBatchSize,
+      canScorePrompt: decoder.canScorePrompt,
     },
   });
 }
