@@ -1,5 +1,5 @@
 import type { Engine, SamplingParams, TokenLogprob } from '../engine/types.js';
-import { IncrementalDecoder } from '../text/incremental-decoder.js';
+import { OffsetDecoder } from '../text/offset-decoder.js';
 import { LogprobsRecorder, type TextLogprobs } from '../text/logprobs-recorder.js';
 import { tokenTextOf } from '../text/token-text.js';
 import { StopSequenceMatcher } from '../text/stop-sequences.js';
@@ -46,7 +46,7 @@ export interface TextDeps {
  */
 export async function generateText(deps: TextDeps, request: TextGenerationRequest): Promise<TextGenerationResult> {
   request.signal?.throwIfAborted();
-  const decoder = new IncrementalDecoder(deps.tokenizer);
+  const decoder = new OffsetDecoder(deps.tokenizer);
   const matcher = new StopSequenceMatcher(request.stop);
   // Our own controller, so a matched stop sequence ends generation without the caller's signal.
   const stopper = new AbortController();
@@ -58,22 +58,33 @@ export async function generateText(deps: TextDeps, request: TextGenerationReques
   const emit = (delta: string) => {
     if (delta === '') return;
     text += delta;
-    if (recorder) request.onText?.(delta, recorder.take(text.length));
+    // Taken whether or not anyone streams: what is taken is what a plain response carries.
+    const logprobs = recorder?.take(text.length);
+    if (logprobs) request.onText?.(delta, logprobs);
     else request.onText?.(delta);
   };
-  // Text the tokens so far decode to, echo included: where the next token's text starts.
+  // Text the tokens so far decode to, echo included; and the scored tokens whose text has not come out yet.
   let produced = 0;
+  let held: { id: number; scored: TokenLogprob | null }[] = [];
+  const decoded = (piece: { text: string; offsets: number[] }) => {
+    if (piece.offsets.length > 0) {
+      held.forEach(({ id, scored }, j) => recorder?.add(produced + piece.offsets[j], id, scored));
+      held = [];
+    }
+    produced += piece.text.length;
+    return piece.text;
+  };
   const scorePrompt = request.echo === true && recorder !== null;
   const echoPrompt = (scores: readonly TokenLogprob[] | null) => {
     // Echoed text is the prompt as the model read it, and never cut by a stop sequence.
-    const prompt = new IncrementalDecoder(deps.tokenizer);
+    const prompt = new OffsetDecoder(deps.tokenizer);
     let echoed = '';
     request.promptIds.forEach((id, t) => {
-      if (scores) recorder?.add(echoed.length, id, t === 0 ? null : scores[t - 1]);
-      echoed += prompt.push(id);
+      if (scores) held.push({ id, scored: t === 0 ? null : scores[t - 1] });
+      echoed += decoded(prompt.push(id));
     });
-    echoed += prompt.flush();
-    produced = echoed.length;
+    echoed += decoded(prompt.flush());
+    held = [];
     emit(echoed);
   };
   if (request.echo && !scorePrompt) echoPrompt(null);
@@ -90,10 +101,8 @@ export async function generateText(deps: TextDeps, request: TextGenerationReques
       if (stoppedBySequence) return;
       if (completionTokens === 0) request.onFirstToken?.();
       completionTokens++;
-      if (logprob) recorder?.add(produced, id, logprob);
-      const piece = decoder.push(id);
-      produced += piece.length;
-      const { text: safe, stopped } = matcher.push(piece);
+      if (logprob) held.push({ id, scored: logprob });
+      const { text: safe, stopped } = matcher.push(decoded(decoder.push(id)));
       emit(safe);
       if (stopped) {
         stoppedBySequence = true;
@@ -103,9 +112,8 @@ export async function generateText(deps: TextDeps, request: TextGenerationReques
   });
 
   if (request.signal?.aborted) throw request.signal.reason;
-  const logprobs = recorder ? { logprobs: recorder.takenSoFar() } : {};
-  if (stoppedBySequence) return { text, finishReason: 'stop', completionTokens, ...logprobs };
-  const { text: tail, stopped } = matcher.push(decoder.flush());
+  if (stoppedBySequence) return { text, finishReason: 'stop', completionTokens, ...(recorder ? { logprobs: recorder.takenSoFar() } : {}) };
+  const { text: tail, stopped } = matcher.push(decoded(decoder.flush()));
   emit(tail);
   if (!stopped) emit(matcher.flush());
   const finishReason = stopped || result.finishReason === 'stop' ? 'stop' : 'length';
