@@ -21,6 +21,8 @@ export interface TextTokenizer {
   readonly bosTokenId: number;
   /** Number of ids the tokenizer can produce (highest id + 1); must fit the model's vocabulary. */
   readonly vocabSize: number;
+  /** The id's entry in the vocabulary as written (byte-level BPE: its bytes in GPT-2's byte alphabet). */
+  idToToken?(id: number): string | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -68,6 +70,7 @@ export function createTextTokenizer(sources: TokenizerSources, dir = '.'): TextT
     eosTokenId,
     bosTokenId,
     vocabSize: maxId + 1,
+    idToToken: (id) => tokenizer.id_to_token(id),
   };
 }
 

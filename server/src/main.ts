@@ -31,10 +31,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   const m = server.engine.model;
+  if (server.cardProblem) log(`model card ignored: ${server.cardProblem}`);
   // No secrets here: only whether auth is on.
   log(
     `mimicbot server ready on port ${server.port} in ${Math.round(performance.now() - started)} ms: ` +
-      `${m.graphFile} (${m.nLayer} layers, ${m.nEmbd} channels, context ${m.nPositions}, batch ${m.maxBatchSize}); ` +
+      `${m.graph.file} (${m.graph.dtype}, ${m.nLayer} layers, ${m.nEmbd} channels, context ${m.nPositions}, batch ${m.maxBatchSize}` +
+      `${m.canScorePrompt ? '' : ', cannot score prompts'}); ` +
+      `${server.description ? `"${server.description}"; ` : ''}` +
       `REQUEST_TOKEN ${config.requestToken ? 'set' : 'unset'}, API_KEYS ${config.apiKeys.length > 0 ? `${config.apiKeys.length} set` : 'unset'}`,
   );
 }

@@ -11,6 +11,9 @@ export interface RunningServer {
   url: string;
   port: number;
   engine: OnnxEngine;
+  /** The model card's one line, and why there is none when its card could not be read. */
+  description?: string;
+  cardProblem?: string;
   /**
    * SIGTERM's work: not ready, new requests 503 and every response `Connection: close`, idle connections
    * closed at once, in-flight requests finished within the grace period, then the model freed.
@@ -51,6 +54,11 @@ export async function startMimicbotServer(config: ServerConfig, options: StartOp
       tokenizer,
       encoder,
       modelId,
+      modelDetails: {
+        ...(opened.description === undefined ? {} : { description: opened.description }),
+        graph: engine.model.graph,
+        canScorePrompt: engine.model.canScorePrompt,
+      },
       contextLength: engine.model.nPositions,
       limits: config,
       auth: { requestToken: config.requestToken, apiKeys: config.apiKeys },
@@ -75,6 +83,8 @@ export async function startMimicbotServer(config: ServerConfig, options: StartOp
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
     engine,
+    ...(opened.description === undefined ? {} : { description: opened.description }),
+    ...(opened.cardProblem === undefined ? {} : { cardProblem: opened.cardProblem }),
     shutdown() {
       shutdown ??= (async () => {
         shuttingDown = true;

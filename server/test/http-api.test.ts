@@ -75,7 +75,20 @@ describe('gpt-2-cloud-run API on /', () => {
 describe('OpenAI API on /v1', () => {
   it('lists the model', async () => {
     const response = await fetch(`${server.url}/v1/models`);
-    expect(await response.json()).toEqual({ object: 'list', data: [{ id: 'model', object: 'model', created: 0, owned_by: 'mimicbot' }] });
+    expect(await response.json()).toEqual({
+      object: 'list',
+      data: [
+        {
+          id: 'model',
+          object: 'model',
+          created: 0,
+          owned_by: 'mimicbot',
+          description: expect.stringMatching(/^Random weights \(seed 7\), untrained/) as string,
+          graph: { file: 'server_decoder.onnx', dtype: 'fp32' },
+          can_score_prompt: true,
+        },
+      ],
+    });
   });
 
   it('completes with usage, finish_reason and one choice per prompt times n', async () => {
@@ -154,7 +167,10 @@ describe('OpenAI API on /v1', () => {
       [{ prompt: 'word '.repeat(65) }, 'prompt'],
       [{ stream: 'yes' }, 'stream'],
       [{ seed: 1.5 }, 'seed'],
-      [{ logprobs: 2 }, 'logprobs'],
+      [{ logprobs: 6 }, 'logprobs'],
+      [{ logprobs: true }, 'logprobs'],
+      [{ max_tokens: 0 }, 'max_tokens'],
+      [{ echo: 'yes' }, 'echo'],
       [{ model: 5 }, 'model'],
     ] as [object, string][]) {
       const { status, json } = await completion(body);

@@ -56,6 +56,8 @@ describe('the bundled server process', () => {
     const url = `http://127.0.0.1:${port}`;
     const ready = await fetch(`${url}/readyz`, { headers: { connection: 'close' } });
     expect(ready.status).toBe(200);
+    // The ready line names the graph served, its dtype, and the card's one line.
+    expect(server.stderr()).toMatch(/ready on port \d+ in \d+ ms: server_decoder\.onnx \(fp32, 2 layers, .*\); "Random weights \(seed 7\), untrained[^"]*";/);
 
     let body = '';
     const streamDone = new Promise<void>((resolve, reject) => {

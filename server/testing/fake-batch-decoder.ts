@@ -7,7 +7,7 @@
  * Like a real graph it has a position table: a run that would feed a row past it fails, whatever else is
  * in the batch (what a config.json that claims more context than its graph leads to).
  */
-import type { KvBatch, StepResult } from '../src/engine/onnx-decoder.js';
+import type { KvBatch, PrefillOptions, StepResult } from '../src/engine/onnx-decoder.js';
 import type { SchedulerDecoder } from '../src/engine/scheduler.js';
 import type { ModelConfig } from '../src/engine/types.js';
 
@@ -15,6 +15,8 @@ import type { ModelConfig } from '../src/engine/types.js';
 export interface DecoderCall {
   op: 'prefill' | 'step' | 'merge';
   rows: number[][];
+  /** A prefill asked for every prompt position's logits. */
+  scorePrompt?: boolean;
 }
 
 export interface FakeDecoderOptions {
@@ -25,6 +27,8 @@ export interface FakeDecoderOptions {
   positionTable?: number;
   /** What the decoder can batch (default: unbounded). */
   maxBatchSize?: number;
+  /** Whether prefill returns every prompt position's logits when asked (default: true; false is an old server graph). */
+  canScorePrompt?: boolean;
   /**
    * Called before each call with what it would compute; throwing (or rejecting, for prefill and step)
    * fails that call. Merges are synchronous: a promise returned for one is not awaited.
@@ -40,6 +44,7 @@ interface FakeBatch extends KvBatch {
 export class FakeBatchDecoder implements SchedulerDecoder {
   readonly config: ModelConfig;
   readonly maxBatchSize: number;
+  readonly canScorePrompt: boolean;
   readonly calls: DecoderCall[] = [];
   private readonly positionTable: number;
 
@@ -49,10 +54,15 @@ export class FakeBatchDecoder implements SchedulerDecoder {
     this.config = { nLayer: 1, nHead: 1, nEmbd: 4, vocabSize, nPositions, eosTokenId: vocabSize - 1, bosTokenId: vocabSize - 1 };
     this.maxBatchSize = options.maxBatchSize ?? Number.MAX_SAFE_INTEGER;
     this.positionTable = options.positionTable ?? nPositions;
+    this.canScorePrompt = options.canScorePrompt ?? true;
   }
 
-  async prefill(prompts: readonly (readonly number[])[]): Promise<StepResult> {
-    return this.run('prefill', prompts.map((p) => [...p]));
+  async prefill(prompts: readonly (readonly number[])[], options: PrefillOptions = {}): Promise<StepResult> {
+    if (options.scorePrompt && !this.canScorePrompt) throw new Error('fake decoder: asked to score a prompt it cannot');
+    const result = await this.run('prefill', prompts.map((p) => [...p]), options.scorePrompt === true);
+    if (!options.scorePrompt) return result;
+    // Position t's logits are those of the history up to and including token t.
+    return { ...result, promptLogits: prompts.map((p) => p.slice(0, -1).map((_, t) => fakeLogits(p.slice(0, t + 1), this.config.vocabSize))) };
   }
 
   async step(batch: KvBatch, tokenIds: readonly number[]): Promise<StepResult> {
@@ -70,8 +80,8 @@ export class FakeBatchDecoder implements SchedulerDecoder {
     return makeBatch(merged);
   }
 
-  private async run(op: 'prefill' | 'step', rows: number[][]): Promise<StepResult> {
-    const call: DecoderCall = { op, rows };
+  private async run(op: 'prefill' | 'step', rows: number[][], scorePrompt = false): Promise<StepResult> {
+    const call: DecoderCall = scorePrompt ? { op, rows, scorePrompt } : { op, rows };
     this.calls.push(call);
     await this.options.onCall?.(call);
     const tooLong = rows.find((r) => r.length > this.positionTable);

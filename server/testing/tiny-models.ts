@@ -26,6 +26,8 @@ import {
 export type TestLayout =
   /** model.onnx + our server_decoder.onnx (what the server prefers) */
   | 'server'
+  /** model.onnx + a server_decoder.onnx as exported before `logits_positions`: last-position logits only */
+  | 'server-last-only'
   /** model.onnx only (+ onnx/model.onnx, as writeModelFolder writes it) */
   | 'standard'
   /** onnx/model.onnx only: transformers.js's layout */
@@ -48,7 +50,10 @@ export interface TestModel extends TinyModel {
 export async function writeLayoutModel(root: string, layout: TestLayout, model: TinyModel = tinyTestModel()): Promise<TestModel> {
   const dir = join(root, layout);
   const { config, weights } = model;
-  const extraModels: Record<string, ModelProto> = layout === 'server' ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) } : {};
+  const extraModels: Record<string, ModelProto> =
+    layout === 'server' ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) }
+    : layout === 'server-last-only' ? { [SERVER_DECODER_FILE]: withLastPositionOnly(buildGpt2ServerDecoder(config, weights)) }
+    : {};
   await writeModelFolder(dir, { config, weights, tokenizer: buildByteLevelTokenizer(config.nPositions) }, { extraModels });
   if (layout === 'transformersjs') await unlink(join(dir, 'model.onnx'));
   if (layout === 'no-position-ids') {
@@ -105,6 +110,21 @@ function withoutPositionIds(model: ModelProto): ModelProto {
       inputs: g.inputs.filter((i) => i.name !== 'position_ids'),
       nodes: [...nodes, ...g.nodes],
       initializers: [...g.initializers, int64('pos_axis0', [0], [1]), int64('pos_one', [1], [])],
+    },
+  };
+}
+
+/** Server graphs exported before `logits_positions` gathered position -1 from a constant: the same graph with the input made that constant. */
+function withLastPositionOnly(model: ModelProto): ModelProto {
+  const g = model.graph;
+  const last = { name: 'logits_positions', dataType: DataType.INT64, dims: [1], raw: new Uint8Array(BigInt64Array.of(-1n).buffer) };
+  return {
+    ...model,
+    graph: {
+      ...g,
+      inputs: g.inputs.filter((i) => i.name !== 'logits_positions'),
+      initializers: [...g.initializers, last],
+      outputs: g.outputs.map((o) => (o.name === 'logits' ? { ...o, shape: ['batch_size', o.shape[1]] } : o)),
     },
   };
 }

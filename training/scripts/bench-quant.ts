@@ -79,6 +79,8 @@ async function measure(graph: string): Promise<ChildResult> {
       input_ids: i64(Array.from({ length: B }, (_, b) => (b * 7919 + 13) % CONFIG.vocabSize), [B, 1]),
       attention_mask: i64(Array<number>(B * (P + 1)).fill(1), [B, P + 1]),
       position_ids: i64(Array<number>(B).fill(P), [B, 1]),
+      // The last position's logits only, as the server asks while decoding.
+      logits_positions: i64([-1], [1]),
     };
     const past = new ort.Tensor('float32', maxPast.subarray(0, P * B * C), [P, B, C]);
     for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = past;

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     decoder,
     {
       onStart: (id) => post({ type: 'started', id }),
-      onToken: (id, token) => post({ type: 'token', id, token }),
+      onPromptScored: (id, scores) => post({ type: 'prompt-scored', id, scores }),
+      onToken: (id, token, logprob) => post(logprob ? { type: 'token', id, token, logprob } : { type: 'token', id, token }),
       onDone: (id, result) => post({ type: 'done', id, result }),
       onError: (id, error) => post({ type: 'failed', id, error: serializeError(error) }),
     },
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       contract: layout.contract,
       hasPositionIds: layout.hasPositionIds,
       maxBatchSize: scheduler.maxBatchSize,
+      canScorePrompt: decoder.canScorePrompt,
     },
   });
 }

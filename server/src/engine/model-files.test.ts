@@ -92,9 +92,14 @@ describe('describeDecoder', () => {
     expect(legacy).toMatchObject({ hasPositionIds: false, hasUseCacheBranch: true });
   });
 
-  it('recognises the server contract', () => {
+  it('recognises the server contract, and whether it can return every position\'s logits', () => {
     const inputs = ['input_ids', 'attention_mask', 'position_ids', 'past_key.0', 'past_value.0'];
-    expect(describeDecoder('s.onnx', inputs, ['logits', 'new_key.0', 'new_value.0'], 1)).toMatchObject({ contract: 'server', outKeys: ['new_key.0'] });
+    const outputs = ['logits', 'new_key.0', 'new_value.0'];
+    expect(describeDecoder('s.onnx', inputs, outputs, 1)).toMatchObject({ contract: 'server', outKeys: ['new_key.0'], hasLogitsPositions: false, canScorePrompt: false });
+    expect(describeDecoder('s.onnx', [...inputs, 'logits_positions'], outputs, 1)).toMatchObject({ contract: 'server', hasLogitsPositions: true, canScorePrompt: true });
+    // Standard graphs return every position's logits anyway, and logits_positions is not one of their inputs.
+    expect(describeDecoder('m.onnx', standardInputs(1), standardOutputs(1), 1)).toMatchObject({ hasLogitsPositions: false, canScorePrompt: true });
+    expect(() => describeDecoder('m.onnx', standardInputs(1, ['logits_positions']), standardOutputs(1), 1)).toThrow(/unexpected input\(s\) logits_positions/);
   });
 
   it('refuses graphs that do not fit config.json or the contract', () => {

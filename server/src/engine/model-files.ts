@@ -52,7 +52,8 @@ function asModelLoadError(error: unknown): unknown {
  * - `standard`: optimum's text-generation-with-past. `past_key_values.{i}.key|value` `[B, NH, P, H]` in,
  *   `logits` `[B, S, V]` and the whole `present.{i}.key|value` `[B, NH, P+S, H]` out.
  * - `server`: our own. `past_key.{i}|past_value.{i}` time-major `[P, B, C]` in, `logits` `[B, V]` (last
- *   position only) and only the new rows `new_key.{i}|new_value.{i}` `[S, B, C]` out.
+ *   position only) and only the new rows `new_key.{i}|new_value.{i}` `[S, B, C]` out. Graphs exported since
+ *   `logits_positions` exists take that `[K]` input and return `[B * K, V]` for the positions it lists.
  */
 export type DecoderContract = 'standard' | 'server';
 
@@ -62,6 +63,10 @@ export interface DecoderLayout {
   hasPositionIds: boolean;
   /** Legacy merged decoders (`decoder_model_merged.onnx`) pick their branch from this bool `[1]` input. */
   hasUseCacheBranch: boolean;
+  /** Server graphs that take `logits_positions` `[K]` (which positions' logits come out). */
+  hasLogitsPositions: boolean;
+  /** The graph returns the logits of every prompt position when asked: standard graphs always return them all. */
+  canScorePrompt: boolean;
   pastKeys: string[];
   pastValues: string[];
   /** Per layer: `present.*` for standard graphs, `new_*` for server graphs. */
@@ -93,6 +98,8 @@ export function describeDecoder(graphFile: string, inputNames: readonly string[]
           contract,
           hasPositionIds: inputs.has('position_ids'),
           hasUseCacheBranch: false,
+          hasLogitsPositions: inputs.has('logits_positions'),
+          canScorePrompt: inputs.has('logits_positions'),
           pastKeys: names((i) => `past_key.${i}`, inputs, 'input'),
           pastValues: names((i) => `past_value.${i}`, inputs, 'input'),
           outKeys: names((i) => `new_key.${i}`, outputs, 'output'),
@@ -103,6 +110,8 @@ export function describeDecoder(graphFile: string, inputNames: readonly string[]
           contract,
           hasPositionIds: inputs.has('position_ids'),
           hasUseCacheBranch: inputs.has('use_cache_branch'),
+          hasLogitsPositions: false,
+          canScorePrompt: true,
           pastKeys: names((i) => `past_key_values.${i}.key`, inputs, 'input'),
           pastValues: names((i) => `past_key_values.${i}.value`, inputs, 'input'),
           outKeys: names((i) => `present.${i}.key`, outputs, 'output'),
@@ -110,7 +119,8 @@ export function describeDecoder(graphFile: string, inputNames: readonly string[]
           logits: 'logits',
         };
   if (layout.contract === 'server' && !layout.hasPositionIds) throw fail('a server-shaped graph must take "position_ids"');
-  const extra = inputNames.filter((n) => !['input_ids', 'attention_mask', 'position_ids', 'use_cache_branch', ...layout.pastKeys, ...layout.pastValues].includes(n));
+  const known = ['input_ids', 'attention_mask', 'position_ids', 'use_cache_branch', ...(layout.hasLogitsPositions ? ['logits_positions'] : [])];
+  const extra = inputNames.filter((n) => ![...known, ...layout.pastKeys, ...layout.pastValues].includes(n));
   if (extra.length > 0) throw fail(`unexpected input(s) ${extra.join(', ')} (a past of more layers than config.json's n_layer = ${nLayer}?)`);
   return layout;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from './errors.js';
 import { loadDecoder, type BatchDecoder, type KvBatch } from './onnx-decoder.js';
 import { argmax } from '@mimicbot/model-format/sampling';
-import { tinyTestModel } from '@mimicbot/training';
+import { gpt2Forward, tinyTestModel } from '@mimicbot/training';
 import { makeTempDir, referenceGreedy, writeLayoutModel, type TestLayout } from '../../testing/index.js';
 
 const model = tinyTestModel(7);
@@ -15,7 +15,7 @@ const dirs = new Map<TestLayout, string>();
 
 beforeAll(async () => {
   root = await makeTempDir();
-  for (const layout of ['server', 'standard', 'transformersjs', 'no-position-ids', 'merged'] as const) {
+  for (const layout of ['server', 'standard', 'transformersjs', 'no-position-ids', 'merged', 'server-last-only'] as const) {
     dirs.set(layout, (await writeLayoutModel(root, layout, model)).dir);
   }
 });
@@ -31,6 +31,47 @@ async function soloGreedy(decoder: BatchDecoder, prompt: number[], n: number): P
   }
   return out;
 }
+
+/** The reference forward's logits at every position of `ids`. */
+function referenceRows(ids: number[]): Float32Array[] {
+  const V = model.config.vocabSize;
+  const { logits } = gpt2Forward(model.config, model.weights, { batchSize: 1, inputIds: ids, attentionMask: ids.map(() => 1), positionIds: ids.map((_, t) => t) });
+  return ids.map((_, t) => logits.slice(t * V, (t + 1) * V));
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+
+describe('prefill with scorePrompt', () => {
+  it.each(['server', 'standard'] as const)('on the %s layout gives every prompt position the reference logits, left padding and all', async (layout) => {
+    const decoder = await loadDecoder(dirs.get(layout)!, { intraOpNumThreads: 1 });
+    try {
+      expect(decoder.canScorePrompt).toBe(true);
+      const prompts = [PROMPTS[2], PROMPTS[0], PROMPTS[3]]; // the shorter two are left-padded
+      const { logits, promptLogits } = await decoder.prefill(prompts, { scorePrompt: true });
+      prompts.forEach((prompt, b) => {
+        const ref = referenceRows(prompt);
+        expect(promptLogits![b]).toHaveLength(prompt.length - 1);
+        promptLogits![b].forEach((row, t) => expect(maxDiff(row, ref[t])).toBeLessThan(1e-4));
+        expect(maxDiff(logits[b], ref.at(-1)!)).toBeLessThan(1e-4);
+      });
+      expect((await decoder.prefill([PROMPTS[0]])).promptLogits).toBeUndefined(); // only when asked
+    } finally {
+      await decoder.release();
+    }
+  });
+
+  it('is refused by a server graph exported before logits_positions, which still loads and decodes', async () => {
+    const decoder = await loadDecoder(dirs.get('server-last-only')!, { intraOpNumThreads: 1 });
+    try {
+      expect(decoder.layout.contract).toBe('server');
+      expect(decoder.canScorePrompt).toBe(false);
+      expect(await soloGreedy(decoder, PROMPTS[0], NEW)).toEqual(referenceGreedy(model, PROMPTS[0], NEW));
+      await expect(decoder.prefill([PROMPTS[0]], { scorePrompt: true })).rejects.toThrow(/last-position logits only; it cannot score a prompt/);
+    } finally {
+      await decoder.release();
+    }
+  });
+});
 
 describe('loadDecoder', () => {
   it.each(['server', 'standard', 'transformersjs', 'no-position-ids', 'merged'] as const)('loads the %s layout and its greedy tokens equal the reference forward', async (layout) => {

@@ -36,6 +36,11 @@ export interface KvBatch {
 export interface StepResult {
   /** One `[V]` row of next-token logits per batch row (each its own buffer, free to rewrite). */
   logits: Float32Array[];
+  /**
+   * Only from a prefill asked to `scorePrompt`: per batch row, one `[V]` row for each of its prompt positions
+   * but the last (row t predicts prompt token t + 1; the last position's row is `logits`).
+   */
+  promptLogits?: Float32Array[][];
   /** The batch grown by one position per row. The input batch must not be used again. */
   batch: KvBatch;
 }
@@ -48,8 +53,10 @@ export interface BatchDecoder {
   readonly graph: GraphFile;
   /** 1 for graphs without `position_ids`: they number positions themselves, which padding would break. */
   readonly maxBatchSize: number;
+  /** Graphs that can return every prompt position's logits (prefill's `scorePrompt`). */
+  readonly canScorePrompt: boolean;
   /** Runs prompts together, left-padded to the longest; returns each one's last-position logits and their cache. */
-  prefill(prompts: readonly (readonly number[])[]): Promise<StepResult>;
+  prefill(prompts: readonly (readonly number[])[], options?: PrefillOptions): Promise<StepResult>;
   /** A new batch made of the given rows of existing batches, in that order (padding trimmed). */
   merge(rows: readonly { batch: KvBatch; row: number }[]): KvBatch;
   /** Feeds one token per row. */
@@ -73,6 +80,14 @@ interface SlabKv extends KvBatch {
 }
 
 type AnyKv = StandardKv | SlabKv;
+
+export interface PrefillOptions {
+  /**
+   * Also return the logits of every prompt position (`promptLogits`): `[B * T, V]` floats, so the scheduler
+   * asks for it for one prompt at a time. Only where `canScorePrompt`.
+   */
+  scorePrompt?: boolean;
+}
 
 export async function loadDecoder(modelDir: string, options: DecoderOptions = {}): Promise<BatchDecoder> {
   const picked = findModelGraph(modelDir, options.dtype);
@@ -119,6 +134,7 @@ function checkGraphInputs(files: ModelFiles, session: ort.InferenceSession, layo
 
 class OnnxBatchDecoder implements BatchDecoder {
   readonly maxBatchSize: number;
+  readonly canScorePrompt: boolean;
   private readonly C: number;
   private readonly NH: number;
   private readonly HS: number;
@@ -132,13 +148,14 @@ class OnnxBatchDecoder implements BatchDecoder {
     readonly graph: GraphFile,
   ) {
     this.maxBatchSize = layout.hasPositionIds ? Number.MAX_SAFE_INTEGER : 1;
+    this.canScorePrompt = layout.canScorePrompt;
     this.C = config.nEmbd;
     this.NH = config.nHead;
     this.HS = config.nEmbd / config.nHead;
     this.V = config.vocabSize;
   }
 
-  async prefill(prompts: readonly (readonly number[])[]): Promise<StepResult> {
+  async prefill(prompts: readonly (readonly number[])[], options: PrefillOptions = {}): Promise<StepResult> {
     const B = prompts.length;
     const T = Math.max(...prompts.map((p) => p.length));
     const ids = new BigInt64Array(B * T); // padding: token 0, position 0, masked out
@@ -152,7 +169,8 @@ class OnnxBatchDecoder implements BatchDecoder {
         positions[b * T + pad + t] = BigInt(t);
       });
     });
-    return this.run(this.emptyBatch(B), ids, T, mask, positions, prompts.map((p) => p.length));
+    if (options.scorePrompt && !this.canScorePrompt) throw new Error(`${this.graphFile} returns last-position logits only; it cannot score a prompt`);
+    return this.run(this.emptyBatch(B), ids, T, mask, positions, prompts.map((p) => p.length), options.scorePrompt === true);
   }
 
   async step(batchIn: KvBatch, tokenIds: readonly number[]): Promise<StepResult> {
@@ -182,7 +200,7 @@ class OnnxBatchDecoder implements BatchDecoder {
     return { vocabSize: out[this.layout.logits].dims.at(-1) ?? 0, cacheDims: out[this.layout.outKeys[0]].dims };
   }
 
-  private feeds(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array): Record<string, ort.Tensor> {
+  private feeds(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array, allPositions = false): Record<string, ort.Tensor> {
     const B = batch.size;
     const P = batch.pastLength;
     const feeds: Record<string, ort.Tensor> = {
@@ -190,6 +208,11 @@ class OnnxBatchDecoder implements BatchDecoder {
       attention_mask: new ort.Tensor('int64', mask, [B, P + T]),
     };
     if (this.layout.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', positions, [B, T]);
+    if (this.layout.hasLogitsPositions) {
+      // Negative indices count from the end (Gather's rule): [-1] is the last position whatever T is.
+      const picked = allPositions ? BigInt64Array.from({ length: T }, (_, t) => BigInt(t)) : BigInt64Array.of(-1n);
+      feeds.logits_positions = new ort.Tensor('int64', picked, [picked.length]);
+    }
     if (this.layout.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([P > 0 ? 1 : 0]), [1]);
     const L = this.config.nLayer;
     for (let l = 0; l < L; l++) {
@@ -206,11 +229,12 @@ class OnnxBatchDecoder implements BatchDecoder {
     return feeds;
   }
 
-  private async run(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array, newLengths: number[]): Promise<StepResult> {
+  private async run(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array, newLengths: number[], allPositions = false): Promise<StepResult> {
     const B = batch.size;
     const P = batch.pastLength;
-    const out = await this.session.run(this.feeds(batch, ids, T, mask, positions));
+    const out = await this.session.run(this.feeds(batch, ids, T, mask, positions, allPositions));
     const logits = this.lastLogits(out[this.layout.logits], B, T);
+    const promptLogits = allPositions ? this.positionLogits(out[this.layout.logits], T, newLengths) : undefined;
     const keys = this.layout.outKeys.map((name) => out[name].data as Float32Array);
     const values = this.layout.outValues.map((name) => out[name].data as Float32Array);
     let next: AnyKv;
@@ -219,7 +243,18 @@ class OnnxBatchDecoder implements BatchDecoder {
     } else {
       next = this.appendToSlab(batch, T, keys, values, newLengths);
     }
-    return { logits, batch: next };
+    return { logits, ...(promptLogits ? { promptLogits } : {}), batch: next };
+  }
+
+  /** `[B, T, V]` (standard) or `[B * T, V]` (server, every position asked): each row's real positions but its last. */
+  private positionLogits(tensor: ort.Tensor, T: number, lengths: readonly number[]): Float32Array[][] {
+    const data = tensor.data as Float32Array;
+    const V = this.V;
+    if (data.length !== lengths.length * T * V) throw new Error(`logits of shape [${tensor.dims.join(', ')}] are not every position of a [${lengths.length}, ${T}] prefill`);
+    return lengths.map((len, b) => Array.from({ length: len - 1 }, (_, t) => {
+      const row = b * T + (T - len) + t; // left padding first
+      return data.slice(row * V, (row + 1) * V);
+    }));
   }
 
   /** `[B, T, V]` (standard) or `[B, V]` (server) -> one fresh `[V]` row per sequence, for its last position. */

@@ -11,11 +11,16 @@
  * It runs where the decoder runs (the engine worker); the main thread's engine forwards requests and
  * aborts to it and gets tokens back. Each sequence samples with its own seeded generator, so neither
  * greedy nor seeded results depend on the batch (nor on a re-run: the generator is not rewound).
+ *
+ * Log-probabilities are computed here, where the logits are, and only for requests that ask: a token's from
+ * a copy of its logits taken before the sampler rewrites them; a prompt's from a prefill that returns every
+ * position's logits, which is `[T, V]` floats, so such a prompt is prefilled alone.
  */
 import { EngineClosedError, InvalidTokenRequestError } from './errors.js';
 import type { BatchDecoder, KvBatch, StepResult } from './onnx-decoder.js';
 import { createSampler, type TokenSampler } from '@mimicbot/model-format/sampling';
-import type { FinishReason, SamplingParams, TokenResult } from './types.js';
+import { MAX_TOP_LOGPROBS, scoreToken } from './token-logprobs.js';
+import type { FinishReason, SamplingParams, TokenLogprob, TokenResult } from './types.js';
 
 /** A TokenRequest without its callbacks and signal: what crosses the worker boundary. */
 export interface PlainTokenRequest {
@@ -23,18 +28,22 @@ export interface PlainTokenRequest {
   maxNewTokens: number;
   sampling: SamplingParams;
   stopTokenIds: readonly number[];
+  logprobs?: number;
+  scorePrompt?: boolean;
 }
 
 export interface SequenceEvents {
   /** The request left the queue and is being prefilled. */
   onStart?(id: number): void;
-  onToken(id: number, tokenId: number): void;
+  /** A `scorePrompt` request's prompt scores (entry t for prompt token t + 1), before its first token. */
+  onPromptScored?(id: number, scores: TokenLogprob[]): void;
+  onToken(id: number, tokenId: number, logprob?: TokenLogprob): void;
   onDone(id: number, result: TokenResult): void;
   onError(id: number, error: unknown): void;
 }
 
 /** The part of BatchDecoder the scheduler drives; scheduler.test.ts drives it with a fake. */
-export type SchedulerDecoder = Pick<BatchDecoder, 'config' | 'maxBatchSize' | 'prefill' | 'merge' | 'step'>;
+export type SchedulerDecoder = Pick<BatchDecoder, 'config' | 'maxBatchSize' | 'prefill' | 'merge' | 'step'> & Partial<Pick<BatchDecoder, 'canScorePrompt'>>;
 
 /** Most padded prompt tokens prefilled in one run, so that one burst of long prompts stalls the batch only briefly. */
 export const PREFILL_TOKEN_BUDGET = 4096;
@@ -61,6 +70,10 @@ interface Sequence {
   maxNewTokens: number;
   stop: Set<number>;
   sampler: TokenSampler;
+  /** Alternatives per token when the request asked for logprobs. */
+  logprobs?: number;
+  /** Still to score (the prefill that scores it has not succeeded yet). */
+  scorePrompt: boolean;
   /** The token to feed at the next step (the last of `history`). */
   next: number;
   finish?: FinishReason;
@@ -106,7 +119,7 @@ export class Scheduler {
       this.events.onError(id, error);
       return;
     }
-    if (request.maxNewTokens === 0) {
+    if (request.maxNewTokens === 0 && !request.scorePrompt) {
       this.events.onDone(id, { tokenIds: [], finishReason: 'length' });
       return;
     }
@@ -139,6 +152,8 @@ export class Scheduler {
     if (r.promptIds.length >= nPositions) throw new InvalidTokenRequestError('promptIds', `${r.promptIds.length} tokens leave no room in the model's context of ${nPositions}`);
     for (const id of r.promptIds) if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new InvalidTokenRequestError('promptIds', `token id ${id} is outside the vocabulary (0..${vocabSize - 1})`);
     if (!Number.isInteger(r.maxNewTokens) || r.maxNewTokens < 0) throw new InvalidTokenRequestError('maxNewTokens', 'must be an integer >= 0');
+    if (r.logprobs !== undefined && !(Number.isInteger(r.logprobs) && r.logprobs >= 0 && r.logprobs <= MAX_TOP_LOGPROBS)) throw new InvalidTokenRequestError('logprobs', `must be an integer from 0 to ${MAX_TOP_LOGPROBS}`);
+    if (r.scorePrompt && !this.decoder.canScorePrompt) throw new InvalidTokenRequestError('scorePrompt', 'the served graph returns last-position logits only, so it cannot score a prompt; re-export the model with the training package');
   }
 
   private async run(): Promise<void> {
@@ -170,16 +185,18 @@ export class Scheduler {
 
   /**
    * Prefills waiting requests, while there is room in the batch, in one left-padded run (at most
-   * PREFILL_TOKEN_BUDGET padded tokens; a single longer prompt still goes, alone).
+   * PREFILL_TOKEN_BUDGET padded tokens; a single longer prompt still goes, alone). A prompt to score goes alone.
    */
   private async admit(): Promise<void> {
     const group: Waiting[] = [];
     let longest = 0;
     while (this.waiting.length > 0 && this.running.length + this.pendingJoins.length + group.length < this.maxBatchSize) {
       const length = Math.max(longest, this.waiting[0].request.promptIds.length);
-      if (group.length > 0 && length * (group.length + 1) > PREFILL_TOKEN_BUDGET) break;
+      const scoring = this.waiting[0].request.scorePrompt === true;
+      if (group.length > 0 && (scoring || length * (group.length + 1) > PREFILL_TOKEN_BUDGET)) break;
       longest = length;
       group.push(this.waiting.shift()!);
+      if (scoring) break;
     }
     if (group.length === 0) return;
     const sequences = group.map(({ id, request, sampler }): Sequence => {
@@ -190,6 +207,8 @@ export class Scheduler {
         maxNewTokens: request.maxNewTokens,
         stop: new Set(request.stopTokenIds),
         sampler,
+        logprobs: request.logprobs,
+        scorePrompt: request.scorePrompt === true,
         next: -1,
         abortRequested: false,
         soloReruns: 0,
@@ -200,7 +219,7 @@ export class Scheduler {
     });
     let result: StepResult;
     try {
-      result = await this.decoder.prefill(sequences.map((s) => s.history));
+      result = await this.decoder.prefill(sequences.map((s) => s.history), sequences[0].scorePrompt ? { scorePrompt: true } : undefined);
     } catch (error) {
       await this.rerunAlone(sequences, error);
       return;
@@ -225,7 +244,7 @@ export class Scheduler {
       seq.soloReruns++;
       let result: StepResult;
       try {
-        result = await this.decoder.prefill([seq.history]);
+        result = await this.decoder.prefill([seq.history], seq.scorePrompt ? { scorePrompt: true } : undefined);
       } catch (error) {
         this.fail(seq, error);
         continue;
@@ -236,6 +255,16 @@ export class Scheduler {
 
   /** Takes a sequence's next token from a run's row; it joins the batch at the next rebuild unless it ended. */
   private join(seq: Sequence, result: StepResult, row: number): void {
+    if (seq.scorePrompt) {
+      const rows = result.promptLogits?.[row] ?? [];
+      // The prompt is the whole history here: nothing is generated before its scoring prefill succeeds.
+      this.events.onPromptScored?.(seq.id, rows.map((logits, t) => scoreToken(logits, seq.history[t + 1], seq.logprobs ?? 0)));
+      seq.scorePrompt = false;
+      if (seq.maxNewTokens === 0) {
+        this.end(seq, 'length');
+        return;
+      }
+    }
     this.accept(seq, result.logits[row]);
     if (seq.finish) this.end(seq, seq.finish);
     else this.pendingJoins.push({ seq, batch: result.batch, row });
@@ -284,6 +313,7 @@ export class Scheduler {
 
   /** Samples a sequence's next token from its logits and decides whether it goes on. */
   private accept(seq: Sequence, logits: Float32Array): void {
+    const raw = seq.logprobs === undefined ? null : logits.slice(); // the sampler rewrites `logits`
     const token = seq.sampler.next(logits, seq.history);
     if (seq.stop.has(token)) {
       seq.finish = 'stop';
@@ -292,7 +322,7 @@ export class Scheduler {
     seq.generated.push(token);
     seq.history.push(token);
     seq.next = token;
-    this.events.onToken(seq.id, token);
+    this.events.onToken(seq.id, token, raw ? scoreToken(raw, token, seq.logprobs!) : undefined);
     if (seq.generated.length >= seq.maxNewTokens || seq.history.length >= this.decoder.config.nPositions) seq.finish = 'length';
   }
 

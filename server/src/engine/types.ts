@@ -5,6 +5,9 @@
 
 import type { SamplingParams } from '@mimicbot/model-format/sampling';
 import type { GraphFile } from '@mimicbot/model-format';
+import type { TokenLogprob } from './token-logprobs.js';
+
+export type { TokenLogprob };
 
 /** How the next token is picked: the one sampler's parameters (it lives in @mimicbot/model-format/sampling). */
 export type { SamplingParams };
@@ -17,8 +20,17 @@ export interface TokenRequest {
   stopTokenIds: readonly number[];
   /** Aborting (client gone, deadline, a stop sequence matched above) frees the slot at the next step. */
   signal?: AbortSignal;
-  /** Called for each new token as soon as it is sampled. */
-  onToken?: (tokenId: number) => void;
+  /**
+   * Report each new token's log-probability with this many most likely alternatives (0 to
+   * MAX_TOP_LOGPROBS); absent: none, and nothing is computed.
+   */
+  logprobs?: number;
+  /** Also score the prompt: `onPromptScored` gets each prompt token's log-probability but the first's. */
+  scorePrompt?: boolean;
+  /** Called for each new token as soon as it is sampled; `logprob` when `logprobs` was asked. */
+  onToken?: (tokenId: number, logprob?: TokenLogprob) => void;
+  /** With `scorePrompt`: once, after the prompt is read and before any token, entry t for prompt token t + 1. */
+  onPromptScored?: (scores: TokenLogprob[]) => void;
 }
 
 export type FinishReason = 'stop' | 'length' | 'aborted';
@@ -64,4 +76,6 @@ export interface ModelInfo extends ModelConfig {
   hasPositionIds: boolean;
   /** Effective max batch size (1 for graphs without position_ids). */
   maxBatchSize: number;
+  /** Whether the graph can return every prompt position's logits (`scorePrompt`); server graphs exported before `logits_positions` cannot. */
+  canScorePrompt: boolean;
 }

@@ -47,11 +47,13 @@ export function createWorkerClient(worker: Worker, options: WorkerClientOptions)
         if (p) p.started = true;
         break;
       }
+      case 'prompt-scored':
       case 'token': {
         const p = pending.get(m.id);
         if (!p) break;
         try {
-          p.request.onToken?.(m.token);
+          if (m.type === 'token') p.request.onToken?.(m.token, m.logprob);
+          else p.request.onPromptScored?.(m.scores);
         } catch (error) {
           // A throwing consumer ends its own request only.
           post({ type: 'abort', id: m.id });
@@ -112,6 +114,8 @@ export function createWorkerClient(worker: Worker, options: WorkerClientOptions)
             maxNewTokens: request.maxNewTokens,
             sampling: { ...request.sampling },
             stopTokenIds: [...request.stopTokenIds],
+            ...(request.logprobs === undefined ? {} : { logprobs: request.logprobs }),
+            ...(request.scorePrompt ? { scorePrompt: true } : {}),
           },
         });
       });

@@ -2,7 +2,7 @@
 import type { GraphDtype } from '@mimicbot/model-format';
 import type { SerializedError } from './errors.js';
 import type { PlainTokenRequest } from './scheduler.js';
-import type { ModelInfo, TokenResult } from './types.js';
+import type { ModelInfo, TokenLogprob, TokenResult } from './types.js';
 
 export interface WorkerOptions {
   modelDir: string;
@@ -21,7 +21,8 @@ export type FromWorker =
   | { type: 'ready'; model: ModelInfo }
   | { type: 'load-failed'; error: SerializedError }
   | { type: 'started'; id: number }
-  | { type: 'token'; id: number; token: number }
+  | { type: 'prompt-scored'; id: number; scores: TokenLogprob[] }
+  | { type: 'token'; id: number; token: number; logprob?: TokenLogprob }
   | { type: 'done'; id: number; result: TokenResult }
   | { type: 'failed'; id: number; error: SerializedError }
   | { type: 'closed' };

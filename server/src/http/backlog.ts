@@ -70,10 +70,10 @@ export function withBacklog<E extends Engine>(engine: E, backlog: Backlog): E {
       try {
         return await engine.generate({
           ...request,
-          onToken: (id) => {
+          onToken: (id, logprob) => {
             produced++;
             backlog.generated();
-            request.onToken?.(id);
+            request.onToken?.(id, logprob);
           },
         });
       } finally {

@@ -25,6 +25,8 @@ export interface AppOptions {
   encoder: PromptEncoder;
   /** The id `/v1/models` lists and responses carry. */
   modelId: string;
+  /** What `/v1/models` says about the model besides its id. */
+  modelDetails?: ModelDetails;
   /** The model's n_positions. */
   contextLength: number;
   limits: HttpLimits;
@@ -36,6 +38,15 @@ export interface AppOptions {
   logError?: (message: string) => void;
   /** Unix milliseconds, for `created` fields. */
   now?: () => number;
+}
+
+export interface ModelDetails {
+  /** The model card's one line. */
+  description?: string;
+  /** The graph served: its file in the model folder and the precision of its weights (fp32, q8, q4). */
+  graph: { file: string; dtype: string };
+  /** Whether `echo` with `logprobs` can score a prompt (server graphs exported before `logits_positions` cannot). */
+  canScorePrompt: boolean;
 }
 
 export interface RouteDeps extends Omit<AppOptions, 'auth'> {

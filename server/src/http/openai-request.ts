@@ -1,3 +1,4 @@
+import { MAX_TOP_LOGPROBS } from '../engine/token-logprobs.js';
 import type { CompletionJob } from '../service/completions.js';
 import type { HttpLimits } from './deps.js';
 import { invalidField } from './errors.js';
@@ -16,13 +17,16 @@ const MAX_STOP_SEQUENCES = 4;
  * `POST /v1/completions` body to a completion job. OpenAI's defaults: max_tokens 16 (fewer when the
  * prompt leaves less room), temperature 1,
  * top_p 1, n 1. Extensions: `top_k`, `repetition_penalty`. Options we do not implement are refused by
- * name rather than ignored.
+ * name rather than ignored. `logprobs: k` (0–5) and `echo` as OpenAI's legacy completions define them;
+ * `max_tokens: 0` only with `echo` (scoring a text).
  */
 export function parseCompletionRequest(body: Record<string, unknown>, limits: HttpLimits): ParsedCompletionRequest {
   const fields = new Fields(body);
   fields.optionalString('model');
   const prompts = readPrompts(fields.raw('prompt'));
-  const maxTokens = fields.optionalNumber('max_tokens', { min: 1, max: limits.maxNewTokens, integer: true });
+  const echo = fields.boolean('echo', false);
+  // 0 new tokens only makes sense when the prompt comes back: that is how a text is scored.
+  const maxTokens = fields.optionalNumber('max_tokens', { min: echo ? 0 : 1, max: limits.maxNewTokens, integer: true });
   const n = fields.number('n', 1, { min: 1, max: limits.maxCount, integer: true });
   if (prompts.length * n > limits.maxCount) {
     throw invalidField('n', `${prompts.length} prompts x n = ${prompts.length * n} samples; the limit is ${limits.maxCount} (MAX_COUNT)`);
@@ -34,8 +38,8 @@ export function parseCompletionRequest(body: Record<string, unknown>, limits: Ht
   for (const name of ['presence_penalty', 'frequency_penalty']) {
     if ((fields.optionalNumber(name, { min: -2, max: 2 }) ?? 0) !== 0) throw invalidField(name, 'is not supported; use repetition_penalty');
   }
-  if (fields.has('logprobs')) throw invalidField('logprobs', 'is not supported');
-  if (fields.boolean('echo', false)) throw invalidField('echo', 'is not supported');
+  // OpenAI's legacy `logprobs` is a count of alternatives; null means none.
+  const logprobs = fields.optionalNumber('logprobs', { min: 0, max: MAX_TOP_LOGPROBS, integer: true });
   if (fields.has('suffix')) throw invalidField('suffix', 'is not supported');
   if (fields.number('best_of', n, { min: 1, max: limits.maxCount, integer: true }) !== n) throw invalidField('best_of', 'is not supported');
   const logitBias = fields.raw('logit_bias');
@@ -59,6 +63,8 @@ export function parseCompletionRequest(body: Record<string, unknown>, limits: Ht
         ...readSharedSampling(fields),
       },
       stop: fields.stringList('stop', MAX_STOP_SEQUENCES),
+      ...(logprobs === undefined ? {} : { logprobs }),
+      ...(echo ? { echo } : {}),
     },
     stream: fields.boolean('stream', false),
     includeUsage: streamOptions === undefined ? false : new Fields(streamOptions as Record<string, unknown>).boolean('include_usage', false),

@@ -3,7 +3,9 @@ import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { runCompletions } from '../service/completions.js';
 import type { TextGenerationResult } from '../service/generate-text.js';
-import { type RouteDeps, requestSignal } from './deps.js';
+import { emptyLogprobs, type TextLogprobs } from '../text/logprobs-recorder.js';
+import { type ModelDetails, type RouteDeps, requestSignal } from './deps.js';
+import { invalidField } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import { parseCompletionRequest } from './openai-request.js';
 import { readJsonObject } from './read-json.js';
@@ -16,13 +18,16 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
   app.get('/v1/models', (c) =>
     c.json({
       object: 'list',
-      data: [{ id: deps.modelId, object: 'model', created: 0, owned_by: 'mimicbot' }],
+      data: [{ id: deps.modelId, object: 'model', created: 0, owned_by: 'mimicbot', ...modelFields(deps.modelDetails) }],
     }),
   );
 
   app.post(ROUTE, async (c) => {
     const started = performance.now();
     const request = parseCompletionRequest(await readJsonObject(c, deps.limits), deps.limits);
+    if (request.job.echo && request.job.logprobs !== undefined && deps.modelDetails?.canScorePrompt === false) {
+      throw invalidField('echo', `with logprobs needs every prompt position's logits, and the served graph (${deps.modelDetails.graph.file}) returns the last position's only; re-export the model with the training package to score prompts`);
+    }
     const id = `cmpl-${randomUUID()}`;
     const created = Math.floor(deps.now() / 1000);
     const signal = requestSignal(c, deps.limits.requestTimeoutMs);
@@ -39,7 +44,7 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
         choices: outcome.choices.map((choice) => ({
           text: choice.text,
           index: choice.index,
-          logprobs: null,
+          logprobs: wireLogprobs(choice.logprobs),
           finish_reason: choice.finishReason,
         })),
         usage: usage(outcome.promptTokens, outcome.completionTokens),
@@ -47,8 +52,9 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
     }
 
     const chunk = (choices: object[], extra: object = {}) => ({ id, object: 'text_completion', created, model: deps.modelId, choices, ...extra });
-    const textChunk = (index: number, text: string, finishReason: TextGenerationResult['finishReason'] | null) =>
-      chunk([{ text, index, logprobs: null, finish_reason: finishReason }]);
+    const asked = request.job.logprobs !== undefined;
+    const textChunk = (index: number, text: string, finishReason: TextGenerationResult['finishReason'] | null, logprobs?: TextLogprobs) =>
+      chunk([{ text, index, logprobs: asked ? wireLogprobs(logprobs ?? emptyLogprobs()) : null, finish_reason: finishReason }]);
     const events = new EventQueue<object>();
     // Headers wait for the first token, so errors that come before it (queue full, bad prompt) are plain
     // JSON errors with their status rather than an event inside a 200 stream.
@@ -64,7 +70,7 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
         hasStarted = true;
         markStarted();
       },
-      onText: (index, text) => events.push(textChunk(index, text, null)),
+      onText: (index, text, logprobs) => events.push(textChunk(index, text, null, logprobs)),
       onFinish: (index, result) => events.push(textChunk(index, '', result.finishReason)),
     }).then(
       (outcome) => {
@@ -94,6 +100,22 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
       }
     });
   });
+}
+
+/** Our additions to OpenAI's model object (clients ignore fields they do not know). */
+function modelFields(details: ModelDetails | undefined) {
+  if (!details) return {};
+  return {
+    ...(details.description === undefined ? {} : { description: details.description }),
+    graph: { file: details.graph.file, dtype: details.graph.dtype },
+    can_score_prompt: details.canScorePrompt,
+  };
+}
+
+/** OpenAI's legacy-completions `logprobs` object, or null when it was not asked for. */
+function wireLogprobs(logprobs: TextLogprobs | undefined) {
+  if (!logprobs) return null;
+  return { tokens: logprobs.tokens, token_logprobs: logprobs.tokenLogprobs, top_logprobs: logprobs.topLogprobs, text_offset: logprobs.textOffset };
 }
 
 function usage(promptTokens: number, completionTokens: number) {

@@ -1,4 +1,5 @@
 import type { SamplingParams } from '../engine/types.js';
+import type { TextLogprobs } from '../text/logprobs-recorder.js';
 import type { PromptEncoder } from '../text/prompt-encoder.js';
 import { allOrCancel } from './all-or-cancel.js';
 import { generateText, type TextDeps, type TextGenerationResult } from './generate-text.js';
@@ -13,9 +14,13 @@ export interface CompletionJob {
   pastContext: PastContext;
   sampling: SamplingParams;
   stop: readonly string[];
+  /** Log-probabilities with this many alternatives per token (0–5); absent: none. */
+  logprobs?: number;
+  /** Each choice's text starts with its prompt (scored too when `logprobs` is asked). */
+  echo?: boolean;
   signal?: AbortSignal;
-  /** Choice `index` (prompt * n + sample) produced `delta`. */
-  onText?: (index: number, delta: string) => void;
+  /** Choice `index` (prompt * n + sample) produced `delta` (with the log-probabilities of its tokens when asked). */
+  onText?: (index: number, delta: string, logprobs?: TextLogprobs) => void;
   onFinish?: (index: number, result: TextGenerationResult) => void;
   onFirstToken?: () => void;
 }
@@ -58,8 +63,10 @@ export async function runCompletions(deps: ServiceDeps, job: CompletionJob): Pro
           maxNewTokens: budgets[p],
           sampling: { ...job.sampling, seed },
           stop: job.stop,
+          ...(job.logprobs === undefined ? {} : { logprobs: job.logprobs }),
+          ...(job.echo ? { echo: true } : {}),
           signal,
-          onText: job.onText && ((delta) => job.onText?.(index, delta)),
+          onText: job.onText && ((delta, logprobs) => job.onText?.(index, delta, logprobs)),
           onFirstToken: () => {
             if (!firstTokenSeen) job.onFirstToken?.();
             firstTokenSeen = true;

@@ -1,5 +1,7 @@
-import type { Engine, SamplingParams } from '../engine/types.js';
-import { IncrementalDecoder } from '../text/incremental-decoder.js';
+import type { Engine, SamplingParams, TokenLogprob } from '../engine/types.js';
+import { OffsetDecoder } from '../text/offset-decoder.js';
+import { LogprobsRecorder, type TextLogprobs } from '../text/logprobs-recorder.js';
+import { tokenTextOf } from '../text/token-text.js';
 import { StopSequenceMatcher } from '../text/stop-sequences.js';
 import type { TextTokenizer } from '../text/tokenizer.js';
 
@@ -11,8 +13,15 @@ export interface TextGenerationRequest {
   stop: readonly string[];
   /** Client gone or deadline passed: generation ends and the promise rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Each piece of text as soon as it is safe to send (whole characters, no part of a stop sequence). */
-  onText?: (delta: string) => void;
+  /** Report log-probabilities with this many alternatives per token (0–5); absent: none. */
+  logprobs?: number;
+  /** The returned text starts with the prompt (and, with `logprobs`, so do the log-probabilities: the prompt is scored). */
+  echo?: boolean;
+  /**
+   * Each piece of text as soon as it is safe to send (whole characters, no part of a stop sequence), with
+   * `logprobs` the entries of the tokens whose text starts in it.
+   */
+  onText?: (delta: string, logprobs?: TextLogprobs) => void;
   /** Called once, when the model has produced its first token (time-to-first-token metric). */
   onFirstToken?: () => void;
 }
@@ -22,6 +31,8 @@ export interface TextGenerationResult {
   /** `stop`: EOS or a stop sequence; `length`: max new tokens reached. */
   finishReason: 'stop' | 'length';
   completionTokens: number;
+  /** When `logprobs` was asked: one entry per token whose text starts in `text`. */
+  logprobs?: TextLogprobs;
 }
 
 export interface TextDeps {
@@ -35,7 +46,7 @@ export interface TextDeps {
  */
 export async function generateText(deps: TextDeps, request: TextGenerationRequest): Promise<TextGenerationResult> {
   request.signal?.throwIfAborted();
-  const decoder = new IncrementalDecoder(deps.tokenizer);
+  const decoder = new OffsetDecoder(deps.tokenizer);
   const matcher = new StopSequenceMatcher(request.stop);
   // Our own controller, so a matched stop sequence ends generation without the caller's signal.
   const stopper = new AbortController();
@@ -43,11 +54,40 @@ export async function generateText(deps: TextDeps, request: TextGenerationReques
   let text = '';
   let completionTokens = 0;
   let stoppedBySequence = false;
+  const recorder = request.logprobs === undefined ? null : new LogprobsRecorder(tokenTextOf(deps.tokenizer));
   const emit = (delta: string) => {
     if (delta === '') return;
     text += delta;
-    request.onText?.(delta);
+    // Taken whether or not anyone streams: what is taken is what a plain response carries.
+    const logprobs = recorder?.take(text.length);
+    if (logprobs) request.onText?.(delta, logprobs);
+    else request.onText?.(delta);
   };
+  // Text the tokens so far decode to, echo included; and the scored tokens whose text has not come out yet.
+  let produced = 0;
+  let held: { id: number; scored: TokenLogprob | null }[] = [];
+  const decoded = (piece: { text: string; offsets: number[] }) => {
+    if (piece.offsets.length > 0) {
+      held.forEach(({ id, scored }, j) => recorder?.add(produced + piece.offsets[j], id, scored));
+      held = [];
+    }
+    produced += piece.text.length;
+    return piece.text;
+  };
+  const scorePrompt = request.echo === true && recorder !== null;
+  const echoPrompt = (scores: readonly TokenLogprob[] | null) => {
+    // Echoed text is the prompt as the model read it, and never cut by a stop sequence.
+    const prompt = new OffsetDecoder(deps.tokenizer);
+    let echoed = '';
+    request.promptIds.forEach((id, t) => {
+      if (scores) held.push({ id, scored: t === 0 ? null : scores[t - 1] });
+      echoed += decoded(prompt.push(id));
+    });
+    echoed += decoded(prompt.flush());
+    held = [];
+    emit(echoed);
+  };
+  if (request.echo && !scorePrompt) echoPrompt(null);
 
   const result = await deps.engine.generate({
     promptIds: request.promptIds,
@@ -55,11 +95,14 @@ export async function generateText(deps: TextDeps, request: TextGenerationReques
     sampling: request.sampling,
     stopTokenIds: [deps.tokenizer.eosTokenId],
     signal,
-    onToken: (id) => {
+    ...(request.logprobs === undefined ? {} : { logprobs: request.logprobs }),
+    ...(scorePrompt ? { scorePrompt, onPromptScored: echoPrompt } : {}),
+    onToken: (id, logprob) => {
       if (stoppedBySequence) return;
       if (completionTokens === 0) request.onFirstToken?.();
       completionTokens++;
-      const { text: safe, stopped } = matcher.push(decoder.push(id));
+      if (logprob) held.push({ id, scored: logprob });
+      const { text: safe, stopped } = matcher.push(decoded(decoder.push(id)));
       emit(safe);
       if (stopped) {
         stoppedBySequence = true;
@@ -69,10 +112,10 @@ export async function generateText(deps: TextDeps, request: TextGenerationReques
   });
 
   if (request.signal?.aborted) throw request.signal.reason;
-  if (stoppedBySequence) return { text, finishReason: 'stop', completionTokens };
-  const { text: tail, stopped } = matcher.push(decoder.flush());
+  if (stoppedBySequence) return { text, finishReason: 'stop', completionTokens, ...(recorder ? { logprobs: recorder.takenSoFar() } : {}) };
+  const { text: tail, stopped } = matcher.push(decoded(decoder.flush()));
   emit(tail);
   if (!stopped) emit(matcher.flush());
   const finishReason = stopped || result.finishReason === 'stop' ? 'stop' : 'length';
-  return { text, finishReason, completionTokens };
+  return { text, finishReason, completionTokens, ...(recorder ? { logprobs: recorder.takenSoFar() } : {}) };
 }

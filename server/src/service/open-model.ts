@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import type { GraphDtype } from '@mimicbot/model-format';
+import { ModelFolderError, readModelCard, type GraphDtype } from '@mimicbot/model-format';
 import { createEngine, type OnnxEngine } from '../engine/engine.js';
 import { ModelLoadError } from '../engine/errors.js';
 import { findModelGraph } from '../engine/model-files.js';
@@ -22,6 +22,10 @@ export interface OpenModel {
   modelId: string;
   /** Absolute. */
   modelDir: string;
+  /** The card's one line (README.md), for `/v1/models`; absent without one. */
+  description?: string;
+  /** Why the card gave no description although the folder has one (bad front matter): start-up says so, and serves anyway. */
+  cardProblem?: string;
 }
 
 /**
@@ -56,5 +60,16 @@ export async function openModel(options: OpenModelOptions): Promise<OpenModel> {
     await engine.close();
     throw error;
   }
-  return { engine, tokenizer, modelId: basename(modelDir), modelDir };
+  return { engine, tokenizer, modelId: basename(modelDir), modelDir, ...(await describeModel(modelDir)) };
+}
+
+/** A card we cannot read costs the description, not the service. */
+async function describeModel(modelDir: string): Promise<{ description?: string; cardProblem?: string }> {
+  try {
+    const { description } = await readModelCard(modelDir);
+    return description === undefined ? {} : { description };
+  } catch (error) {
+    if (error instanceof ModelFolderError) return { cardProblem: error.message };
+    throw error;
+  }
 }

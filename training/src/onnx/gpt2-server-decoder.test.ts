@@ -32,6 +32,7 @@ describe('buildGpt2ServerDecoder', () => {
       input_ids: new ort.Tensor('int64', i64(ids), [2, 3]),
       attention_mask: new ort.Tensor('int64', i64(mask), [2, 3]),
       position_ids: new ort.Tensor('int64', i64(pos), [2, 3]),
+      logits_positions: new ort.Tensor('int64', i64([-1]), [1]),
     };
     for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = empty();
     const prefill = await session.run(feeds);
@@ -55,6 +56,7 @@ describe('buildGpt2ServerDecoder', () => {
       input_ids: new ort.Tensor('int64', i64([60, 70]), [2, 1]),
       attention_mask: new ort.Tensor('int64', i64([1, 1, 1, 1, 0, 1, 1, 1]), [2, 4]),
       position_ids: new ort.Tensor('int64', i64([3, 2]), [2, 1]),
+      logits_positions: new ort.Tensor('int64', i64([-1]), [1]),
     };
     for (let l = 0; l < L; l++) {
       step[`past_key.${l}`] = new ort.Tensor('float32', prefill[`new_key.${l}`].data as Float32Array, [3, 2, C]);
@@ -64,6 +66,26 @@ describe('buildGpt2ServerDecoder', () => {
     const refStep = gpt2Forward(config, weights, { batchSize: 2, inputIds: [60, 70], attentionMask: [1, 1, 1, 1, 0, 1, 1, 1], positionIds: [3, 2], past: ref.present });
     expect(maxAbsDiff(decoded.logits.data as Float32Array, refStep.logits)).toBeLessThan(1e-4);
     expect(decoded['new_value.0'].dims).toEqual([1, 2, C]);
+    await session.release();
+  });
+
+  it('gives every asked position its reference logits, row b * K + k, when logits_positions lists them', async () => {
+    const session = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights)).concat());
+    const ids = [10, 20, 30, 0, 40, 50];
+    const mask = [1, 1, 1, 0, 1, 1];
+    const pos = [0, 1, 2, 0, 0, 1];
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', i64(ids), [2, 3]),
+      attention_mask: new ort.Tensor('int64', i64(mask), [2, 3]),
+      position_ids: new ort.Tensor('int64', i64(pos), [2, 3]),
+      logits_positions: new ort.Tensor('int64', i64([0, 1, 2]), [3]),
+    };
+    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), [0, 2, C]);
+    const out = await session.run(feeds);
+    const ref = gpt2Forward(config, weights, { batchSize: 2, inputIds: ids, attentionMask: mask, positionIds: pos });
+    expect(out.logits.dims).toEqual([6, V]);
+    // Row 3 is batch 1's padding position: computed, never read. Every real position matches.
+    for (const row of [0, 1, 2, 4, 5]) expect(maxAbsDiff((out.logits.data as Float32Array).subarray(row * V, (row + 1) * V), ref.logits.subarray(row * V, (row + 1) * V))).toBeLessThan(1e-4);
     await session.release();
   });
 });

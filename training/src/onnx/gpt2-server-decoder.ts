@@ -8,7 +8,11 @@
  * - The past comes in time-major, `past_key.{i}` / `past_value.{i}` `[P, B, C]`, so the server keeps one slab
  *   per layer `[Tmax, B, C]`, feeds its first P rows as a zero-copy view and appends a step's rows in place.
  * - Only the new rows go out: `new_key.{i}` / `new_value.{i}` `[T, B, C]`.
- * - Only the last position's logits go out: `logits` `[B, V]` (prefill never builds `[B, T, V]`).
+ * - Only the logits of the positions asked for go out: `logits_positions` `[K]` indexes the T new positions
+ *   (negative from the end, as Gather does), and `logits` is `[B * K, V]`, row b * K + k. The server feeds
+ *   `[-1]`, so `logits` is `[B, V]` for the last position and prefill never builds `[B, T, V]`; to score a
+ *   prompt it feeds every position of a chunk. (An input rather than a second output, so the one `lm_head`
+ *   node serves both: whatever a quantizer does to it, scored and sampled logits stay the same numbers.)
  *
  * Inputs `input_ids`, `attention_mask` `[B, P+T]` and `position_ids` mean what they mean in optimum's
  * contract, so left padding works the same way.
@@ -27,6 +31,7 @@ export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights,
   const inputIds = g.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
   const attentionMask = g.input('attention_mask', DataType.INT64, ['batch_size', 'past_sequence_length + sequence_length']);
   const positionIds = g.input('position_ids', DataType.INT64, ['batch_size', 'sequence_length']);
+  const logitsPositions = g.input('logits_positions', DataType.INT64, ['logits_positions']);
   const pastShape = ['past_sequence_length', 'batch_size', C];
   const past = Array.from({ length: L }, (_, l) => ({
     key: g.input(`past_key.${l}`, DataType.FLOAT, pastShape),
@@ -50,11 +55,12 @@ export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights,
   let x = embeddings(); // [B, T, C]
   for (let l = 0; l < L; l++) x = block(x, l, slabCache);
 
-  // Last position only, then the head tied to wte.
-  const last = g.op('Gather', [x, g.constInt64([-1], [])], { axis: { i: 1 } }); // [B, C]
-  head(layerNorm(last, 'ln_f'), 'logits'); // [B, V]
+  // The positions asked for only, then the head tied to wte.
+  const picked = g.op('Gather', [x, logitsPositions], { axis: { i: 1 } }); // [B, K, C]
+  const rows = g.op('Reshape', [picked, g.constInt64([-1, C], [2])]); // [B * K, C]
+  head(layerNorm(rows, 'ln_f'), 'logits'); // [B * K, V]
 
-  g.output('logits', DataType.FLOAT, ['batch_size', V]);
+  g.output('logits', DataType.FLOAT, ['batch_size * logits_positions', V]);
   for (let l = 0; l < L; l++) {
     g.output(`new_key.${l}`, DataType.FLOAT, ['sequence_length', 'batch_size', C]);
     g.output(`new_value.${l}`, DataType.FLOAT, ['sequence_length', 'batch_size', C]);
