@@ -21,11 +21,11 @@ type ParseConfig = (env: Env) => unknown;
 
 /** Each deployable's config module, as the code ships it. */
 const FUNCTION_CONFIGS: Record<string, () => Promise<{ parseConfig: ParseConfig }>> = {
-  slack: () => import('../../functions/slack/src/config.js'),
-  twitter: () => import('../../functions/twitter/src/config.js'),
-  demo: () => import('../../functions/demo/src/config.js'),
+  slack: () => import('@mimicbot/slack/config'),
+  twitter: () => import('@mimicbot/twitter/config'),
+  demo: () => import('@mimicbot/demo/config'),
 };
-const serverConfig = () => import('../../server/src/config.js') as Promise<{ parseConfig: ParseConfig }>;
+const serverConfig = () => import('@mimicbot/server/config') as Promise<{ parseConfig: ParseConfig }>;
 
 /**
  * Names Terraform sets for code that issue 14 adds next (the Firestore store, the Slack queue); no config

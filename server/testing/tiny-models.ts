@@ -13,7 +13,6 @@ import {
   buildGpt2ServerDecoder,
   DataType,
   gpt2Forward,
-  tinyTestModel,
   writeModelFolder,
   writeOnnxModel,
   type Gpt2Config,
@@ -22,6 +21,7 @@ import {
   type ModelProto,
   type NodeProto,
 } from '@mimicbot/training';
+import { tinyTestModel } from '@mimicbot/training/testing';
 
 export type TestLayout =
   /** model.onnx + our server_decoder.onnx (what the server prefers) */

@@ -6,7 +6,6 @@ export * from './model/gpt2-config.js';
 export { initGpt2Weights, type InitWeightsOptions } from './model/init-weights.js';
 export { SeededRandom } from './model/random.js';
 export { tinyGpt2Config } from './model/tiny-config.js';
-export { tinyTestModel } from './model/test-models.js';
 export * from './model/reference-forward.js';
 export * from './onnx/gpt2-decoder.js';
 export * from './onnx/write-onnx-model.js';
