@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
-import { buildGpt2ServerDecoder, buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
+import { buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
+import { buildGpt2ServerDecoder } from '@mimicbot/training/onnx';
 
 export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
 
