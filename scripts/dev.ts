@@ -12,14 +12,24 @@
  * Functions run through scripts/serve-function.ts (functions-framework's server on 127.0.0.1). Anything set
  * in the environment wins over the dev defaults below, except DRY_RUN: always on for twitter, and on for
  * slack unless a real SLACK_BOT_TOKEN is in the environment.
+ *
+ * State and the Slack queue as on Google Cloud: the Firestore and Pub/Sub emulators (127.0.0.1:8681 and
+ * :8682, or the ones FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST point at) hold the store, and Slack's
+ * work goes through the topic mimicbot-slack-events to the function's /slack/worker, retried as production
+ * retries it. Without the emulators installed, the functions keep their state in memory and Slack answers
+ * inside its request; a line says so.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { createPushSubscription, gcpEmulatorsMissing, localSlackSubscription, startGcpEmulators, type RunningGcpEmulators } from '@mimicbot/functions-shared/testing';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MODEL_ENDPOINT = 'http://127.0.0.1:8080';
 const DEV_SLACK_SECRET = 'dev-signing-secret';
 const DEV_TRIGGER_SECRET = 'dev-trigger-secret';
+const DEV_PROJECT = 'demo-mimicbot';
+const DEV_TOPIC = 'mimicbot-slack-events';
+const SLACK_WORKER_URL = 'http://127.0.0.1:8081/slack/worker';
 
 interface Service {
   name: string;
@@ -32,6 +42,40 @@ interface Service {
   ready: RegExp;
 }
 
+/** The emulators this run uses: the environment's, ones started here, or none (not installed). */
+async function emulators(): Promise<{ firestore: string; pubsub: string; started?: RunningGcpEmulators } | undefined> {
+  const { FIRESTORE_EMULATOR_HOST: firestore, PUBSUB_EMULATOR_HOST: pubsub } = process.env;
+  if (firestore && pubsub) return { firestore, pubsub };
+  const missing = gcpEmulatorsMissing();
+  if (missing) {
+    process.stdout.write(`dev: no Google Cloud emulators (${missing}); the functions keep state in memory and Slack answers inside its request\n`);
+    return undefined;
+  }
+  process.stdout.write('dev: starting the Firestore and Pub/Sub emulators (10-20 s)...\n');
+  const started = await startGcpEmulators({ project: DEV_PROJECT, ports: { firestore: 8681, pubsub: 8682 } });
+  // They run in process groups of their own, which Ctrl-C does not reach: stop them on the way out.
+  const stopEarly = () => void started.stop().then(() => process.exit(130));
+  process.once('SIGINT', stopEarly);
+  process.once('SIGTERM', stopEarly);
+  try {
+    await started.ready();
+  } catch (error) {
+    process.stderr.write(`dev: ${(error as Error).message}\n`);
+    await started.stop();
+    process.exit(1);
+  }
+  process.off('SIGINT', stopEarly);
+  process.off('SIGTERM', stopEarly);
+  return { firestore: started.firestore, pubsub: started.pubsub, started };
+}
+
+const gcp = await emulators();
+const project = process.env.GOOGLE_CLOUD_PROJECT ?? DEV_PROJECT;
+const topic = process.env.SLACK_TOPIC ?? DEV_TOPIC;
+/** Every function's store in the Firestore emulator; Slack's work through the Pub/Sub emulator. */
+const storeDefaults: Record<string, string> = gcp ? { STORE: 'firestore', FIRESTORE_EMULATOR_HOST: gcp.firestore, GOOGLE_CLOUD_PROJECT: project, METADATA_SERVER_DETECTION: 'none' } : {};
+const queueDefaults: Record<string, string> = gcp ? { PUBSUB_EMULATOR_HOST: gcp.pubsub, SLACK_TOPIC: topic, SLACK_WORKER_AUTH: 'none' } : {};
+
 /** Without a real bot token, Slack runs dry: its Web API is a local stand-in inside the function (auth.test included). */
 const slackIsReal = Boolean(process.env.SLACK_BOT_TOKEN);
 
@@ -39,7 +83,7 @@ const slackIsReal = Boolean(process.env.SLACK_BOT_TOKEN);
  * What every function gets unless the environment says otherwise. The default model is byte-level (one token
  * per byte), so the functions' usual 60 new tokens would cut replies mid-word: 200 bytes is about a tweet.
  */
-const functionDefaults: Record<string, string> = { MODEL_ENDPOINT, MAX_TOKENS: '200' };
+const functionDefaults: Record<string, string> = { MODEL_ENDPOINT, MAX_TOKENS: '200', ...storeDefaults };
 
 const SERVICES: Service[] = [
   { name: 'server', port: 8080, args: ['server/src/main.ts'], defaults: {}, ready: /ready on port/ },
@@ -47,7 +91,7 @@ const SERVICES: Service[] = [
     name: 'slack',
     port: 8081,
     args: ['scripts/serve-function.ts', 'slack'],
-    defaults: { ...functionDefaults, SLACK_SIGNING_SECRET: DEV_SLACK_SECRET },
+    defaults: { ...functionDefaults, ...queueDefaults, SLACK_SIGNING_SECRET: DEV_SLACK_SECRET },
     forced: { DRY_RUN: slackIsReal ? '0' : '1' },
     ready: /listening on/,
   },
@@ -106,6 +150,7 @@ function start(service: Service): Promise<void> {
 
 async function stopAll(exitCode: number): Promise<never> {
   stopping = true;
+  const emulatorsStopped = gcp?.started?.stop();
   await Promise.all(
     [...children.values()].map(
       (child) =>
@@ -119,6 +164,7 @@ async function stopAll(exitCode: number): Promise<never> {
         }),
     ),
   );
+  await emulatorsStopped;
   process.exit(exitCode);
 }
 
@@ -129,6 +175,7 @@ try {
   // The server first: the functions can start without it, but the first requests would only get apologies.
   await start(SERVICES[0]);
   await Promise.all(SERVICES.slice(1).map(start));
+  if (gcp) await createPushSubscription(gcp.pubsub, project, localSlackSubscription(topic, SLACK_WORKER_URL));
 } catch (error) {
   // When a child died, its exit handler is already stopping the rest; either way no banner is printed.
   if (!stopping) process.stderr.write(`dev: ${(error as Error).message}\n`);
@@ -139,8 +186,13 @@ const slackSecret = process.env.SLACK_SIGNING_SECRET ?? DEV_SLACK_SECRET;
 const triggerSecret = process.env.TRIGGER_SECRET ?? DEV_TRIGGER_SECRET;
 process.stdout.write(`
 mimicbot is running (Ctrl-C stops everything):
-  server   ${MODEL_ENDPOINT}      POST /v1/completions, POST / (millzbot), GET /healthz
+  server   ${MODEL_ENDPOINT}      POST /v1/completions, POST / (gpt-2-cloud-run), GET /healthz
   slack    http://127.0.0.1:8081/  Slack Events API (signing secret ${slackSecret === DEV_SLACK_SECRET ? `"${DEV_SLACK_SECRET}"` : 'from SLACK_SIGNING_SECRET'}); ${slackIsReal ? 'posts to Slack with SLACK_BOT_TOKEN' : 'DRY_RUN: replies are printed here, the bot is <@U0BOT>'}
   twitter  http://127.0.0.1:8082/  DRY_RUN: curl -X POST -H 'x-trigger-secret: ${triggerSecret === DEV_TRIGGER_SECRET ? DEV_TRIGGER_SECRET : '$TRIGGER_SECRET'}' http://127.0.0.1:8082/
   demo     http://127.0.0.1:8083/  open it in a browser
+${
+  gcp
+    ? `  state    Firestore emulator ${gcp.firestore}, Slack queue: topic ${topic} on the Pub/Sub emulator ${gcp.pubsub} -> ${SLACK_WORKER_URL} (project ${project})`
+    : '  state    in memory (no emulators); Slack answers inside its request'
+}
 `);

@@ -60,6 +60,8 @@ resource "google_cloudfunctions2_function" "slack" {
       SLACK_TOPIC                  = google_pubsub_topic.slack_events.name
       SLACK_WORKER_AUDIENCE        = local.slack_worker_url
       SLACK_WORKER_SERVICE_ACCOUNT = google_service_account.slack_push.email
+      # The worker apologises on the last delivery the subscription makes, not one before it.
+      SLACK_MAX_DELIVERY_ATTEMPTS = tostring(var.slack_max_delivery_attempts)
     }
     secret_environment_variables {
       key        = "SLACK_SIGNING_SECRET"

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from '@cdktn/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIRESTORE_COLLECTION, FIRESTORE_EXPIRY_FIELD } from '@mimicbot/functions-shared';
 import { parseDockerfile } from './dockerfile.js';
 import { Evaluator, loadTerraform, type Block, type TerraformFiles } from './terraform.js';
 
@@ -27,11 +28,6 @@ const FUNCTION_CONFIGS: Record<string, () => Promise<{ parseConfig: ParseConfig 
 };
 const serverConfig = () => import('@mimicbot/server/config') as Promise<{ parseConfig: ParseConfig }>;
 
-/**
- * Names Terraform sets for code that issue 14 adds next (the Firestore store, the Slack queue); no config
- * reads them yet. Every other name Terraform sets must be read by the config, so a misspelt one fails here.
- */
-const SET_AHEAD_OF_CODE = new Set(['STORE', 'GOOGLE_CLOUD_PROJECT', 'FIRESTORE_DATABASE', 'SLACK_TOPIC', 'SLACK_WORKER_AUDIENCE', 'SLACK_WORKER_SERVICE_ACCOUNT']);
 
 /** A token, key, password or signing secret, by name. (MAX_TOKENS is a count, not a token.) */
 const SECRET_LIKE = /(^|_)(SECRET|PASSWORD|TOKEN|KEY|KEYS|CREDENTIALS)$/;
@@ -187,7 +183,8 @@ describe('deploy/terraform', () => {
       const env = functionEnv(name);
       const { parseConfig } = await FUNCTION_CONFIGS[name]();
       const { config, read } = runConfig(parseConfig, withSamples(env));
-      const unread = [...Object.keys(env.plain), ...Object.keys(env.secrets)].filter((key) => !read.has(key) && !SET_AHEAD_OF_CODE.has(key));
+      // Every name Terraform sets must be read by the config, so a misspelt one fails here.
+      const unread = [...Object.keys(env.plain), ...Object.keys(env.secrets)].filter((key) => !read.has(key));
       expect(unread, `set by Terraform but never read by functions/${name}'s config`).toEqual([]);
       // The functions call the private server with ID tokens for its own URL.
       expect(env.plain.MODEL_ENDPOINT).toBe(tf.string('${google_cloud_run_v2_service.server.uri}'));
@@ -285,6 +282,8 @@ describe('deploy/terraform', () => {
     expect(env.SLACK_WORKER_AUDIENCE).toBe(worker);
     expect(env.SLACK_WORKER_SERVICE_ACCOUNT).toBe(tf.string(oidc.service_account_email));
     expect(env.SLACK_TOPIC).toBe(tf.string(resource('google_pubsub_topic', 'slack_events').name));
+    // The worker's last delivery, the one that apologises, is the subscription's last.
+    expect(env.SLACK_MAX_DELIVERY_ATTEMPTS).toBe(String(tf.value(one(subscription, 'dead_letter_policy').max_delivery_attempts)));
     expect(tf.string(subscription.topic)).toBe(`projects/${String(tf.variable('project'))}/topics/${env.SLACK_TOPIC}`);
 
     // Pub/Sub never gives up on a push while the worker may still be working on it.
@@ -305,7 +304,8 @@ describe('deploy/terraform', () => {
     const ttl = resource('google_firestore_field', 'expiry');
     expect(ttl.ttl_config).toHaveLength(1);
     expect(tf.string(ttl.database)).toBe(tf.string(database.name));
-    expect(tf.string(ttl.field)).toBe('expiresAt');
+    expect(tf.string(ttl.collection)).toBe(FIRESTORE_COLLECTION);
+    expect(tf.string(ttl.field)).toBe(FIRESTORE_EXPIRY_FIELD);
     for (const name of FUNCTIONS) expect(functionEnv(name).plain.FIRESTORE_DATABASE, name).toBe(tf.string(database.name));
   });
 

@@ -63,7 +63,7 @@ describe('build-function slack', () => {
   it('bundles the workspace code in and lists exactly the npm packages it imports', async () => {
     const code = await readFile(built.entry, 'utf8');
     expect(code).not.toMatch(/from\s*["']@mimicbot\//);
-    expect(Object.keys(built.dependencies).sort()).toEqual(['@google-cloud/functions-framework', '@slack/bolt', 'google-auth-library', 'ioredis']);
+    expect(Object.keys(built.dependencies).sort()).toEqual(['@google-cloud/firestore', '@google-cloud/functions-framework', '@slack/bolt', 'google-auth-library', 'ioredis']);
     const manifest = JSON.parse(await readFile(join(built.outDir, 'package.json'), 'utf8'));
     expect(manifest).toMatchObject({ main: 'index.js', type: 'module', dependencies: built.dependencies });
     expect(packageName('@slack/bolt/dist/x')).toBe('@slack/bolt');

@@ -9,7 +9,7 @@ export interface DemoConfig {
   rateLimitPerMinute: number;
   /** PROMPT_MAX_CHARS (default 280): longest prompt, in characters. */
   promptMaxChars: number;
-  /** MAX_ATTEMPTS (default 3): requests to the model before a non-streaming reply says nothing passed. */
+  /** MAX_ATTEMPTS (default 3): requests to the model (draws) before a reply, streamed or not, says nothing passed. */
   maxAttempts: number;
   /**
    * TRUSTED_PROXY_HOPS: how many proxies in front of the function each append the address they saw to

@@ -1,22 +1,38 @@
 /** Builds the demo handler's dependencies from the parsed config. */
-import { createKeyValueStore, jsonLog, modelClientFromConfig, outputFilterFromConfig, replyLoopFromConfig } from '@mimicbot/functions-shared';
+import {
+  blockFiltered,
+  createKeyValueStore,
+  jsonLog,
+  modelClientFromConfig,
+  outputFilterFromConfig,
+  replyLoopFromConfig,
+  replySteps,
+  streamingChecks,
+  type Log,
+} from '@mimicbot/functions-shared';
 import type { DemoConfig } from './config.js';
 import type { DemoDeps } from './handler.js';
+import { createModelDescription } from './model-description.js';
 import { loadPageAssets } from './page-assets.js';
 import { createRateLimiter } from './rate-limit.js';
 
-export function demoDepsFromConfig(config: DemoConfig): DemoDeps {
-  const model = modelClientFromConfig(config.shared);
+export function demoDepsFromConfig(config: DemoConfig, log: Log = jsonLog): DemoDeps {
+  const { shared } = config;
+  const model = modelClientFromConfig(shared);
+  const filter = outputFilterFromConfig(shared);
   return {
     model,
-    replies: replyLoopFromConfig(config.shared, { model, maxDraws: config.maxAttempts }),
-    filter: outputFilterFromConfig(config.shared),
-    rateLimit: createRateLimiter({ store: createKeyValueStore(config.shared.store, 'demo'), limit: config.rateLimitPerMinute, windowMs: 60_000 }),
+    replies: replyLoopFromConfig(shared, { model, maxDraws: config.maxAttempts }),
+    steps: replySteps(filter, shared.gate),
+    streamingChecks: [...streamingChecks(shared.gate), blockFiltered(filter)],
+    maxAttempts: config.maxAttempts,
+    description: createModelDescription({ models: (signal) => model.models({ signal }), modelName: shared.modelName, log }),
+    rateLimit: createRateLimiter({ store: createKeyValueStore(shared.store, 'demo', log), limit: config.rateLimitPerMinute, windowMs: 60_000 }),
     trustedProxyHops: config.trustedProxyHops,
     assets: loadPageAssets(),
     allowedOrigins: config.allowedOrigins,
     promptMaxChars: config.promptMaxChars,
-    generation: config.shared.generation,
-    log: jsonLog,
+    generation: shared.generation,
+    log,
   };
 }

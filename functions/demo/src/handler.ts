@@ -1,33 +1,47 @@
 /**
- * The demo function's HTTP boundary. `GET /` serves the page (`GET /?asset=<name>` its script and icon);
- * `POST /` with `{prompt}` generates a reply: JSON `{text}` through the reply loop, or with
- * `Accept: text/event-stream` a stream of events (`delta` `{text}` as words are generated, then `done`
- * `{text}`, or `blocked` / `error`). Every answer carries the page's security headers; every request passes
- * CORS and, for generation, the prompt checks and then the per-client rate limit first.
+ * The demo function's HTTP boundary. `GET /` serves the page (`GET /?asset=<name>` its script and icon),
+ * with the served model's description in it; `POST /` with `{prompt}` generates a reply under the quality
+ * gate: JSON `{prompt, text, joined}` through the reply loop, or with `Accept: text/event-stream` a stream
+ * of events (stream-reply.ts: `delta` `{text}` as words pass, `reset` when a shown draft is turned down
+ * and another is drawn, then `done` `{prompt, text, joined}`, or `blocked` / `nothing` / `error` with a
+ * message). `text` is the model's continuation; `joined` is the prompt and the continuation as one
+ * readable message, as the page shows it. Every answer carries the page's security headers; every
+ * request passes CORS and, for generation, the prompt checks and then the per-client rate limit first.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
 import {
   isModelError,
+  joinToPrompt,
   outcomeLogFields,
+  type DraftStep,
   type GenerationSettings,
   type Log,
   type ModelClient,
-  type OutputFilter,
+  type ReasonCounts,
   type ReplyLoop,
 } from '@mimicbot/functions-shared';
 import { decideCors } from './cors.js';
+import type { ModelDescription } from './model-description.js';
 import { PAGE, type PageAssets } from './page-assets.js';
 import { securityHeaders } from './page-security.js';
 import { clientId, type RateLimitResult } from './rate-limit.js';
-import { StreamCleaner, type CleanerStep } from './stream-cleaner.js';
+import { renderPage } from './render-page.js';
+import { streamReply, type StreamEvent } from './stream-reply.js';
 import { validatePrompt } from './validate-prompt.js';
 
 export interface DemoDeps {
   /** Streams replies; the reply loop uses it for the others. */
   model: ModelClient;
+  /** With the quality gate (replyLoopFromConfig) and MAX_ATTEMPTS draws. */
   replies: ReplyLoop;
-  /** Judges streamed words as they arrive. */
-  filter: OutputFilter;
+  /** The whole-draft steps a streamed draft is judged by at its end: the reply loop's own. */
+  steps: readonly DraftStep[];
+  /** The checks each streamed word must pass before it is sent: the gate's streaming checks and the filter. */
+  streamingChecks: readonly DraftStep[];
+  /** Draws a streamed reply may take (MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** The served model's one-line description, for the page. */
+  description: ModelDescription;
   rateLimit: (clientId: string) => Promise<RateLimitResult>;
   /** Proxies in front that append to X-Forwarded-For (see rate-limit.ts clientId). */
   trustedProxyHops: number;
@@ -39,7 +53,15 @@ export interface DemoDeps {
 }
 
 const BLOCKED_MESSAGE = 'The bot came up with something the filter will not show. Try regenerating.';
+const GATED_MESSAGE = 'Nothing the bot came up with read well enough to show. Try regenerating.';
 const NOTHING_MESSAGE = 'The bot had nothing to say. Try regenerating.';
+
+/** Why nothing is shown, said honestly: the filter's refusal first, then the gate's, then plain silence. */
+function nothingPassed(rejected: ReasonCounts): { blocked: boolean; message: string } {
+  if ((rejected.filtered ?? 0) > 0) return { blocked: true, message: BLOCKED_MESSAGE };
+  const gated = Object.entries(rejected).some(([reason, count]) => reason !== 'empty' && count > 0);
+  return { blocked: false, message: gated ? GATED_MESSAGE : NOTHING_MESSAGE };
+}
 
 function errorStatus(error: unknown): { status: number; message: string } {
   if (isModelError(error)) {
@@ -51,58 +73,55 @@ function errorStatus(error: unknown): { status: number; message: string } {
 }
 
 export function createDemoHandler(deps: DemoDeps) {
-  const request = (prompt: string) => ({ prompt, ...deps.generation });
   const headers = securityHeaders(deps.assets.contentSecurityPolicy);
 
   async function generateJson(prompt: string, res: Response): Promise<void> {
     const outcome = await deps.replies.reply(prompt);
     deps.log('reply_decision', outcomeLogFields(outcome));
     if (outcome.status === 'chosen') {
-      res.status(200).json({ text: outcome.text });
+      const { draft } = outcome;
+      res.status(200).json({ prompt, text: draft.continuation, joined: joinToPrompt(prompt, draft.raw, draft.continuation) });
       return;
     }
-    const blocked = (outcome.rejected.filtered ?? 0) > 0;
-    res.status(200).json({ text: '', blocked, message: blocked ? BLOCKED_MESSAGE : NOTHING_MESSAGE, rejected: outcome.rejected });
+    res.status(200).json({ prompt, text: '', ...nothingPassed(outcome.rejected), rejected: outcome.rejected });
   }
 
   async function generateStream(prompt: string, res: Response): Promise<void> {
-    const upstream = new AbortController();
+    const visitor = new AbortController();
     // The visitor left (closed the tab, pressed stop): stop generating for them.
-    res.on('close', () => upstream.abort());
-    const iterator = deps.model.stream(request(prompt), { signal: upstream.signal })[Symbol.asyncIterator]();
-    // Wait for the first delta before committing to 200, so a server that is down still gets a JSON error.
-    const first = await iterator.next();
+    res.on('close', () => visitor.abort());
+    const events = streamReply({
+      prompt,
+      draw: () => deps.model.stream({ prompt, ...deps.generation }, { signal: visitor.signal }),
+      steps: deps.steps,
+      streamingChecks: deps.streamingChecks,
+      maxDraws: deps.maxAttempts,
+    })[Symbol.asyncIterator]();
+    // Wait for the first event before committing to 200, so a server that is down still gets a JSON error.
+    const first = await events.next();
     res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     const send = (event: string, data: unknown) => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const cleaner = new StreamCleaner(deps.filter);
-    let blocked = false;
-    const relay = (step: CleanerStep): boolean => {
-      if (step.text) send('delta', { text: step.text });
-      if (step.blocked) {
-        blocked = true;
-        deps.log('reply_blocked', { streaming: true });
-        send('blocked', { message: BLOCKED_MESSAGE });
+    const relay = (event: StreamEvent) => {
+      if (event.type === 'delta') send('delta', { text: event.text });
+      else if (event.type === 'reset') send('reset', {});
+      else if (event.type === 'done') {
+        deps.log('reply_decision', { status: 'chosen', draws: event.draws, drafts: event.draws, rejected: event.rejected, streaming: true });
+        send('done', { prompt: event.prompt, text: event.text, joined: event.joined });
+      } else {
+        deps.log('reply_decision', { status: 'nothing_passed', draws: event.draws, drafts: event.draws, rejected: event.rejected, streaming: true });
+        const { blocked, message } = nothingPassed(event.rejected);
+        send(blocked ? 'blocked' : 'nothing', { message, rejected: event.rejected });
       }
-      return step.stop;
     };
     try {
-      let next = first;
-      let stopped = false;
-      while (!next.done && !stopped) {
-        stopped = relay(cleaner.push(next.value.text));
-        if (!stopped) next = await iterator.next();
-      }
-      relay(cleaner.end());
-      if (!blocked) send('done', { text: cleaner.emitted });
+      for (let next = first; !next.done; next = await events.next()) relay(next.value);
     } catch (error) {
-      if (!upstream.signal.aborted) {
+      if (!visitor.signal.aborted) {
         deps.log('generate_failed', { error: (error as Error).message, streaming: true });
         send('error', { message: errorStatus(error).message });
       }
     } finally {
-      // Ends the upstream request when we stopped early (end-of-text, a blocked word).
-      upstream.abort();
       res.end();
     }
   }
@@ -131,7 +150,7 @@ export function createDemoHandler(deps: DemoDeps) {
         return;
       }
       res.status(200).set({ 'content-type': asset.contentType, 'cache-control': 'public, max-age=300' });
-      res.send(asset.body);
+      res.send(name === PAGE ? renderPage(deps.assets.template, await deps.description()) : asset.body);
       return;
     }
     if (req.method !== 'POST') {

@@ -13,6 +13,8 @@ export interface PageAsset {
 export interface PageAssets {
   /** By name, as the page asks for them (`?asset=<name>`). */
   files: Map<string, PageAsset>;
+  /** index.html as text, with `{{description}}` where the model's description goes (render-page.ts). */
+  template: string;
   /** Hashes index.html's inline blocks, so it is computed from the page actually served. */
   contentSecurityPolicy: string;
 }
@@ -27,5 +29,6 @@ export function loadPageAssets(folder: URL = new URL('./page/', import.meta.url)
     read('demo.js', 'text/javascript; charset=utf-8'),
     read(FAVICON, 'image/svg+xml'),
   ]);
-  return { files, contentSecurityPolicy: contentSecurityPolicy(files.get(PAGE)!.body.toString('utf8')) };
+  const template = files.get(PAGE)!.body.toString('utf8');
+  return { files, template, contentSecurityPolicy: contentSecurityPolicy(template) };
 }

@@ -1,19 +1,28 @@
 /**
- * Cleans and filters text while it streams, so nothing is sent that the whole-text rules would have
- * removed: invisible and bidirectional controls are stripped as they arrive (before the filter sees the
- * word they might split), output stops at `<|endoftext|>`, leading whitespace is dropped, and each word is held back
- * until it is complete and has passed the output filter (the filter matches whole words, so a word checked
- * alone is judged as it would be in the full text). Pure.
+ * Cleans and judges text while it streams, so nothing is sent that the whole-text rules would have
+ * removed: invisible and bidirectional controls are stripped as they arrive (before a check sees the word
+ * they might split), output stops at `<|endoftext|>`, leading whitespace is held back (the caller decides
+ * how the continuation meets the prompt), and text goes out a sentence at a time: each sentence is held
+ * back until it is complete (gate/cut-at-length.ts says where one ends) and the text so far, with it, has
+ * passed `check` (the output filter and the gate's streaming checks: a verdict on the start of a text
+ * holds for all of it, so a failing sentence is never sent).
+ *
+ * Why sentences and not words: a draft that hits the token limit is cut back to its last sentence end
+ * at the same sentence ends, so what streamed is always the start of what the gate keeps; the unfinished
+ * sentence it drops was never shown. Whitespace between sentences goes out with the next one. Pure.
  */
-import { END_OF_TEXT, stripInvisibleControls, type OutputFilter } from '@mimicbot/functions-shared';
+import { END_OF_TEXT, lastSentenceEnd, stripInvisibleControls } from '@mimicbot/functions-shared';
+
+/** Judges everything that would have been sent, with the raw text received so far; a reason to stop, or undefined. */
+export type StreamCheck = (text: string, raw: string) => string | undefined;
 
 export interface CleanerStep {
   /** Text safe to send now (may be empty). */
   text: string;
-  /** True when the stream should end here (end-of-text marker or a blocked word). */
+  /** True when the stream should end here (end-of-text marker, or a check failed). */
   stop: boolean;
-  /** Set when a blocked word was found: nothing of it was emitted. */
-  blocked?: string[];
+  /** Set when a check failed: its reason. Nothing of the failing word was sent. */
+  rejected?: string;
 }
 
 export class StreamCleaner {
@@ -21,13 +30,16 @@ export class StreamCleaner {
   private pending = '';
   private started = false;
   private stopped = false;
-  /** Everything emitted so far: the final text (it never ends in whitespace). */
+  /** Everything received, as received. */
+  raw = '';
+  /** Everything emitted so far: the text shown (it never starts or ends in whitespace). */
   emitted = '';
 
-  constructor(private readonly filter: OutputFilter) {}
+  constructor(private readonly check: StreamCheck) {}
 
   push(delta: string): CleanerStep {
     if (this.stopped) return { text: '', stop: true };
+    this.raw += delta;
     this.pending += stripInvisibleControls(delta);
     if (!this.started) {
       // Like cleanGeneratedText: leading markers and whitespace are not part of the reply.
@@ -40,11 +52,14 @@ export class StreamCleaner {
       this.pending = this.pending.slice(0, end);
       return this.finish();
     }
-    // Send up to the last whitespace run; it and the word after it wait for more (that word may be
-    // unfinished, or the start of the marker: "<|endo").
-    const lastSpace = this.pending.search(/\s+\S*$/);
-    if (lastSpace <= 0) return { text: '', stop: false };
-    return this.release(this.pending.slice(0, lastSpace), this.pending.slice(lastSpace));
+    // Send up to the last complete sentence; the rest waits for more (it may be unfinished, or the
+    // start of the marker: "<|endo").
+    // The same sentence ends the cut at the token limit uses, so nothing sent is ever cut away.
+    const boundary = lastSentenceEnd(this.pending, { whole: false });
+    if (boundary <= 0) return { text: '', stop: false };
+    const ready = this.pending.slice(0, boundary);
+    const rest = this.pending.slice(boundary);
+    return this.release(ready, rest);
   }
 
   /** The stream ended: release what is left (trailing whitespace trimmed). */
@@ -54,19 +69,19 @@ export class StreamCleaner {
   }
 
   private finish(): CleanerStep {
-    const step = this.release(this.pending.replace(/<\|[a-z_]+\|>/g, '').trimEnd(), '');
+    const step = this.release(this.pending.trimEnd(), '');
     this.stopped = true;
     return { ...step, stop: true };
   }
 
   private release(ready: string, rest: string): CleanerStep {
-    const blocked = this.filter.findBlocked(ready);
-    if (blocked.length > 0) {
+    const text = ready.replace(/<\|[a-z_]+\|>/g, '');
+    const rejected = this.check(this.emitted + text, this.raw);
+    if (rejected !== undefined) {
       this.stopped = true;
-      return { text: '', stop: true, blocked };
+      return { text: '', stop: true, rejected };
     }
     this.pending = rest;
-    const text = ready.replace(/<\|[a-z_]+\|>/g, '');
     this.emitted += text;
     return { text, stop: false };
   }

@@ -1,16 +1,27 @@
 /**
  * The demo page in real Chromium, against the demo function under functions-framework on a real socket,
- * backed by the real model server: type, generate, watch the reply stream in, regenerate, do it all again
- * with the keyboard only; screenshots go to assets/demo.png and assets/demo-phone.png.
+ * backed by the real model server: type, generate, watch the reply arrive, regenerate, do it all again
+ * with the keyboard only; screenshots go to assets/demo.png and assets/demo-phone.png. With a stand-in
+ * model saying issue 11's drafts: the reply streams sentence by sentence, and no draft the quality gate
+ * turns down is ever on the screen; the subtitle is the served model's description.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { runFunction, startStandInModel, startTinyModelServer, type RunningFunction, type RunningModelServer } from '@mimicbot/functions-shared/testing';
+import {
+  ISSUE_11,
+  ISSUE_11_NEVER_SHOWN,
+  runFunction,
+  startStandInModel,
+  startTinyModelServer,
+  type RunningFunction,
+  type RunningModelServer,
+} from '@mimicbot/functions-shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
+import { NEUTRAL_DESCRIPTION } from '../src/render-page.js';
 
 const assets = resolve(import.meta.dirname, '..', '..', '..', 'assets');
 
@@ -50,9 +61,10 @@ async function watchNextReply(page: Page, index: number): Promise<void> {
     new MutationObserver((_records, observer) => {
       const bubble = document.querySelectorAll('#chat .bot')[i] as HTMLElement | undefined;
       if (!bubble) return;
-      if (bubble.dataset.state) return observer.disconnect();
+      // The final text and the done state can land in one batch of mutations: record the text first.
       const text = bubble.querySelector('.text')?.textContent ?? '';
       if (text && text !== w.updates[i].at(-1)) w.updates[i].push(text);
+      if (bubble.dataset.state) observer.disconnect();
     }).observe(document.getElementById('chat')!, { subtree: true, childList: true, characterData: true, attributes: true });
   }, index);
 }
@@ -81,8 +93,12 @@ describe('the demo page in Chromium', () => {
     await page.getByLabel('Start the bot off (optional)').fill('The best thing about Mondays is');
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     const first = await replyDone(page, 0);
-    expect(first.text.length).toBeGreaterThan(0);
-    expect(first.updates.length).toBeGreaterThan(1);
+    // One message: the prompt (set apart in italics), then what the bot went on with. A random model's
+    // words seldom end a sentence, so they mostly arrive at the end, in one piece.
+    expect(first.text.startsWith('The best thing about Mondays is')).toBe(true);
+    expect(first.text.length).toBeGreaterThan('The best thing about Mondays is'.length);
+    expect(await page.locator('#chat .bot .prompt').first().textContent()).toBe('The best thing about Mondays is');
+    expect(await page.locator('#chat .bot .prompt').first().evaluate((e) => getComputedStyle(e).fontStyle)).toBe('italic');
     expect(first.updates.at(-1)).toBe(first.text);
     expect(await page.locator('#chat .me .text').first().textContent()).toBe('The best thing about Mondays is');
     await expect.poll(() => page.locator('#announcer').textContent()).toBe(`mimicbot says: ${first.text}`);
@@ -91,7 +107,7 @@ describe('the demo page in Chromium', () => {
     await watchNextReply(page, 0);
     await page.getByRole('button', { name: 'Regenerate this reply' }).click();
     const again = await replyDone(page, 0);
-    expect(again.updates.length).toBeGreaterThan(1);
+    expect(again.text.startsWith('The best thing about Mondays is')).toBe(true);
     expect(await page.locator('#chat .bot').count()).toBe(1);
 
     // Keyboard only: Tab to the skip link, follow it to the prompt box, type, Enter.
@@ -107,7 +123,7 @@ describe('the demo page in Chromium', () => {
     // Focus stays in the prompt box for the next message.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt');
     const third = await replyDone(page, 1);
-    expect(third.updates.length).toBeGreaterThan(1);
+    expect(third.text.startsWith('Keyboards are')).toBe(true);
     // Shift+Tab from the prompt box goes back up the page to the newest reply's Regenerate button.
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Regenerate this reply');
@@ -115,7 +131,7 @@ describe('the demo page in Chromium', () => {
     await watchNextReply(page, 1);
     await page.keyboard.press('Enter');
     const fourth = await replyDone(page, 1);
-    expect(fourth.updates.length).toBeGreaterThan(1);
+    expect(fourth.text.startsWith('Keyboards are')).toBe(true);
     // Focus was not lost while the button was busy, and it shows a visible focus ring.
     expect(await page.evaluate(() => document.activeElement?.classList.contains('regen'))).toBe(true);
     await page.keyboard.press('Shift+Tab');
@@ -192,6 +208,63 @@ describe('the demo page in Chromium', () => {
       await page.close();
       await slowFn.stop();
       await slowModel.stop();
+    }
+  });
+
+  it("streams sentence by sentence, never shows a draft the gate turns down, and shows the model's description", async () => {
+    const description = 'A small GPT-2 that writes like <Zippy> & friends.';
+    const standIn = await startStandInModel(
+      [
+        // First reply: a clean sentence, then a loop (reset); a degenerate draft (never shown); then one
+        // cut at the token limit, shown only up to its last sentence end.
+        ` It went fine. ${ISSUE_11.degenerate[0]}. And more.`,
+        ` ${ISSUE_11.degenerate[1]}`,
+        { text: ` ${ISSUE_11.lengthCut}`, finishReason: 'length' },
+        // Regenerated: a good reply of three sentences, streamed one at a time.
+        ' Mondays are fine. Coffee helps. So does sleep.',
+      ],
+      // Words 150 ms apart, so each sentence reaches the page on its own.
+      { description, wordDelayMs: 150 },
+    );
+    const config = parseConfig({ MODEL_ENDPOINT: standIn.url, MAX_ATTEMPTS: '4', RATE_LIMIT_PER_MINUTE: '100' });
+    const gateFn = await runFunction(createDemoHandler({ ...demoDepsFromConfig(config), log: () => {} }));
+    const page = await browser.newPage();
+    try {
+      await page.goto(gateFn.url);
+      expect(await page.locator('#description').textContent()).toBe(description);
+      expect(await page.locator('#description b, #description zippy').count()).toBe(0);
+      expect(await page.locator('meta[name="description"]').getAttribute('content')).toBe(description);
+
+      await watchNextReply(page, 0);
+      await page.getByLabel('Start the bot off (optional)').fill('Mondays');
+      await page.getByRole('button', { name: 'Generate', exact: true }).click();
+      const first = await replyDone(page, 0);
+      expect(first.text).toBe(`Mondays ${ISSUE_11.lengthCutKept}`);
+      // Every state the bubble went through: the clean sentence of the draft that was turned down, then
+      // the cut draft's kept sentence; never a word of the rest.
+      expect(first.updates).toContain('Mondays It went fine.');
+      for (const update of first.updates) for (const bad of ISSUE_11_NEVER_SHOWN) expect(update).not.toContain(bad);
+
+      await watchNextReply(page, 0);
+      await page.getByRole('button', { name: 'Regenerate this reply' }).click();
+      const again = await replyDone(page, 0);
+      expect(again.text).toBe('Mondays Mondays are fine. Coffee helps. So does sleep.');
+      expect(again.updates).toEqual(expect.arrayContaining(['Mondays Mondays are fine.', 'Mondays Mondays are fine. Coffee helps.']));
+      await expect.poll(() => page.locator('#announcer').textContent()).toBe(`mimicbot says: ${again.text}`);
+    } finally {
+      await page.close();
+      await gateFn.stop();
+      await standIn.stop();
+    }
+  }, 120_000);
+
+  it('gives the page a neutral description when the server has none', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(fn.url);
+      expect(await page.locator('#description').textContent()).toBe(NEUTRAL_DESCRIPTION);
+    } finally {
+      await page.close();
     }
   });
 });

@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   freePort,
   functionStartFailure,
+  ISSUE_11,
+  ISSUE_11_NEVER_SHOWN,
+  issue11Draw,
   runFunction,
   startRedisServer,
   startStandInModel,
@@ -64,7 +67,7 @@ function postRaw(url: string, body: unknown, headers: Record<string, string | st
 }
 
 /** Reads an SSE body into its events, in order. */
-async function readEvents(response: Response): Promise<{ event: string; data: { text?: string; message?: string } }[]> {
+async function readEvents(response: Response): Promise<{ event: string; data: { text?: string; message?: string; prompt?: string; joined?: string } }[]> {
   const raw = await response.text();
   return raw
     .split('\n\n')
@@ -120,27 +123,51 @@ describe('the demo function', () => {
     expect(await missing.json()).toMatchObject({ error: { field: 'asset' } });
   });
 
-  it('answers POST {prompt} with generated, cleaned text', async () => {
-    const url = await start();
+  it('answers POST {prompt} with the continuation that passed the gate, and the prompt and it as one message', async () => {
+    const url = await start({ MAX_TOKENS: '16' });
     const response = await post(url, { prompt: 'The best thing about Mondays is' });
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(typeof body.text).toBe('string');
+    expect(body.prompt).toBe('The best thing about Mondays is');
+    if (body.text === '') {
+      // A random model's drafts may all fail the gate; the answer then says so.
+      expect(body.message).toMatch(/Try regenerating/);
+      return;
+    }
     expect(body.text).not.toContain('<|endoftext|>');
     expect(body.text).toBe(body.text.trim());
+    expect(body.joined).toMatch(/^The best thing about Mondays is[\s\p{P}]/u);
+    expect(body.joined.endsWith(body.text)).toBe(true);
   });
 
-  it('streams the reply as several delta events, then done with the whole text', async () => {
+  it('streams the reply as delta events, then done with the gated text the deltas led up to', async () => {
     // Random words from a random model may now and then include a listed one; the filter is not the subject here.
-    const url = await start({ MAX_TOKENS: '12', OUTPUT_FILTER: 'off' });
+    const url = await start({ MAX_TOKENS: '16', OUTPUT_FILTER: 'off', GATE_MIN_WORDS: '1' });
     const response = await post(url, { prompt: 'hello' }, { accept: 'text/event-stream' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = await readEvents(response);
-    const deltas = events.filter((e) => e.event === 'delta');
-    expect(deltas.length).toBeGreaterThan(1);
-    expect(events.at(-1)!.event).toBe('done');
-    expect(deltas.map((e) => e.data.text).join('')).toBe(events.at(-1)!.data.text);
+    const last = events.at(-1)!;
+    expect(['done', 'nothing']).toContain(last.event);
+    if (last.event !== 'done') return;
+    // What streamed since the last reset is where the final message starts (a cut at the token limit only
+    // takes words off its end).
+    const sinceReset = events.slice(events.map((e) => e.event).lastIndexOf('reset') + 1).filter((e) => e.event === 'delta');
+    const shown = `hello${sinceReset.map((e) => e.data.text).join('')}`;
+    const joined = last.data.joined!;
+    expect(joined.startsWith('hello')).toBe(true);
+    expect(joined.startsWith(shown)).toBe(true);
+  });
+
+  it("puts the served model's description in the page, escaped", async () => {
+    const standIn = await startStandInModel([], { description: 'A bot that writes <fortunes> & "quotes".' });
+    try {
+      const page = await (await fetch(await start({}, standIn.url))).text();
+      expect(page).toContain('<meta name="description" content="A bot that writes &lt;fortunes&gt; &amp; &quot;quotes&quot;.">');
+      expect(page).toContain('<span id="description">A bot that writes &lt;fortunes&gt; &amp; &quot;quotes&quot;.</span>');
+    } finally {
+      await standIn.stop();
+    }
   });
 
   it('refuses bad prompts with 400 naming the field, and non-JSON with 415', async () => {
@@ -237,49 +264,75 @@ describe('the demo function', () => {
 describe('the demo function with model text the test controls', () => {
   it('never shows a bidirectional override or other invisible control, streaming or not', async () => {
     const line = 'read \u202Esdrawkcab\u202C and\u200B\u2066 on\u0007';
-    const standIn = await startStandInModel([line, line]);
+    // Four for the JSON request's draw, one for the stream.
+    const standIn = await startStandInModel(Array(5).fill(line));
     try {
       const url = await start({}, standIn.url);
-      expect(await (await post(url, { prompt: '' })).json()).toEqual({ text: 'read sdrawkcab and on' });
+      const clean = 'read sdrawkcab and on';
+      expect(await (await post(url, { prompt: '' })).json()).toEqual({ prompt: '', text: clean, joined: clean });
       const events = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
-      expect(events.at(-1)).toEqual({ event: 'done', data: { text: 'read sdrawkcab and on' } });
-      expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe('read sdrawkcab and on');
+      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: '', text: clean, joined: clean } });
+      // One unfinished sentence: it waits for the end, and comes clean in done.
+      expect(events.filter((e) => e.event === 'delta')).toEqual([]);
     } finally {
       await standIn.stop();
     }
   });
 
   it('says honestly when nothing passed, with the count of each reason', async () => {
-    const standIn = await startStandInModel(['<|endoftext|>', 'darn', ' ']);
+    // Three draws of four drafts, none usable.
+    const draw = ['<|endoftext|>', 'darn it all', ' ', '?!'];
+    const standIn = await startStandInModel([...draw, ...draw, ...draw]);
     try {
       const url = await start({ OUTPUT_FILTER_WORDS: 'darn' }, standIn.url);
       expect(await (await post(url, { prompt: '' })).json()).toEqual({
+        prompt: '',
         text: '',
         blocked: true,
         message: 'The bot came up with something the filter will not show. Try regenerating.',
-        rejected: { empty: 2, filtered: 1 },
+        rejected: { empty: 6, filtered: 3, no_words: 3 },
       });
       expect(standIn.calls).toBe(3);
-      expect(logs).toContain(JSON.stringify({ event: 'reply_decision', status: 'nothing_passed', draws: 3, rejected: { empty: 2, filtered: 1 } }));
+      expect(logs).toContain(JSON.stringify({ event: 'reply_decision', status: 'nothing_passed', draws: 3, drafts: 12, rejected: { empty: 6, filtered: 3, no_words: 3 } }));
     } finally {
       await standIn.stop();
     }
   });
 
   // The filter needs a known offensive line; a tiny random model cannot be made to say one.
-  it('stops a stream before a blocked word and says so; JSON requests regenerate', async () => {
-    const standIn = await startStandInModel(['what a darn good day to be', 'clean words only']);
+  it('stops a stream before a blocked word, resets and streams the next draft; JSON requests take the next draft', async () => {
+    const standIn = await startStandInModel(['What a day. A darn good day. Yes.', 'Clean words. Only.', 'darn it', 'darn it', 'darn it']);
     try {
       const url = await start({ OUTPUT_FILTER_WORDS: 'darn' }, standIn.url);
       const events = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
-      expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe('what a');
-      expect(events.at(-1)!.event).toBe('blocked');
-      expect(events.some((e) => e.event === 'done')).toBe(false);
+      expect(events.map((e) => (e.event === 'delta' ? e.data.text : e.event))).toEqual(['What a day.', 'reset', 'Clean words.', 'done']);
+      expect(events.at(-1)!.data).toEqual({ prompt: '', text: 'Clean words. Only.', joined: 'Clean words. Only.' });
+      // With nothing clean left to draw, it says so.
+      const blocked = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
+      expect(blocked.at(-1)).toMatchObject({ event: 'blocked', data: { message: expect.stringContaining('filter') } });
 
       const standInJson = await startStandInModel(['darn it', 'a nice reply']);
       const jsonUrl = await start({ OUTPUT_FILTER_WORDS: 'darn' }, standInJson.url);
-      expect(await (await post(jsonUrl, { prompt: '' })).json()).toEqual({ text: 'a nice reply' });
+      expect(await (await post(jsonUrl, { prompt: '' })).json()).toEqual({ prompt: '', text: 'a nice reply', joined: 'a nice reply' });
       await standInJson.stop();
+    } finally {
+      await standIn.stop();
+    }
+  });
+});
+
+describe("the demo function and issue 11's drafts", () => {
+  it('shows the good line of a draw where the degenerate drafts were likeliest, streaming or not, and never any of them', async () => {
+    const streamed = [` ${ISSUE_11.degenerate[0]}. More.`, ` ${ISSUE_11.degenerate[1]}`, { text: ` ${ISSUE_11.lengthCut}`, finishReason: 'length' as const }];
+    const standIn = await startStandInModel([...issue11Draw(), ...streamed]);
+    try {
+      const url = await start({ MAX_ATTEMPTS: '3' }, standIn.url);
+      const json = await (await post(url, { prompt: 'Mondays' })).json();
+      expect(json).toEqual({ prompt: 'Mondays', text: ISSUE_11.good, joined: `Mondays ${ISSUE_11.good}` });
+      const events = await readEvents(await post(url, { prompt: 'Mondays' }, { accept: 'text/event-stream' }));
+      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: 'Mondays', text: ISSUE_11.lengthCutKept, joined: `Mondays ${ISSUE_11.lengthCutKept}` } });
+      const everything = [JSON.stringify(json), ...events.map((e) => JSON.stringify(e.data)), ...logs];
+      for (const text of everything) for (const bad of ISSUE_11_NEVER_SHOWN) expect(text).not.toContain(bad);
     } finally {
       await standIn.stop();
     }

@@ -11,6 +11,21 @@ describe('parseSharedConfig', () => {
     expect(config.modelRetries).toBe(3);
     expect(config.outputFilter.enabled).toBe(true);
     expect(config.store).toEqual({ kind: 'memory' });
+    expect(config.gate).toEqual({ candidates: 4, minWords: 2, maxCharacterRun: 4, maxRepeats: 2, priorTokens: 8 });
+  });
+
+  it("reads the quality gate's settings, and refuses ones out of range", () => {
+    const config = parseSharedConfig({
+      ...endpoint,
+      GATE_CANDIDATES: '1',
+      GATE_MIN_WORDS: '0',
+      GATE_MAX_CHAR_RUN: '6',
+      GATE_MAX_REPEATS: '3',
+      GATE_PRIOR_TOKENS: '0.5',
+    });
+    expect(config.gate).toEqual({ candidates: 1, minWords: 0, maxCharacterRun: 6, maxRepeats: 3, priorTokens: 0.5 });
+    expect(() => parseSharedConfig({ ...endpoint, GATE_CANDIDATES: '0' })).toThrow(/^GATE_CANDIDATES: must be an integer from 1 to 16/);
+    expect(() => parseSharedConfig({ ...endpoint, GATE_MAX_CHAR_RUN: '2.5' })).toThrow(/^GATE_MAX_CHAR_RUN: must be an integer/);
   });
 
   it('reads every variable; REQUEST_TOKEN and MODEL_AUDIENCE may both be set', () => {
@@ -34,6 +49,22 @@ describe('parseSharedConfig', () => {
       outputFilter: { enabled: false, words: ['a', 'b', 'c'] },
       generation: { maxTokens: 40 },
     });
+  });
+
+  it('picks the store: STORE when set; else Redis with REDIS_URL, Firestore on Google Cloud or with the emulator, memory otherwise', () => {
+    expect(parseSharedConfig({ ...endpoint, K_SERVICE: 'mimicbot-slack', GOOGLE_CLOUD_PROJECT: 'p' }).store).toEqual({ kind: 'firestore', projectId: 'p', databaseId: '(default)', emulatorHost: undefined });
+    expect(parseSharedConfig({ ...endpoint, FIRESTORE_EMULATOR_HOST: '127.0.0.1:8681', GOOGLE_CLOUD_PROJECT: 'demo-x' }).store).toMatchObject({ kind: 'firestore', emulatorHost: '127.0.0.1:8681' });
+    expect(parseSharedConfig({ ...endpoint, STORE: 'Firestore', FIRESTORE_DATABASE: 'bots' }).store).toEqual({ kind: 'firestore', projectId: undefined, databaseId: 'bots', emulatorHost: undefined });
+    expect(parseSharedConfig({ ...endpoint, REDIS_URL: 'redis://h:6379', K_SERVICE: 'x' }).store).toEqual({ kind: 'redis', url: 'redis://h:6379' });
+    expect(parseSharedConfig({ ...endpoint, STORE: 'memory', K_SERVICE: 'x' }).store).toEqual({ kind: 'memory' });
+  });
+
+  it('says what is wrong with a store setting', () => {
+    expect(() => parseSharedConfig({ ...endpoint, STORE: 'postgres' })).toThrow('STORE: must be one of firestore, redis, memory, got "postgres"');
+    expect(() => parseSharedConfig({ ...endpoint, STORE: 'redis' })).toThrow(/^REDIS_URL: is required with STORE=redis/);
+    expect(() => parseSharedConfig({ ...endpoint, STORE: 'firestore', REDIS_URL: 'redis://h:6379' })).toThrow('REDIS_URL: is set but STORE is firestore; unset one of them');
+    expect(() => parseSharedConfig({ ...endpoint, FIRESTORE_EMULATOR_HOST: 'http://127.0.0.1:8681', GOOGLE_CLOUD_PROJECT: 'p' })).toThrow(/^FIRESTORE_EMULATOR_HOST: must be host:port/);
+    expect(() => parseSharedConfig({ ...endpoint, FIRESTORE_EMULATOR_HOST: '127.0.0.1:8681' })).toThrow(/^GOOGLE_CLOUD_PROJECT: is required with FIRESTORE_EMULATOR_HOST/);
   });
 
   it('requires MODEL_ENDPOINT, with no silent default, saying what it is', () => {

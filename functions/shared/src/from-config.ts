@@ -2,6 +2,7 @@
 import type { SharedConfig } from './config.js';
 import { createModelClient, type ModelClient, type ModelClientOptions } from './model-client.js';
 import { createOutputFilter, type OutputFilter } from './output-filter.js';
+import { rankByLikelihood } from './gate/rank-drafts.js';
 import { createReplyLoop, type ReplyLoop } from './reply/reply-loop.js';
 import { replySteps, type SurfaceSteps } from './reply/reply-steps.js';
 
@@ -21,7 +22,10 @@ export function outputFilterFromConfig(config: SharedConfig): OutputFilter {
   return createOutputFilter(config.outputFilter);
 }
 
-/** The reply loop with the shared steps around the surface's own; `model` when the function also streams. */
+/**
+ * The reply loop with the quality gate and the shared steps around the surface's own: GATE_CANDIDATES
+ * drafts a draw, ranked by likelihood. `model` when the function also streams.
+ */
 export function replyLoopFromConfig(
   config: SharedConfig,
   options: { maxDraws: number; surface?: SurfaceSteps; model?: ModelClient },
@@ -29,7 +33,9 @@ export function replyLoopFromConfig(
   return createReplyLoop({
     model: options.model ?? modelClientFromConfig(config),
     generation: config.generation,
-    steps: replySteps(outputFilterFromConfig(config), options.surface),
+    steps: replySteps(outputFilterFromConfig(config), config.gate, options.surface),
     maxDraws: options.maxDraws,
+    draftsPerDraw: config.gate.candidates,
+    rank: rankByLikelihood(config.gate.priorTokens),
   });
 }

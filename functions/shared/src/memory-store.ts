@@ -39,6 +39,16 @@ export function createMemoryStore(options: { now?: () => number } = {}): KeyValu
       write(key, value, ttlMs);
       return true;
     },
+    async compareAndSet(key, expected, value, ttlMs) {
+      if (live(key)?.value !== expected) return false;
+      write(key, value, ttlMs);
+      return true;
+    },
+    async compareAndDelete(key, expected) {
+      if (live(key)?.value !== expected) return false;
+      entries.delete(key);
+      return true;
+    },
     async delete(key) {
       entries.delete(key);
     },

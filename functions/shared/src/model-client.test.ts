@@ -152,9 +152,10 @@ describe('complete', () => {
   });
 
   it('stops with ModelAbortedError when the caller aborts', async () => {
-    script = [stall];
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    // Aborted once the server has the request and is stalling on it: a request still on its way when the
+    // test ends would reach the server during the next test and take that test's scripted answer.
+    script = [() => controller.abort()];
     await expect(client().complete({ prompt: 'x' }, { signal: controller.signal })).rejects.toBeInstanceOf(ModelAbortedError);
   });
 });
@@ -248,5 +249,63 @@ describe('stream', () => {
       break;
     }
     await connectionClosed;
+  });
+});
+
+describe('logprobs', () => {
+  const withLogprobs = (logprobs: unknown) =>
+    json(200, { choices: [{ index: 0, text: ' Hi there', logprobs, finish_reason: 'stop' }, { index: 1, text: ' Yo', logprobs: null, finish_reason: 'length' }] });
+
+  it("asks for them and reads OpenAI's legacy format, offsets counted from the choice's first token", async () => {
+    // OpenAI counts text_offset from the start of the prompt ("Say" is 3 characters).
+    script = [withLogprobs({ tokens: [' Hi', ' there'], token_logprobs: [-0.5, -1.25], top_logprobs: null, text_offset: [3, 6] })];
+    const result = await client().complete({ prompt: 'Say', n: 2, logprobs: 0 });
+    expect(JSON.parse(seen[0].body)).toMatchObject({ n: 2, logprobs: 0 });
+    expect(result.choices[0].logprobs).toEqual({ tokens: [' Hi', ' there'], tokenLogprobs: [-0.5, -1.25], textOffset: [0, 3] });
+    expect(result.choices[1].logprobs).toBeUndefined();
+  });
+
+  it('reads a malformed logprobs object as none rather than failing the reply', async () => {
+    for (const bad of [
+      { tokens: [' Hi'], token_logprobs: [-0.5, -1], text_offset: [0] },
+      { tokens: [' Hi'], token_logprobs: ['high'], text_offset: [0] },
+      { tokens: [' a', ' b'], token_logprobs: [-1, -1], text_offset: [5, 2] },
+      'yes',
+    ]) {
+      script = [withLogprobs(bad)];
+      expect((await client().complete({ prompt: 'x', logprobs: 0 })).choices[0].logprobs).toBeUndefined();
+    }
+  });
+
+  it('asks again without them when the server refuses the field, and does not ask for them again', async () => {
+    const refused = json(400, { error: { message: 'logprobs is not supported', type: 'invalid_request_error', param: 'logprobs', code: null } });
+    script = [refused, completion('fine'), completion('again')];
+    const model = client();
+    expect((await model.complete({ prompt: 'x', n: 2, logprobs: 0 })).text).toBe('fine');
+    expect((await model.complete({ prompt: 'x', logprobs: 0 })).text).toBe('again');
+    expect(seen.map((request) => 'logprobs' in JSON.parse(request.body))).toEqual([true, false, false]);
+  });
+
+  it('does not hide any other 400', async () => {
+    script = [json(400, { error: { message: 'n is too big', param: 'n' } })];
+    await expect(client().complete({ prompt: 'x', n: 99, logprobs: 0 })).rejects.toMatchObject({ status: 400, param: 'n' });
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('models', () => {
+  it('lists what the server serves with its one-line description, from the same base URL', async () => {
+    const asked: string[] = [];
+    const list = json(200, { object: 'list', data: [{ id: 'default-model', object: 'model', description: '  A small GPT-2 that writes fortunes.  ' }, { id: 'bare' }, { nope: 1 }] });
+    script = [(req, res, body) => (asked.push(`${req.method} ${req.url}`), list(req, res, body))];
+    const models = await client({ endpoint: `${endpoint}/v1/completions`, requestToken: 'tok' }).models();
+    expect(models).toEqual([{ id: 'default-model', description: 'A small GPT-2 that writes fortunes.' }, { id: 'bare' }]);
+    expect(asked).toEqual(['GET /v1/models']);
+    expect(seen[0].headers.authorization).toBe('Bearer tok');
+  });
+
+  it('reports an answer without data[] as a response error', async () => {
+    script = [json(200, { object: 'list' })];
+    await expect(client().models()).rejects.toBeInstanceOf(ModelResponseError);
   });
 });

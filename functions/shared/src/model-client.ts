@@ -1,14 +1,17 @@
 /**
  * The client every function uses to call the inference server.
  *
- * It speaks the server's OpenAI-compatible `POST /v1/completions` rather than millzbot's `POST /`: that route
+ * It speaks the server's OpenAI-compatible `POST /v1/completions` rather than the gpt-2-cloud-run-compatible `POST /`: that route
  * streams (SSE, needed by the demo page), takes stop sequences, `n` and a seed, and reports errors as
  * `{error:{message,type,param,code}}` with 429 + Retry-After when the server's queue is full — all things the
- * millzbot route lacks. It also means any OpenAI-compatible server can stand in.
+ * gpt-2-cloud-run route lacks. It also means any OpenAI-compatible server can stand in.
  *
  * Every failure comes out as a ModelError (see errors.ts); retries with backoff cover 429/502/503/504 and
  * connection errors (a server that is cold-starting). A timeout is not retried: the server is up but slow,
  * and asking again would only add load.
+ *
+ * `logprobs` is asked for the quality gate's ranking; a server that refuses the field (400 naming
+ * `logprobs`, as servers before it did) is asked again without it, and not asked for it again.
  */
 import { authHeadersSource, type IdTokenSource } from './auth.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, parseRetryAfterMs, RETRYABLE_STATUSES, type BackoffOptions } from './backoff.js';
@@ -21,7 +24,14 @@ import {
   ModelUnavailableError,
 } from './errors.js';
 import { readSseData } from './sse.js';
-import type { CompletionsRequestBody, CompletionsResponseBody, CompletionsStreamChunk, WireErrorBody } from './wire.js';
+import type {
+  CompletionsRequestBody,
+  CompletionsResponseBody,
+  CompletionsStreamChunk,
+  ModelsResponseBody,
+  WireErrorBody,
+  WireLogprobs,
+} from './wire.js';
 
 export interface CompletionRequest {
   prompt: string;
@@ -32,12 +42,32 @@ export interface CompletionRequest {
   n?: number;
   stop?: string | string[];
   seed?: number;
+  /** Ask for each sampled token's log-probability (0) and this many alternatives; see TokenLogprobs. */
+  logprobs?: number;
 }
 
 export interface CompletionChoice {
   text: string;
   /** 'stop' (end of text or a stop sequence), 'length' (max tokens), or what the server said. */
   finishReason: string | null;
+  /** Present when asked for and the server returned them. */
+  logprobs?: TokenLogprobs;
+}
+
+/** The sampled tokens of one choice and how likely the model found each (OpenAI's legacy `logprobs`). */
+export interface TokenLogprobs {
+  tokens: string[];
+  /** Natural log of each token's probability; null where the server gives none. */
+  tokenLogprobs: (number | null)[];
+  /** Where each token starts, in characters of the choice's text (0 for the first). */
+  textOffset: number[];
+}
+
+/** One model the server serves. */
+export interface ServedModel {
+  id: string;
+  /** One line from the model's card, when the server gives one. */
+  description?: string;
 }
 
 /** One piece of a streamed first choice: new text, and on the last piece why generation ended. */
@@ -67,6 +97,8 @@ export interface ModelClient {
    * happen only before the first byte.
    */
   stream(request: CompletionRequest, options?: CallOptions): AsyncIterable<StreamDelta>;
+  /** `GET /v1/models`: what the server serves. */
+  models(options?: CallOptions): Promise<ServedModel[]>;
 }
 
 export interface RetryInfo {
@@ -103,6 +135,10 @@ export interface ModelClientOptions {
 export function completionsUrl(endpoint: string): string {
   const base = endpoint.replace(/\/+$/, '');
   return base.endsWith('/v1/completions') ? base : `${base}/v1/completions`;
+}
+
+export function modelsUrl(endpoint: string): string {
+  return completionsUrl(endpoint).replace(/\/completions$/, '/models');
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -159,8 +195,24 @@ function toWireBody(request: CompletionRequest, model: string | undefined, strea
   if (request.n !== undefined) body.n = request.n;
   if (request.stop !== undefined) body.stop = request.stop;
   if (request.seed !== undefined) body.seed = request.seed;
+  if (request.logprobs !== undefined) body.logprobs = request.logprobs;
   if (stream) body.stream = true;
   return body;
+}
+
+/**
+ * The wire's logprobs as the client gives them out, offsets made relative to the choice's first token; a
+ * missing or malformed object reads as none (the gate then ranks without them) rather than failing the reply.
+ */
+export function readLogprobs(wire: WireLogprobs | null | undefined): TokenLogprobs | undefined {
+  if (!wire || typeof wire !== 'object') return undefined;
+  const { tokens, token_logprobs: logprobs, text_offset: offsets } = wire;
+  if (!Array.isArray(tokens) || !Array.isArray(logprobs) || !Array.isArray(offsets)) return undefined;
+  if (logprobs.length !== tokens.length || offsets.length !== tokens.length || tokens.length === 0) return undefined;
+  if (!tokens.every((t) => typeof t === 'string')) return undefined;
+  if (!logprobs.every((l) => l === null || (typeof l === 'number' && Number.isFinite(l)))) return undefined;
+  if (!offsets.every((o, i) => Number.isInteger(o) && (i === 0 || o >= offsets[i - 1]))) return undefined;
+  return { tokens: [...tokens], tokenLogprobs: [...logprobs], textOffset: offsets.map((o) => o - offsets[0]) };
 }
 
 async function readErrorBody(response: Response): Promise<Partial<WireErrorBody['error']>> {
@@ -183,8 +235,12 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
   const authHeaders = authHeadersSource(options);
 
+  /** Set once the server has refused `logprobs`: it is not asked for again. */
+  let logprobsRefused = false;
+
   /** Sends the request, retrying retryable failures; returns the first 2xx response with its live attempt. */
-  async function send(body: CompletionsRequestBody, signal: AbortSignal | undefined) {
+  async function send(target: { url: string; body?: CompletionsRequestBody }, signal: AbortSignal | undefined) {
+    const { url, body } = target;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new ModelAbortedError('the call to the model server was aborted');
       const headers = await authHeaders();
@@ -194,9 +250,13 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
       let failure: ModelError;
       try {
         const response = await fetchImpl(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: body.stream ? 'text/event-stream' : 'application/json', ...headers },
-          body: JSON.stringify(body),
+          method: body ? 'POST' : 'GET',
+          headers: {
+            ...(body ? { 'content-type': 'application/json' } : {}),
+            accept: body?.stream ? 'text/event-stream' : 'application/json',
+            ...headers,
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
           signal: live.controller.signal,
         });
         if (response.ok) return { response, live };
@@ -232,11 +292,9 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     }
   }
 
-  async function complete(request: CompletionRequest, callOptions: CallOptions = {}): Promise<Completion> {
-    const { response, live } = await send(toWireBody(request, options.model, false), callOptions.signal);
-    let parsed: CompletionsResponseBody;
+  async function readJson<T>(response: Response, live: Attempt): Promise<T> {
     try {
-      parsed = (await response.json()) as CompletionsResponseBody;
+      return (await response.json()) as T;
     } catch (error) {
       const explained = live.explain(error, 'reading the model server answer failed');
       throw explained instanceof ModelUnavailableError
@@ -245,10 +303,26 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     } finally {
       live.end();
     }
+  }
+
+  async function complete(request: CompletionRequest, callOptions: CallOptions = {}): Promise<Completion> {
+    const wanted = logprobsRefused ? { ...request, logprobs: undefined } : request;
+    let sent;
+    try {
+      sent = await send({ url, body: toWireBody(wanted, options.model, false) }, callOptions.signal);
+    } catch (error) {
+      if (wanted.logprobs === undefined || !(error instanceof ModelRejectedError) || error.param !== 'logprobs') throw error;
+      logprobsRefused = true;
+      return complete(request, callOptions);
+    }
+    const parsed = await readJson<CompletionsResponseBody>(sent.response, sent.live);
     if (!Array.isArray(parsed?.choices) || parsed.choices.length === 0 || typeof parsed.choices[0]?.text !== 'string') {
       throw new ModelResponseError('the model server answer has no choices[].text');
     }
-    const choices = parsed.choices.map((c) => ({ text: String(c.text), finishReason: c.finish_reason ?? null }));
+    const choices = parsed.choices.map((c): CompletionChoice => {
+      const logprobs = wanted.logprobs === undefined ? undefined : readLogprobs(c.logprobs);
+      return { text: String(c.text), finishReason: c.finish_reason ?? null, ...(logprobs ? { logprobs } : {}) };
+    });
     const usage = parsed.usage
       ? {
           promptTokens: parsed.usage.prompt_tokens,
@@ -260,7 +334,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   }
 
   async function* stream(request: CompletionRequest, callOptions: CallOptions = {}): AsyncGenerator<StreamDelta> {
-    const { response, live } = await send(toWireBody(request, options.model, true), callOptions.signal);
+    const { response, live } = await send({ url, body: toWireBody({ ...request, logprobs: undefined }, options.model, true) }, callOptions.signal);
     if (!response.body) {
       live.end();
       throw new ModelResponseError('the model server sent no stream body');
@@ -294,7 +368,19 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     if (!done) throw new ModelUnavailableError('the model server stream ended before [DONE]', { attempts: 1 });
   }
 
-  return { complete, stream };
+  async function models(callOptions: CallOptions = {}): Promise<ServedModel[]> {
+    const { response, live } = await send({ url: modelsUrl(options.endpoint) }, callOptions.signal);
+    const parsed = await readJson<ModelsResponseBody>(response, live);
+    if (!Array.isArray(parsed?.data)) throw new ModelResponseError('the model server answer to /v1/models has no data[]');
+    return parsed.data
+      .filter((model) => typeof model?.id === 'string')
+      .map((model) => {
+        const description = typeof model.description === 'string' ? model.description.trim() : '';
+        return description === '' ? { id: model.id } : { id: model.id, description };
+      });
+  }
+
+  return { complete, stream, models };
 }
 
 /** Passes the body's chunks through, re-arming the attempt's timer on each one (an idle timeout). */

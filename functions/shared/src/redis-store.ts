@@ -7,8 +7,21 @@ local value = redis.call('INCRBY', KEYS[1], ARGV[1])
 if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return value`;
 
+/** SET (with PX when a ttl is given) only if the value is still ARGV[1]. */
+const COMPARE_AND_SET_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1`;
+
+/** DEL only if the value is still ARGV[1]. */
+const COMPARE_AND_DELETE_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`;
+
 /**
- * The store on Redis, so every instance of a function agrees. `SET NX PX` makes setIfAbsent atomic.
+ * The store on Redis, so every instance of a function agrees. `SET NX PX` makes setIfAbsent atomic; Lua
+ * scripts make increment and the compare-and-* operations atomic.
  * Commands fail fast (a 2 s connect timeout, one retry per command) so a Redis outage surfaces as a
  * KeyValueStoreError instead of a request hanging past Slack's 3 s.
  */
@@ -40,6 +53,13 @@ export function createRedisStore(url: string, options: { keyPrefix?: string; con
       }),
     setIfAbsent: (key, value, ttlMs) =>
       run('SET NX', async () => (await redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK'),
+    compareAndSet: (key, expected, value, ttlMs) =>
+      run('compare-and-set', async () => {
+        const ttl = ttlMs === undefined ? '' : String(Math.max(1, Math.round(ttlMs)));
+        return Number(await redis.eval(COMPARE_AND_SET_SCRIPT, 1, key, expected, value, ttl)) === 1;
+      }),
+    compareAndDelete: (key, expected) =>
+      run('compare-and-delete', async () => Number(await redis.eval(COMPARE_AND_DELETE_SCRIPT, 1, key, expected)) === 1),
     delete: (key) =>
       run('DEL', async () => {
         await redis.del(key);

@@ -46,6 +46,40 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...required, DRY_RUN: '1', SLACK_API_URL: 'http://127.0.0.1:1/api/' })).toThrow(/^SLACK_API_URL: cannot be used with DRY_RUN/);
   });
 
+  it('works inline without SLACK_TOPIC, and through Pub/Sub with it, checking OIDC by default', () => {
+    expect(parseConfig(required).queue).toBeUndefined();
+    const production = {
+      ...required,
+      SLACK_TOPIC: 'mimicbot-slack-events',
+      GOOGLE_CLOUD_PROJECT: 'p',
+      SLACK_WORKER_AUDIENCE: 'https://mimicbot-slack-1.europe-west1.run.app/slack/worker',
+      SLACK_WORKER_SERVICE_ACCOUNT: 'mimicbot-slack-push@p.iam.gserviceaccount.com',
+    };
+    expect(parseConfig(production).queue).toEqual({
+      topic: 'mimicbot-slack-events',
+      project: 'p',
+      emulatorHost: undefined,
+      workerAuth: { kind: 'oidc', audience: production.SLACK_WORKER_AUDIENCE, serviceAccount: production.SLACK_WORKER_SERVICE_ACCOUNT },
+      maxDeliveryAttempts: 10,
+      retryWindowMs: 600_000,
+    });
+    expect(parseConfig({ ...required, SLACK_TOPIC: 't1x', GOOGLE_CLOUD_PROJECT: 'demo', PUBSUB_EMULATOR_HOST: '127.0.0.1:8682', SLACK_WORKER_AUTH: 'none' }).queue).toMatchObject({
+      workerAuth: { kind: 'none' },
+      emulatorHost: '127.0.0.1:8682',
+    });
+  });
+
+  it('turns the push check off only for the emulator, and says what a queue needs', () => {
+    expect(problems({ ...required, SLACK_TOPIC: 't1x', GOOGLE_CLOUD_PROJECT: 'p', SLACK_WORKER_AUTH: 'none' })).toEqual([
+      expect.stringMatching(/^SLACK_WORKER_AUTH: none is only for the Pub\/Sub emulator/),
+    ]);
+    expect(problems({ ...required, SLACK_TOPIC: 't1x' }).map((p) => p.split(':')[0])).toEqual(['GOOGLE_CLOUD_PROJECT', 'SLACK_WORKER_AUDIENCE', 'SLACK_WORKER_SERVICE_ACCOUNT']);
+    expect(problems({ ...required, SLACK_TOPIC: 't1x', GOOGLE_CLOUD_PROJECT: 'p', SLACK_WORKER_AUTH: 'maybe', SLACK_MAX_DELIVERY_ATTEMPTS: '3' }).map((p) => p.split(':')[0])).toEqual([
+      'SLACK_WORKER_AUTH',
+      'SLACK_MAX_DELIVERY_ATTEMPTS',
+    ]);
+  });
+
   it('lists every problem at once', () => {
     expect(problems({ MODEL_ENDPOINT: 'localhost:8080', SLACK_BOT_TOKEN: 'xoxp-1', LOG_LEVEL: 'loud', SLACK_LEASE_MS: '5' }).map((p) => p.split(':')[0])).toEqual([
       'MODEL_ENDPOINT',

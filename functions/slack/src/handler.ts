@@ -1,18 +1,35 @@
 /**
- * The functions-framework HTTP handler: refuses requests dated too far in the future, builds the Bolt app on
- * the first request (after resolving the bot's identity) and hands each request to its receiver. Paths
- * other than `/` and `/slack/events` get a 404 (Bolt's HTTPReceiver throws for them, which
- * functions-framework would turn into a 500 "crash"). Everything it uses is passed in.
+ * The functions-framework HTTP handler of the Slack function. Two endpoints:
+ * - `/` and `/slack/events`: Slack's Events API, through Bolt (signature, url_verification, listeners),
+ *   which hands each message to answer to the intake: published to Pub/Sub with a queue, answered inline
+ *   without one. Requests dated too far in the future are refused first.
+ * - `/slack/worker`: Pub/Sub's pushes of that work (worker-endpoint.ts), with a queue only.
+ * The Bolt app and the worker are built on the first request, after resolving the bot's identity.
+ * Other paths get a 404 (Bolt's HTTPReceiver throws for them, which functions-framework would turn into a
+ * 500 "crash"). Everything it uses is passed in.
  */
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { KeyValueStore, Log, ReplyLoop } from '@mimicbot/functions-shared';
-import { HTTPReceiverDeferredRequestError, type HTTPReceiver } from '@slack/bolt';
+import { HTTPReceiverDeferredRequestError, webApi, type HTTPReceiver } from '@slack/bolt';
 import { resolveBotIdentity } from './bot-identity.js';
 import { composeReply } from './compose-reply.js';
 import type { SlackSettings } from './config.js';
-import { createMessageClaims } from './message-claims.js';
+import { createMessageLedger } from './message-ledger.js';
+import type { PubSubPublisher } from './pubsub-publisher.js';
 import { futureTimestampProblem } from './request-timestamp.js';
 import { createSlackApp } from './slack-app.js';
+import { inlineIntake, queueIntake } from './slack-intake.js';
+import { createSlackWorker, type SlackWorker } from './slack-worker.js';
+import { createWorkerEndpoint, type WorkerAuth } from './worker-endpoint.js';
+
+export const WORKER_PATH = '/slack/worker';
+
+export interface SlackQueueDeps {
+  publisher: PubSubPublisher;
+  auth: WorkerAuth;
+  maxDeliveryAttempts: number;
+  retryWindowMs: number;
+}
 
 export interface SlackDeps extends SlackSettings {
   /** With the Slack steps (slackSteps) around the shared ones. */
@@ -20,6 +37,8 @@ export interface SlackDeps extends SlackSettings {
   store: KeyValueStore;
   /** The Web API base URL, resolved on the first request; Slack's own when it resolves to undefined. */
   slackApiUrl: () => Promise<string | undefined>;
+  /** Work through Pub/Sub; without it the events endpoint answers inside Slack's request. */
+  queue?: SlackQueueDeps;
   log: Log;
   now?: () => number;
   /** Releases what the deps hold besides the store (a dry run's local Web API). */
@@ -31,25 +50,47 @@ export interface SlackHandler {
   close(): Promise<void>;
 }
 
+interface Started {
+  receiver: HTTPReceiver;
+  worker: SlackWorker;
+}
+
 export function createSlackHandler(deps: SlackDeps): SlackHandler {
   const now = deps.now ?? Date.now;
-  const claims = createMessageClaims(deps.store, deps);
+  const ledger = createMessageLedger(deps.store, deps);
 
-  let receiver: Promise<HTTPReceiver> | undefined;
-  function ready(): Promise<HTTPReceiver> {
-    if (!receiver) {
-      receiver = (async () => {
+  let started: Promise<Started> | undefined;
+  function ready(): Promise<Started> {
+    if (!started) {
+      started = (async () => {
         const slackApiUrl = await deps.slackApiUrl();
         const identity = await resolveBotIdentity({ ...deps, slackApiUrl });
-        return createSlackApp({ ...deps, slackApiUrl, identity, claims, composeReply: (prompt) => composeReply(prompt, deps) }).receiver;
+        const worker = createSlackWorker({
+          ledger,
+          // No retries of its own (the worker decides what a failure means) and rate limits as errors.
+          client: new webApi.WebClient(deps.botToken, { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logLevel: webApi.LogLevel.ERROR }),
+          reaction: deps.reaction,
+          composeReply: (prompt) => composeReply(prompt, deps),
+          log: deps.log,
+        });
+        const intake = deps.queue ? queueIntake(ledger, deps.queue.publisher, deps.log) : inlineIntake(worker);
+        const { receiver } = createSlackApp({ ...deps, slackApiUrl, identity, intake });
+        return { receiver, worker };
       })();
       // A failed start is retried on the next request rather than remembered.
-      receiver.catch(() => (receiver = undefined));
+      started.catch(() => (started = undefined));
     }
-    return receiver;
+    return started;
   }
 
+  const workerEndpoint = deps.queue && createWorkerEndpoint({ ...deps.queue, worker: async () => (await ready()).worker, now, log: deps.log });
+
   const handle: HttpFunction = async (req, res) => {
+    if (req.path === WORKER_PATH) {
+      if (workerEndpoint) return workerEndpoint(req, res);
+      res.status(404).json({ error: { message: `no worker here: ${WORKER_PATH} serves Pub/Sub pushes only when SLACK_TOPIC is set`, type: 'not_found' } });
+      return;
+    }
     const future = futureTimestampProblem(req.headers['x-slack-request-timestamp'], now());
     if (future) {
       deps.log('request_refused', { reason: 'timestamp_in_future' });
@@ -58,7 +99,7 @@ export function createSlackHandler(deps: SlackDeps): SlackHandler {
     }
     let current: HTTPReceiver;
     try {
-      current = await ready();
+      current = (await ready()).receiver;
     } catch (error) {
       deps.log('start_failed', { error: (error as Error).message });
       // 503, not 200: Slack retries the event later instead of it being dropped.

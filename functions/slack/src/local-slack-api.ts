@@ -19,6 +19,8 @@ export interface SlackApiCall {
 export interface SlackApiAnswer {
   status?: number;
   body: Record<string, unknown>;
+  /** Close the connection instead of answering: the caller cannot tell whether the call took effect. */
+  drop?: boolean;
 }
 
 /** Who the bot is, as auth.test tells it. */
@@ -109,6 +111,10 @@ export async function startLocalSlackApi(options: LocalSlackApiOptions = {}): Pr
     calls.push(call);
     options.onCall?.(call);
     const answer = (await options.intercept?.(call)) ?? { body: usualAnswer(call) };
+    if (answer.drop) {
+      req.socket.destroy();
+      return;
+    }
     if (res.destroyed) return;
     res.writeHead(answer.status ?? 200, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(answer.body));

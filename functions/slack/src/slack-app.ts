@@ -1,28 +1,28 @@
 /**
- * The Bolt app: a receiver that fits functions-framework, and the listeners that answer mentions and DMs.
+ * The Bolt app: a receiver that fits functions-framework, and the listeners that pick out the messages to
+ * answer (mentions and DMs from people) and hand each, as a job, to the intake (slack-intake.ts).
  *
  * The receiver is Bolt's HTTPReceiver used through its `requestListener`: functions-framework has already
  * buffered the body into `req.rawBody`, which Bolt verifies the signature against byte for byte.
  * `processBeforeResponse: true` is set on the receiver (the App-level flag is ignored when a receiver is
- * passed), so the HTTP response goes out only when the reply has been posted: on Cloud Functions an
- * instance may be frozen once it has responded.
+ * passed), so the HTTP response goes out only when the intake is done: on Cloud Run an instance's CPU is
+ * throttled once it has responded. With a queue the intake only claims and publishes, so that is quick.
  */
-import { App, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { BotIdentity } from './bot-identity.js';
-import type { Reply } from './compose-reply.js';
 import type { SlackSettings } from './config.js';
-import { messageKey, type MessageClaims } from './message-claims.js';
+import { messageKey } from './message-ledger.js';
 import { promptFromMessage } from './mention-text.js';
+import type { SlackIntake } from './slack-intake.js';
+import type { SlackJob } from './slack-job.js';
 
 export const SLACK_ENDPOINTS = ['/', '/slack/events'];
 
-/** `reaction`: emoji name shown while generating; none when unset. */
-export interface SlackAppOptions extends Pick<SlackSettings, 'signingSecret' | 'botToken' | 'reaction' | 'logLevel'> {
+export interface SlackAppOptions extends Pick<SlackSettings, 'signingSecret' | 'botToken' | 'logLevel'> {
   /** Web API base URL; Slack's own when undefined. */
   slackApiUrl?: string;
   identity: BotIdentity;
-  claims: MessageClaims;
-  composeReply(prompt: string): Promise<Reply>;
+  intake: SlackIntake;
 }
 
 /** A message the bot should answer, from either event type. */
@@ -61,57 +61,30 @@ export function createSlackApp(options: SlackAppOptions): { app: App; receiver: 
     },
   });
 
-  async function react(client: webApi.WebClient, method: 'add' | 'remove', message: Addressed, log: (m: string) => void) {
-    if (!options.reaction) return;
-    try {
-      await client.reactions[method]({ name: options.reaction, channel: message.channel, timestamp: message.ts });
-    } catch (error) {
-      // A missing reactions:write scope or an already-removed reaction must not cost the reply.
-      log(`reactions.${method} failed: ${(error as { data?: { error?: string } }).data?.error ?? (error as Error).message}`);
-    }
+  /** The job for a message: its key, and the prompt and thread decided here, where the bot's identity is known. */
+  function jobFor(message: Addressed): SlackJob {
+    // In a channel the reply goes in the message's thread; in a DM only when the DM itself was threaded.
+    const threadTs = message.threadTs ?? (isDirectMessageChannel(message.channel) ? undefined : message.ts);
+    return {
+      key: messageKey(message.teamId, message.channel, message.ts),
+      channel: message.channel,
+      ts: message.ts,
+      ...(threadTs ? { threadTs } : {}),
+      prompt: promptFromMessage(message.text, options.identity.botUserId),
+    };
   }
 
-  async function answer(message: Addressed, client: webApi.WebClient, logger: App['logger']): Promise<void> {
-    const key = messageKey(message.teamId, message.channel, message.ts);
-    const claim = await options.claims.claim(key);
-    if (claim.status !== 'claimed') {
-      logger.info(`message ${message.channel}/${message.ts} is ${claim.status}; acknowledged without answering again`);
-      return;
-    }
-    let posted = false;
-    try {
-      await react(client, 'add', message, (m) => logger.warn(m));
-      const reply = await options.composeReply(promptFromMessage(message.text, options.identity.botUserId));
-      if (reply.kind === 'apology') logger.warn(`answering ${message.channel}/${message.ts} with an apology: ${reply.reason}`);
-      // In a channel the reply goes in the message's thread; in a DM only when the DM itself was threaded.
-      const threadTs = message.threadTs ?? (isDirectMessageChannel(message.channel) ? undefined : message.ts);
-      await client.chat.postMessage({ channel: message.channel, text: reply.text, ...(threadTs ? { thread_ts: threadTs } : {}) });
-      posted = true;
-      await claim.complete();
-      await react(client, 'remove', message, (m) => logger.warn(m));
-    } catch (error) {
-      if (posted) {
-        // The reply is out; failing now would make Slack retry and the bot answer twice.
-        logger.error(`reply posted but bookkeeping failed: ${(error as Error).message}`);
-        return;
-      }
-      // Let go so Slack's retry of this event does the work instead of being acknowledged and lost.
-      await claim.release().catch((e: Error) => logger.error(`could not release ${key}: ${e.message}`));
-      throw error;
-    }
-  }
-
-  app.event('app_mention', async ({ event, body, client, logger }) => {
+  app.event('app_mention', async ({ event, body }) => {
     // Bolt's ignoreSelf drops the bot's own messages; other bots are dropped here to avoid bot-to-bot loops.
     if (event.bot_id || (event.subtype !== undefined && !ANSWERED_SUBTYPES.has(event.subtype))) return;
-    await answer({ teamId: body.team_id, channel: event.channel, ts: event.ts, threadTs: event.thread_ts, text: event.text }, client, logger);
+    await options.intake(jobFor({ teamId: body.team_id, channel: event.channel, ts: event.ts, threadTs: event.thread_ts, text: event.text }));
   });
 
-  app.message(async ({ message, body, client, logger }) => {
+  app.message(async ({ message, body }) => {
     // User messages in a DM with the bot only: no edits, deletions, bot posts or channel chatter.
     if (message.subtype !== undefined && message.subtype !== 'file_share') return;
     if (message.channel_type !== 'im' || ('bot_id' in message && message.bot_id)) return;
-    await answer({ teamId: body.team_id, channel: message.channel, ts: message.ts, threadTs: message.thread_ts, text: message.text }, client, logger);
+    await options.intake(jobFor({ teamId: body.team_id, channel: message.channel, ts: message.ts, threadTs: message.thread_ts, text: message.text }));
   });
 
   return { app, receiver };

@@ -41,6 +41,16 @@ export class FakeSlackApi {
     });
   }
 
+  /** Closes the connection of calls matching `when` without answering, `times` times (default: once). */
+  dropWhen(when: (call: SlackApiCall) => boolean, options: { times?: number } = {}): void {
+    let left = options.times ?? 1;
+    this.behaviours.push(async (call) => {
+      if (left <= 0 || !when(call)) return undefined;
+      left -= 1;
+      return { body: {}, drop: true };
+    });
+  }
+
   /** Holds calls matching `when` for `ms` before answering them normally. */
   stallWhen(when: (call: SlackApiCall) => boolean, ms: number): void {
     this.behaviours.push(async (call) => {

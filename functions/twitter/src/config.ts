@@ -25,6 +25,8 @@ export interface TwitterSettings {
   maxRepliesPerRun: number;
   /** TWEET_PROMPT (default empty): prompt for scheduled posts; empty lets the model start a tweet. */
   tweetPrompt: string;
+  /** RECENT_POSTS_DAYS (default 7): a text posted within this many days is not posted again; 0 turns it off. */
+  recentPostsDays: number;
 }
 
 export interface TwitterConfig extends TwitterSettings {
@@ -77,5 +79,6 @@ export function parseConfig(env: Env = process.env): TwitterConfig {
     maxRateLimitWaitMs: read.number('MAX_RATE_LIMIT_WAIT_MS', 20_000, { min: 0, max: 600_000, integer: true }),
     maxRepliesPerRun: read.number('MAX_REPLIES_PER_RUN', 5, { min: 0, max: 100, integer: true }),
     tweetPrompt: env.TWEET_PROMPT ?? '',
+    recentPostsDays: read.number('RECENT_POSTS_DAYS', 7, { min: 0, max: 365 }),
   });
 }

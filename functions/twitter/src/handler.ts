@@ -6,6 +6,7 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { isModelError, KeyValueStoreError, type KeyValueStore, type Log, type ReplyLoop } from '@mimicbot/functions-shared';
 import type { TwitterSettings } from './config.js';
 import { postWithRetries, type PostOutcome } from './post-with-retries.js';
+import { createRecentPosts } from './recent-posts.js';
 import { replyToMentions, type ReplyOutcome } from './reply-to-mentions.js';
 import { checkTrigger, type TriggerAuthOptions } from './trigger-auth.js';
 import { XApiError, type XApi } from './x-client.js';
@@ -38,16 +39,20 @@ function dryRunX(x: XApi | undefined, log: Log): XApi {
   };
 }
 
+/**
+ * A skipped slot is a decision, not a failure: 200, so Cloud Scheduler neither retries it nor reports the
+ * job as failing; the body and the log say why nothing was posted.
+ */
 function statusFor(outcome: PostOutcome): number {
-  if (outcome.status === 'posted') return 200;
   if (outcome.status === 'rate_limited') return 429;
-  return 500;
+  return 200;
 }
 
 export function createTwitterHandler(deps: TwitterDeps) {
   const { log } = deps;
   const x = deps.dryRun ? dryRunX(deps.x, log) : deps.x;
   if (!x) throw new Error('X credentials are required unless DRY_RUN is on');
+  const recent = createRecentPosts(deps.store, deps.recentPostsDays * 24 * 3_600_000, log);
 
   return async function twitterHandler(req: Request, res: Response): Promise<void> {
     if (req.method !== 'POST' && req.method !== 'GET') {
@@ -67,6 +72,7 @@ export function createTwitterHandler(deps: TwitterDeps) {
         prompt: deps.tweetPrompt,
         post: (text) => x.tweet(text),
         maxRateLimitWaitMs: deps.maxRateLimitWaitMs,
+        recent,
         now: deps.now,
         sleep: deps.sleep,
         log,
@@ -79,6 +85,7 @@ export function createTwitterHandler(deps: TwitterDeps) {
           store: deps.store,
           replies: deps.replies,
           maxReplies: deps.maxRepliesPerRun,
+          recent,
           log,
         }).catch((error: unknown) => {
           // A failed reply run must not hide a successful post; it is reported beside it.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkTrigger, type IdTokenVerifier } from './trigger-auth.js';
+import type { IdTokenVerifier } from '@mimicbot/functions-shared';
+import { checkTrigger } from './trigger-auth.js';
 
 const account = 'scheduler@project.iam.gserviceaccount.com';
 const verifier: IdTokenVerifier = async (token) => {

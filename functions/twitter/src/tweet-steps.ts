@@ -3,12 +3,21 @@
  * filter judges only what would be posted), and X's "duplicate content" refusal sends the loop on to the
  * next draft.
  */
-import type { Delivery, DraftStep, SurfaceSteps } from '@mimicbot/functions-shared';
+import { lastSentenceEnd, reshape, type Delivery, type DraftStep, type SurfaceSteps } from '@mimicbot/functions-shared';
 import { fitWeightedLength } from './weighted-length.js';
 import { XDuplicateError } from './x-client.js';
 
-/** Cut at a word boundary to weighted length 280 (NFC-normalized). */
-export const fitTweet: DraftStep = (draft) => ({ ...draft, text: fitWeightedLength(draft.text) });
+/**
+ * Fit to weighted length 280 (NFC-normalized): a draft that does not fit is cut back to its last sentence
+ * end within the limit, or at a word boundary when it has none, as a draft cut at the token limit is.
+ */
+export const fitTweet: DraftStep = (draft) => {
+  const normalized = draft.continuation.normalize('NFC');
+  const fitted = fitWeightedLength(normalized);
+  if (fitted === normalized.trim()) return reshape(draft, fitted);
+  const sentence = lastSentenceEnd(fitted);
+  return reshape(draft, sentence > 0 ? fitted.slice(0, sentence) : fitted);
+};
 
 export const TWEET_STEPS: SurfaceSteps = { shape: [fitTweet] };
 

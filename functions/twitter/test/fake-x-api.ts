@@ -66,6 +66,8 @@ export class FakeXApi {
    * limit relative to the request, so a slow generation cannot outlive it).
    */
   spentPosts = { count: 0, resetInS: 1 };
+  /** Awaited after a post is made and before X answers it (a test can stall the answer, or drop it). */
+  onPosted: ((tweet: FakeTweet) => Promise<void>) | undefined;
   /** OAuth failures seen (each also answered 401). */
   readonly authFailures: string[] = [];
   private nextId = 1_900_000_000_000_000_000n;
@@ -114,7 +116,7 @@ export class FakeXApi {
     send(res, 404, { title: 'Not Found Error', type: 'https://api.x.com/2/problems/resource-not-found', status: 404, detail: `no route ${url.pathname}` });
   }
 
-  private postTweet(res: ServerResponse, body: { text?: string; reply?: { in_reply_to_tweet_id?: string } } | undefined): void {
+  private async postTweet(res: ServerResponse, body: { text?: string; reply?: { in_reply_to_tweet_id?: string } } | undefined): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     if (this.spentPosts.count > 0) {
       this.spentPosts.count--;
@@ -134,6 +136,8 @@ export class FakeXApi {
     if (this.posted.some((t) => t.text === text)) return send(res, 403, DUPLICATE_BODY);
     const tweet = { id: this.newId(), text, author_id: this.me.id, ...(body?.reply ? { in_reply_to: body.reply.in_reply_to_tweet_id } : {}) };
     this.posted.push(tweet);
+    await this.onPosted?.(tweet);
+    if (res.destroyed) return;
     send(res, 201, { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } }, {
       'x-rate-limit-limit': '17',
       'x-rate-limit-remaining': '16',

@@ -3,7 +3,9 @@
  * a model server, twitter-api-v2 signing real OAuth 1.0a requests to a fake X on 127.0.0.1.
  */
 import { OAuth2Client } from 'google-auth-library';
+import { googleIdTokenVerifier } from '@mimicbot/functions-shared';
 import {
+  FakeGoogleCerts,
   functionStartFailure,
   runFunction,
   startFunctionProcess,
@@ -16,9 +18,7 @@ import { parseConfig } from '../src/config.js';
 import { twitterDepsFromConfig } from '../src/from-config.js';
 import { createTwitterHandler, type TwitterDeps } from '../src/handler.js';
 import { LAST_MENTION_KEY } from '../src/reply-to-mentions.js';
-import { googleIdTokenVerifier } from '../src/trigger-auth.js';
 import { weightedLength } from '../src/weighted-length.js';
-import { FakeGoogleCerts } from './fake-google-certs.js';
 import { FakeXApi, parseOAuthHeader } from './fake-x-api.js';
 
 const credentials = { appKey: 'app-key-123', appSecret: 'app-secret-456', accessToken: '1000-access-token', accessSecret: 'access-secret-789' };
@@ -122,20 +122,6 @@ describe('the X function', () => {
     }
   });
 
-  it('regenerates on X\'s duplicate 403, up to MAX_ATTEMPTS, then says it gave up', async () => {
-    // Greedy decoding makes every generation the same text: the first run posts it, the second meets duplicates.
-    await start({ TEMPERATURE: '0', MAX_ATTEMPTS: '3', TWEET_PROMPT: 'Mondays are' });
-    expect((await trigger()).status).toBe(200);
-    const callsBefore = model.completions();
-    const response = await trigger();
-    expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ status: 'gave_up', attempts: 3, rejected: { duplicate: 3 } });
-    expect(model.completions() - callsBefore).toBe(3);
-    expect(tweetPosts()).toHaveLength(4);
-    expect(x.posted).toHaveLength(1);
-    expect(x.requests.filter((r) => r.method === 'POST').length - x.posted.length).toBe(3);
-  });
-
   it('fails with 429 and the reset time when X\'s rate limit resets later than it may wait', async () => {
     await start();
     const resetAt = Math.floor(Date.now() / 1000) + 900;
@@ -212,8 +198,46 @@ describe('the X function', () => {
 describe('the X function with model text the test controls', () => {
   // A random tiny model cannot be made to say a given long or offensive line, so these two wiring checks
   // use a scripted stand-in for the model; the pure pipeline has its own unit tests (prepare-tweet.test.ts).
+  it('regenerates on X\'s duplicate 403, up to MAX_ATTEMPTS, then skips the slot saying why', async () => {
+    // The same line every time: the first run posts it, the second meets duplicates on every draw.
+    const standIn = await startStandInModel(Array(16).fill('the same old line'));
+    try {
+      // Its own memory of recent posts off, so X's refusal is what stops the repeats.
+      await start({ MAX_ATTEMPTS: '3', RECENT_POSTS_DAYS: '0' }, {}, standIn.url);
+      expect(await (await trigger()).json()).toMatchObject({ status: 'posted', text: 'the same old line' });
+      const callsBefore = standIn.calls;
+      const response = await trigger();
+      expect(response.status).toBe(200);
+      // Four drafts a draw, all the same text: X is asked once, the other eleven are known duplicates.
+      expect(await response.json()).toEqual({ status: 'skipped', attempts: 3, drafts: 12, rejected: { duplicate: 12 } });
+      expect(standIn.calls - callsBefore).toBe(3);
+      expect(tweetPosts()).toHaveLength(2);
+      expect(x.posted).toHaveLength(1);
+      expect(logs.filter((line) => line.includes('"post_decision"')).at(-1)).toContain('"status":"nothing_passed"');
+    } finally {
+      await standIn.stop();
+    }
+  });
+
+  it('does not post what it posted lately, drawing again without asking X', async () => {
+    const standIn = await startStandInModel(Array(16).fill('the same old line'));
+    try {
+      await start({ MAX_ATTEMPTS: '3' }, {}, standIn.url);
+      expect(await (await trigger()).json()).toMatchObject({ status: 'posted', text: 'the same old line' });
+      const postsBefore = x.requests.filter((r) => r.method === 'POST').length;
+      const response = await trigger();
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'skipped', attempts: 3, drafts: 12, rejected: { posted_recently: 12 } });
+      expect(x.requests.filter((r) => r.method === 'POST').length).toBe(postsBefore);
+      expect(x.posted).toHaveLength(1);
+    } finally {
+      await standIn.stop();
+    }
+  });
+
   it('cuts a too-long generation (URL, emoji) at a word boundary to weighted <= 280 before posting', async () => {
-    const long = `${'the quick brown fox 🦊 '.repeat(9)}https://example.com/${'x'.repeat(60)} ${'jumps over '.repeat(20)}<|endoftext|>junk`;
+    const words = (count: number, tag: string) => Array.from({ length: count }, (_, i) => `${tag}${i}`).join(' ');
+    const long = `${words(30, 'fox🦊')} https://example.com/abcdefghijklmnopqrstuvwxyz0123456789 ${words(40, 'jump')}<|endoftext|>junk`;
     const standIn = await startStandInModel([long]);
     try {
       await start({}, {}, standIn.url);
@@ -224,7 +248,7 @@ describe('the X function with model text the test controls', () => {
       expect(weightedLength(text)).toBeGreaterThan(270);
       expect(long.startsWith(text)).toBe(true);
       expect(long[text.length]).toBe(' ');
-      expect(text).toContain(`https://example.com/${'x'.repeat(60)}`);
+      expect(text).toContain('https://example.com/abcdefghijklmnopqrstuvwxyz0123456789');
     } finally {
       await standIn.stop();
     }
@@ -246,7 +270,8 @@ describe('the X function with model text the test controls', () => {
     try {
       await start({ OUTPUT_FILTER_WORDS: 'damn' }, {}, standIn.url);
       const body = await (await trigger()).json();
-      expect(body).toMatchObject({ status: 'posted', text: 'a perfectly nice day', attempts: 2 });
+      // Both lines come in the first draw's four drafts; the blocked one is turned down, the next one posted.
+      expect(body).toMatchObject({ status: 'posted', text: 'a perfectly nice day', attempts: 1 });
       expect(x.posted.map((t) => t.text)).toEqual(['a perfectly nice day']);
       expect(logs.join('\n')).not.toContain('damn');
     } finally {

@@ -16,7 +16,7 @@ export type XTimelineApi = Pick<ReadOnlyV2, 'userByUsername' | 'userTimeline'>;
 /**
  * An app-only X API v2 client. twitter-api-v2 has no base-URL setting, so another base URL is applied by a
  * plugin that rewrites each request's URL; the library always calls `https.request`, which accepts `http:`
- * only when handed an `http.Agent` (research twitter.md §2).
+ * only when handed an `http.Agent` (otherwise it throws "Protocol \"http:\" not supported").
  */
 export function createXClient(options: XClientOptions): XTimelineApi {
   const { apiUrl } = options;

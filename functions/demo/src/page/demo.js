@@ -1,5 +1,6 @@
 // The demo page: sends the prompt to this same URL, streams the reply into a chat bubble, lets any reply be
-// regenerated. Screen readers hear each finished reply once (the #announcer live region), not every word.
+// regenerated. The bot's bubble reads as one message: the prompt (muted, in italics) and the words the bot
+// went on with. Screen readers hear each finished reply once (the #announcer live region), not every word.
 
 // After this long with no text yet, say that the bot may be waking up (millzbot's slow note).
 // `data-slow-after-ms` on <body> overrides it (the browser test uses a short one).
@@ -100,6 +101,18 @@ function addActions(item, prompt) {
   item.append(actions);
 }
 
+/** Fills `text` with the prompt and an empty continuation; returns the continuation's element. */
+function startMessage(text, prompt) {
+  text.textContent = '';
+  const promptPart = document.createElement('span');
+  promptPart.className = 'prompt';
+  promptPart.textContent = prompt;
+  const continuation = document.createElement('span');
+  continuation.className = 'continuation';
+  text.append(promptPart, continuation);
+  return { promptPart, continuation };
+}
+
 /** Generates a reply to `prompt` into `item` (a new bubble when absent), streaming the text in. */
 async function generate(prompt, item) {
   if (current) current.abort();
@@ -111,7 +124,7 @@ async function generate(prompt, item) {
   // The Regenerate button stays in place while busy (aria-disabled), so keyboard focus on it is kept.
   item.querySelector('.note')?.remove();
   const text = item.querySelector('.text');
-  text.textContent = '';
+  const { promptPart, continuation } = startMessage(text, prompt);
   const dots = thinkingIndicator();
   text.after(dots);
   const note = document.createElement('p');
@@ -125,7 +138,7 @@ async function generate(prompt, item) {
   statusRegion.textContent = 'mimicbot is thinking…';
   scrollToEnd(item);
 
-  let final = '';
+  let final = null;
   let problem = '';
   let updates = 0;
   try {
@@ -145,17 +158,22 @@ async function generate(prompt, item) {
         dots.remove();
         clearTimeout(slowTimer);
         note.remove();
-        text.textContent += data.text;
+        continuation.textContent += data.text;
         updates++;
         item.dataset.updates = String(updates);
         scrollToEnd(item);
+      } else if (name === 'reset') {
+        // The server turned down the draft it was showing and is drawing another: start the words again.
+        continuation.textContent = '';
+        text.after(dots);
+        statusRegion.textContent = 'mimicbot is trying again…';
       } else if (name === 'done') {
-        final = data.text;
-      } else if (name === 'blocked' || name === 'error') {
+        final = data;
+      } else if (name === 'blocked' || name === 'nothing' || name === 'error') {
         problem = data.message;
       }
     });
-    if (!final && !problem) problem = text.textContent ? '' : 'The bot had nothing to say. Try regenerating.';
+    if (!final && !problem) problem = 'The bot had nothing to say. Try regenerating.';
   } catch (error) {
     problem = error.name === 'AbortError' ? 'Stopped.' : error.message || 'Could not reach the demo.';
   } finally {
@@ -168,13 +186,16 @@ async function generate(prompt, item) {
     }
   }
   if (problem) {
-    if (!text.textContent || problem !== 'Stopped.') {
+    if (!continuation.textContent || problem !== 'Stopped.') {
       item.classList.add('error');
       text.textContent = problem;
     }
     announce(`mimicbot: ${problem}`);
   } else {
-    text.textContent = final || text.textContent;
+    // What passed the gate, as the server joined it: it replaces what streamed (a draft cut at the token
+    // limit loses its unfinished end here).
+    promptPart.textContent = final.prompt;
+    continuation.textContent = final.joined.slice(final.prompt.length);
     announce(`mimicbot says: ${text.textContent}`);
   }
   statusRegion.textContent = '';

@@ -4,17 +4,36 @@
  * Reasons are short fixed words ('empty', 'filtered', 'duplicate', ...) so they can be counted and logged;
  * a rejected draft's text is never logged at info level.
  */
+import type { TokenLogprobs } from '../model-client.js';
 
 export interface Draft {
   /** The text as the steps so far have left it: what would be shown or posted. */
   text: string;
+  /**
+   * The model's own words as the steps so far have kept them, without anything a surface put around them
+   * (Slack's prompt). Steps that cut or clean the continuation change both this and `text`
+   * (see `reshape`); steps that present it change `text` only.
+   */
+  continuation: string;
   /** What the model generated, untouched. */
   raw: string;
   /** 'stop' (end of text or a stop sequence), 'length' (it hit max tokens), or what the server said. */
   finishReason: string | null;
+  /** The sampled tokens' log-probabilities over `raw`, when the server returned them. */
+  logprobs?: TokenLogprobs;
   /** Which draw (1 for the first request) and which of its choices (0-based): logged in place of the text. */
   draw: number;
   choice: number;
+}
+
+/** A draft fresh from the model: nothing kept or cut yet. */
+export function newDraft(raw: string, fields: Pick<Draft, 'finishReason' | 'draw' | 'choice'> & { logprobs?: TokenLogprobs }): Draft {
+  return { text: raw, continuation: raw, raw, ...fields };
+}
+
+/** The draft with its continuation (and so its text) replaced: for steps that clean or cut the model's words. */
+export function reshape(draft: Draft, continuation: string): Draft {
+  return { ...draft, text: continuation, continuation };
 }
 
 /** What a step may know besides the draft. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { reject, type Draft, type DraftStep } from './draft.js';
+import { newDraft, reject, type Draft, type DraftStep } from './draft.js';
 import { judgeDrafts } from './judge-drafts.js';
 
-const draft = (text: string, choice = 0, finishReason: string | null = 'stop'): Draft => ({ text, raw: text, finishReason, draw: 1, choice });
+const draft = (text: string, choice = 0, finishReason: string | null = 'stop'): Draft => newDraft(text, { finishReason, draw: 1, choice });
 
 describe('judgeDrafts', () => {
   it('runs each draft through the steps in order, each seeing what the one before left', () => {

@@ -1,6 +1,7 @@
 /**
- * The one reply loop every surface uses: ask the model for drafts, judge them (judge-drafts.ts), offer the
- * best to the surface's `deliver`, and draw again while nothing passed, up to `maxDraws` requests. The
+ * The one reply loop every surface uses: ask the model for `draftsPerDraw` drafts in one batched request,
+ * judge them (judge-drafts.ts: the quality gate's steps, then the ranking), offer the best to the surface's
+ * `deliver`, and draw again while nothing passed, up to `maxDraws` requests. The
  * outcome is the chosen text, or an honest "nothing passed" with the count of each reason, which the
  * surface logs and answers in its own way (an apology, a skipped slot).
  *
@@ -11,14 +12,14 @@
  */
 import type { GenerationSettings } from '../config.js';
 import type { CallOptions, ModelClient } from '../model-client.js';
-import { countReason, mergeReasons, type Draft, type DraftStep, type ReasonCounts } from './draft.js';
+import { countReason, mergeReasons, newDraft, type Draft, type DraftStep, type ReasonCounts } from './draft.js';
 import { judgeDrafts, keepModelOrder, type RankDrafts } from './judge-drafts.js';
 
 export type Delivery<T> = { delivered: T } | { refused: string };
 
 export type ReplyOutcome<T = undefined> =
-  | { status: 'chosen'; text: string; draft: Draft; value: T; draws: number; rejected: ReasonCounts }
-  | { status: 'nothing_passed'; draws: number; rejected: ReasonCounts };
+  | { status: 'chosen'; text: string; draft: Draft; value: T; draws: number; drafts: number; rejected: ReasonCounts }
+  | { status: 'nothing_passed'; draws: number; drafts: number; rejected: ReasonCounts };
 
 export interface ReplyOptions<T> extends CallOptions {
   /** Hands the chosen draft to the platform; without it the first survivor is the answer. */
@@ -36,8 +37,9 @@ export interface ReplyLoopOptions {
   steps: readonly DraftStep[];
   /** Requests to the model before the loop gives up. */
   maxDraws: number;
-  /** Drafts asked for in each request (the `n` of one batched completion). */
+  /** Drafts asked for in each request (the `n` of one batched completion); with more than one, their log-probabilities too. */
   draftsPerDraw?: number;
+  /** Orders each draw's survivors, best first (the gate's rankByLikelihood); model order when absent. */
   rank?: RankDrafts;
 }
 
@@ -47,36 +49,56 @@ export function createReplyLoop(options: ReplyLoopOptions): ReplyLoop {
 
   async function reply<T = undefined>(prompt: string, replyOptions: ReplyOptions<T> = {}): Promise<ReplyOutcome<T>> {
     const rejected: ReasonCounts = {};
+    // A text the surface refused (X: a duplicate) is refused again without asking it: the same draft can
+    // come up more than once in a draw, and asking costs a request against the platform's rate limit.
+    const refused = new Map<string, string>();
+    let judged = 0;
     for (let draw = 1; draw <= options.maxDraws; draw++) {
       const completion = await options.model.complete(
-        { prompt, ...options.generation, ...(draftsPerDraw > 1 ? { n: draftsPerDraw } : {}) },
+        { prompt, ...options.generation, ...(draftsPerDraw > 1 ? { n: draftsPerDraw, logprobs: 0 } : {}) },
         { signal: replyOptions.signal },
       );
-      const drafts = completion.choices.map((choice, index) => ({ text: choice.text, raw: choice.text, finishReason: choice.finishReason, draw, choice: index }));
+      const drafts = completion.choices.map((choice, index) =>
+        newDraft(choice.text, { finishReason: choice.finishReason, draw, choice: index, ...(choice.logprobs ? { logprobs: choice.logprobs } : {}) }),
+      );
+      judged += drafts.length;
       const judgement = judgeDrafts(drafts, options.steps, { prompt }, rank);
       mergeReasons(rejected, judgement.rejected);
       for (const draft of judgement.survivors) {
-        if (!replyOptions.deliver) return { status: 'chosen', text: draft.text, draft, value: undefined as T, draws: draw, rejected };
+        const chosen = { status: 'chosen', text: draft.text, draft, draws: draw, drafts: judged, rejected } as const;
+        if (!replyOptions.deliver) return { ...chosen, value: undefined as T };
+        const known = refused.get(draft.text);
+        if (known !== undefined) {
+          countReason(rejected, known);
+          continue;
+        }
         const delivery = await replyOptions.deliver(draft);
         if ('refused' in delivery) {
+          refused.set(draft.text, delivery.refused);
           countReason(rejected, delivery.refused);
           continue;
         }
-        return { status: 'chosen', text: draft.text, draft, value: delivery.delivered, draws: draw, rejected };
+        return { ...chosen, value: delivery.delivered };
       }
     }
-    return { status: 'nothing_passed', draws: options.maxDraws, rejected };
+    return { status: 'nothing_passed', draws: options.maxDraws, drafts: judged, rejected };
   }
 
   return { reply };
 }
 
-/** What a surface logs about a decision: counts and reasons, never a rejected text. */
+/**
+ * What a surface logs about a decision: counts and reasons, never a rejected text. For the chosen draft,
+ * which choice of which draw it was, how it ended, and whether it was ranked by its log-probabilities.
+ */
 export function outcomeLogFields(outcome: ReplyOutcome<unknown>): Record<string, unknown> {
   return {
     status: outcome.status,
     draws: outcome.draws,
+    drafts: outcome.drafts,
     rejected: outcome.rejected,
-    ...(outcome.status === 'chosen' ? { finishReason: outcome.draft.finishReason } : {}),
+    ...(outcome.status === 'chosen'
+      ? { choice: outcome.draft.choice, finishReason: outcome.draft.finishReason, scored: outcome.draft.logprobs !== undefined }
+      : {}),
   };
 }

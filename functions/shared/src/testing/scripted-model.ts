@@ -4,9 +4,9 @@
  * choice that stopped on its own), or an error to throw. Tests that need the HTTP wire use the stand-in
  * model or the real server instead.
  */
-import type { CompletionRequest, ModelClient } from '../model-client.js';
+import type { CompletionRequest, ModelClient, TokenLogprobs } from '../model-client.js';
 
-export type ScriptedChoice = string | { text: string; finishReason: string };
+export type ScriptedChoice = string | { text: string; finishReason: string; logprobs?: TokenLogprobs };
 
 export interface ScriptedModel {
   model: Pick<ModelClient, 'complete'>;

@@ -1,7 +1,7 @@
 /**
  * Google's ID-token signing, reproduced on 127.0.0.1: an RSA key pair, its public key served the way
  * `https://www.googleapis.com/oauth2/v1/certs` serves them (`{kid: PEM}` with a cache-control max-age), and
- * RS256 JWTs shaped like the OIDC tokens Cloud Scheduler sends. The real google-auth-library verifies them.
+ * RS256 JWTs shaped like the OIDC tokens Cloud Scheduler and Pub/Sub push send. The real google-auth-library verifies them.
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -29,7 +29,7 @@ export class FakeGoogleCerts {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** An ID token as Cloud Scheduler gets it from Google for its service account. */
+  /** An ID token as Cloud Scheduler or Pub/Sub gets it from Google for a service account. */
   idToken(claims: { aud: string; email: string; expiresInS?: number; signWith?: 'google' | 'stranger' }): string {
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: 'RS256', kid: this.kid, typ: 'JWT' };
