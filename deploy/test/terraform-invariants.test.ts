@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from '@cdktn/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIRESTORE_COLLECTION, FIRESTORE_EXPIRY_FIELD } from '../../functions/shared/src/firestore-store.js';
+import { FIRESTORE_COLLECTION, FIRESTORE_EXPIRY_FIELD } from '@mimicbot/functions-shared';
 import { parseDockerfile } from './dockerfile.js';
 import { Evaluator, loadTerraform, type Block, type TerraformFiles } from './terraform.js';
 
@@ -22,11 +22,11 @@ type ParseConfig = (env: Env) => unknown;
 
 /** Each deployable's config module, as the code ships it. */
 const FUNCTION_CONFIGS: Record<string, () => Promise<{ parseConfig: ParseConfig }>> = {
-  slack: () => import('../../functions/slack/src/config.js'),
-  twitter: () => import('../../functions/twitter/src/config.js'),
-  demo: () => import('../../functions/demo/src/config.js'),
+  slack: () => import('@mimicbot/slack/config'),
+  twitter: () => import('@mimicbot/twitter/config'),
+  demo: () => import('@mimicbot/demo/config'),
 };
-const serverConfig = () => import('../../server/src/config.js') as Promise<{ parseConfig: ParseConfig }>;
+const serverConfig = () => import('@mimicbot/server/config') as Promise<{ parseConfig: ParseConfig }>;
 
 
 /** A token, key, password or signing secret, by name. (MAX_TOKENS is a count, not a token.) */

@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackSignedHeaders } from '../../functions/slack/test/slack-signing.js';
+import { slackSignedHeaders } from '@mimicbot/slack/testing';
 import { buildFunction, packageName, type BuiltFunction } from '../build-function.js';
 import type { Lockfile, LockEntry } from '../function-lockfile.js';
 

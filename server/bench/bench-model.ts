@@ -7,17 +7,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { graphFile, SERVER_DECODER_FILE, type GraphDtype } from '@mimicbot/model-format';
-import {
-  buildGpt2ServerDecoder,
-  buildGpt2Tokenizer,
-  createProgressBar,
-  DEFAULT_BLOCK_SIZE,
-  GPT2_124M,
-  initGpt2Weights,
-  quantizeModelFolder,
-  writeModelFolder,
-  type Gpt2Config,
-} from '@mimicbot/training';
+import { buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
+import { buildGpt2ServerDecoder, DEFAULT_BLOCK_SIZE, quantizeModelFolder } from '@mimicbot/training/onnx';
 
 export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
 

@@ -13,7 +13,7 @@
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createSampler } from '@mimicbot/model-format/sampling';
-import { tinyTestModel } from '@mimicbot/training';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { loadDecoder, type BatchDecoder } from '../src/engine/onnx-decoder.js';
 import { scoreToken } from '../src/engine/token-logprobs.js';
 import { makeTempDir, writeLayoutModel } from '../testing/index.js';

@@ -8,7 +8,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpt2Forward, tinyTestModel } from '@mimicbot/training';
+import { gpt2Forward } from '@mimicbot/training';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { writeLayoutModel, type TinyModel } from '@mimicbot/server/testing';
 import { makeTempDir, postJson, sseData, startTestServer, type TestServer } from './helpers.js';
 

@@ -1,6 +1,8 @@
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gpt2Forward, quantizeModelFolder, tinyTestModel, type Gpt2Config, type Gpt2Weights } from '@mimicbot/training';
+import { gpt2Forward, type Gpt2Config, type Gpt2Weights } from '@mimicbot/training';
+import { quantizeModelFolder } from '@mimicbot/training/onnx';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { writeLayoutModel } from '@mimicbot/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../src/engine/errors.js';

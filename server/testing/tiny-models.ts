@@ -7,21 +7,9 @@
 import { rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
-import {
-  buildByteLevelTokenizer,
-  buildGpt2Decoder,
-  buildGpt2ServerDecoder,
-  DataType,
-  gpt2Forward,
-  tinyTestModel,
-  writeModelFolder,
-  writeOnnxModel,
-  type Gpt2Config,
-  type Gpt2Weights,
-  type GraphProto,
-  type ModelProto,
-  type NodeProto,
-} from '@mimicbot/training';
+import { buildByteLevelTokenizer, gpt2Forward, writeModelFolder, type Gpt2Config, type Gpt2Weights } from '@mimicbot/training';
+import { buildGpt2Decoder, buildGpt2ServerDecoder, DataType, writeOnnxModel, type GraphProto, type ModelProto, type NodeProto } from '@mimicbot/training/onnx';
+import { tinyTestModel } from '@mimicbot/training/testing';
 
 export type TestLayout =
   /** model.onnx + our server_decoder.onnx (what the server prefers) */

@@ -11,7 +11,7 @@ import { leftPad } from '../src/generate/left-pad.js';
 import { GPT2_124M, type Gpt2Config, type Gpt2Weights } from '../src/model/gpt2-config.js';
 import { initGpt2Weights } from '../src/model/init-weights.js';
 import type { ForwardInputs, KvCache } from '../src/model/reference-forward.js';
-import { tinyTestModel } from '../src/model/test-models.js';
+import { tinyTestModel } from '../testing/index.js';
 import { buildGpt2Decoder } from '../src/onnx/gpt2-decoder.js';
 import { encodeModel } from '../src/onnx/onnx-proto.js';
 import { maxAbsDiff } from '../src/model/max-abs-diff.js';

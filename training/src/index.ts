@@ -1,23 +1,14 @@
-export * from './errors.js';
-export * from './tokenizer/index.js';
-export * from './safetensors/index.js';
-export * from './checkpoint/index.js';
-export * from './model/gpt2-config.js';
-export { initGpt2Weights, type InitWeightsOptions } from './model/init-weights.js';
-export { SeededRandom } from './model/random.js';
+/**
+ * `@mimicbot/training` as a library: what other packages use to make model folders the server loads (the
+ * server's start-up default model, its benchmarks and tests, the functions' test model server). The CLI is
+ * the toolchain's real entry (`src/cli/main.ts`); its scripts and benchmarks import modules by path.
+ * ONNX graph builders are `@mimicbot/training/onnx`; tiny models, fakes and helpers for tests are
+ * `@mimicbot/training/testing`.
+ */
+export { GPT2_124M, type Gpt2Config, type Gpt2Weights } from './model/gpt2-config.js';
 export { tinyGpt2Config } from './model/tiny-config.js';
-export { tinyTestModel } from './model/test-models.js';
-export * from './model/reference-forward.js';
-export * from './onnx/gpt2-decoder.js';
-export * from './onnx/write-onnx-model.js';
-// The message types writeOnnxModel takes, for callers that edit a built graph (the server's test layouts).
-export { DataType, type GraphProto, type ModelProto, type NodeProto } from './onnx/onnx-proto.js';
-export * from './model-folder/index.js';
-export * from './generate/index.js';
-export * from './onnx/gpt2-server-decoder.js';
+export { initGpt2Weights } from './model/init-weights.js';
+export { gpt2Forward, type ForwardInputs, type ForwardOutputs } from './model/reference-forward.js';
+export { buildByteLevelTokenizer, buildGpt2Tokenizer } from './tokenizer/index.js';
+export { writeModelFolder, writeRandomModel, type ModelFolderContents, type RandomModelOptions, type WriteModelFolderOptions } from './model-folder/index.js';
 export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress.js';
-export * from './data/index.js';
-export * from './hub/index.js';
-export * from './train/index.js';
-export { quantizeModelFolder, type QuantizeFolderHooks } from './onnx/quantize/quantize-model-folder.js';
-export { DEFAULT_BLOCK_SIZE, describeQuantizeSpec, type QuantizeSpec } from './onnx/quantize/quantize-weights.js';

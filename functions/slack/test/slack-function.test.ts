@@ -17,7 +17,7 @@ import {
 import { APOLOGIES } from '../src/compose-reply.js';
 import { FakeSlackApi, type SlackApiCall } from './fake-slack-api.js';
 import { appMention, BOT_ID, BOT_USER, directMessage, envelope, nextTs, urlVerification } from './slack-events.js';
-import { retryHeaders, slackSignedHeaders } from './slack-signing.js';
+import { retryHeaders, slackSignedHeaders } from '@mimicbot/slack/testing';
 
 const SECRET = 'test-signing-secret';
 const MODEL_KEY = 'functions-key';

@@ -14,7 +14,7 @@ import { slackDepsFromConfig } from '../src/from-config.js';
 import { createSlackHandler, type SlackHandler } from '../src/handler.js';
 import { FakeSlackApi } from './fake-slack-api.js';
 import { BOT_ID, BOT_USER, directMessage, envelope } from './slack-events.js';
-import { slackSignedHeaders } from './slack-signing.js';
+import { slackSignedHeaders } from '@mimicbot/slack/testing';
 
 const SECRET = 'test-signing-secret';
 const slack = new FakeSlackApi();

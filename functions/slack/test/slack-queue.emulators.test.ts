@@ -28,7 +28,7 @@ import {
 import { APOLOGIES } from '../src/compose-reply.js';
 import { FakeSlackApi, type SlackApiCall } from './fake-slack-api.js';
 import { appMention, BOT_ID, BOT_USER, envelope } from './slack-events.js';
-import { retryHeaders, slackSignedHeaders } from './slack-signing.js';
+import { retryHeaders, slackSignedHeaders } from '@mimicbot/slack/testing';
 
 const SECRET = 'queue-signing-secret';
 /** What Slack allows an events request. */

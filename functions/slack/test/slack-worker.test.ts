@@ -16,7 +16,7 @@ import { slackJobFromPush, type SlackJob } from '../src/slack-job.js';
 import { FakeSlackApi } from './fake-slack-api.js';
 import { pushBody } from './pubsub-push.js';
 import { appMention, BOT_ID, BOT_USER, directMessage, envelope, nextTs, TEAM } from './slack-events.js';
-import { retryHeaders, slackSignedHeaders } from './slack-signing.js';
+import { retryHeaders, slackSignedHeaders } from '@mimicbot/slack/testing';
 
 const SECRET = 'test-signing-secret';
 const AUDIENCE = 'https://mimicbot-slack-123456789012.europe-west1.run.app/slack/worker';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyTestModel } from '@mimicbot/training';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { makeTempDir, referenceGreedy, writeLayoutModel } from '../../testing/index.js';
 
 const model = tinyTestModel(5);

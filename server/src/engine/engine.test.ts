@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type OnnxEngine } from './engine.js';
 import { EngineClosedError, InvalidTokenRequestError, ModelLoadError, QueueFullError } from './errors.js';
-import { tinyTestModel } from '@mimicbot/training';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { makeTempDir, referenceGreedy, writeLayoutModel } from '../../testing/index.js';
 import { loadDecoder } from './onnx-decoder.js';
 import type { SamplingParams, TokenRequest, TokenResult } from './types.js';

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from './errors.js';
 import { loadDecoder, type BatchDecoder, type KvBatch } from './onnx-decoder.js';
 import { argmax } from '@mimicbot/model-format/sampling';
-import { gpt2Forward, tinyTestModel } from '@mimicbot/training';
+import { gpt2Forward } from '@mimicbot/training';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { makeTempDir, referenceGreedy, writeLayoutModel, type TestLayout } from '../../testing/index.js';
 
 const model = tinyTestModel(7);

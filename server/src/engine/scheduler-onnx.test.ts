@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { tinyTestModel } from '@mimicbot/training';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, referenceGreedy, writeLayoutModel } from '../../testing/index.js';
 import { loadDecoder, type BatchDecoder } from './onnx-decoder.js';

@@ -2,7 +2,7 @@
  * Unedited samples for the card, each taken by the `sample` command exactly as the card prints it, so a
  * reader can run the line and get the same text.
  */
-import { captureIo } from '../../src/cli/capture-io.js';
+import { captureIo } from '../../testing/index.js';
 import { sampleCommand } from '../../src/cli/sample.js';
 
 export interface CardSample {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelConfig } from '@mimicbot/model-format';
-import { captureIo, commandRunner } from './capture-io.js';
+import { captureIo, commandRunner } from '@mimicbot/training/testing';
 import { initShape } from './init.js';
 
 const runInit = commandRunner('init');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyCheckpoint } from '../checkpoint/tiny-checkpoint.js';
+import { writeTinyCheckpoint } from '@mimicbot/training/testing';
 import { openSafetensors, writeSafetensors, type TensorToWrite } from '../safetensors/index.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');

@@ -2,12 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeTinyCheckpoint } from '../checkpoint/tiny-checkpoint.js';
+import { captureIo, commandRunner, writeTinyCheckpoint } from '@mimicbot/training/testing';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { gpt2Forward } from '../model/reference-forward.js';
 import { loadTokenizer, readModelConfig } from '@mimicbot/model-format';
-import { captureIo, commandRunner } from './capture-io.js';
 
 const runConvert = commandRunner('convert');
 

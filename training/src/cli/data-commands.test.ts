@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeHub, startFakeX, type FakeHub } from '@mimicbot/training/testing';
-import { captureIo, commandRunner } from './capture-io.js';
+import { captureIo, commandRunner, startFakeHub, startFakeX, type FakeHub } from '@mimicbot/training/testing';
 
 const runFetch = commandRunner('fetch');
 const runImport = commandRunner('import');

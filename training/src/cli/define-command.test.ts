@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MimicbotFileError } from '../errors.js';
-import { captureIo } from './capture-io.js';
+import { captureIo } from '@mimicbot/training/testing';
 import { CommandFailure, UsageError } from './cli-context.js';
 import { defineCommand } from './define-command.js';
 

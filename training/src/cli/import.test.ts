@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIo, commandRunner } from './capture-io.js';
+import { captureIo, commandRunner } from '@mimicbot/training/testing';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/mimicbot.js');
 const runImport = commandRunner('import');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureIo } from './capture-io.js';
+import { captureIo } from '@mimicbot/training/testing';
 import { COMMANDS } from './commands.js';
 import { main } from './main.js';
 

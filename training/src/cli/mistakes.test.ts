@@ -8,10 +8,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { startFakeX, type FakeX } from '@mimicbot/training/testing';
+import { captureIo, startFakeX, writeTinyCheckpoint, type FakeX } from '@mimicbot/training/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyCheckpoint } from '../checkpoint/tiny-checkpoint.js';
-import { captureIo } from './capture-io.js';
 import { main } from './main.js';
 
 let root: string;

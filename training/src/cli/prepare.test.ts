@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIo, commandRunner } from './capture-io.js';
+import { captureIo, commandRunner } from '@mimicbot/training/testing';
 
 const runPrepare = commandRunner('prepare');
 const post = (id: number, text: string) => JSON.stringify({ id: String(id), created_at: '', text });

@@ -3,9 +3,8 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyCheckpoint } from '../checkpoint/tiny-checkpoint.js';
 import { graphFilesOf } from '../onnx/quantize/graph-files.js';
-import { captureIo, commandRunner } from './capture-io.js';
+import { captureIo, commandRunner, writeTinyCheckpoint } from '@mimicbot/training/testing';
 import { parseQuantizeList } from './export.js';
 import { QUANTIZE_SPEC_OPTIONS, quantizeSpecFromOptions } from './quantize-options.js';
 

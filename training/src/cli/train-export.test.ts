@@ -7,7 +7,7 @@ import { loadHfCheckpoint } from '../checkpoint/index.js';
 import { readModelCard, readModelConfig } from '@mimicbot/model-format';
 import { learnBpeFolder } from '../tokenizer/learn-bpe-folder.js';
 import { loadTrainingCheckpoint } from '../train/training-checkpoint.js';
-import { captureIo, commandRunner } from './capture-io.js';
+import { captureIo, commandRunner } from '@mimicbot/training/testing';
 
 const runTrain = commandRunner('train');
 const runExport = commandRunner('export');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { referenceCausalLm } from '../generate/causal-lm.js';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
-import { tinyTestModel } from '../model/test-models.js';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { gpt2Forward } from '../model/reference-forward.js';
 import { buildGpt2Decoder } from '../onnx/gpt2-decoder.js';
 import { encodeModel } from '../onnx/onnx-proto.js';

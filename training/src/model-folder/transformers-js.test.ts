@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceCausalLm } from '../generate/causal-lm.js';
 import { generate } from '../generate/generate.js';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
-import { tinyTestModel } from '../model/test-models.js';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { buildByteLevelTokenizer, buildGpt2Tokenizer } from '../tokenizer/index.js';
 import { writeModelFolder } from './write-model-folder.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
-import { tinyTestModel } from '../model/test-models.js';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { buildGpt2Decoder } from '../onnx/gpt2-decoder.js';
 import { buildByteLevelTokenizer } from '../tokenizer/index.js';
 import { ModelFolderError, readModelCard, readModelConfig } from '@mimicbot/model-format';

@@ -6,7 +6,7 @@ import { OnnxCausalLm } from '../generate/onnx-causal-lm.js';
 import { referenceCausalLm, type CausalLm } from '../generate/causal-lm.js';
 import { generate } from '../generate/generate.js';
 import { leftPad } from '../generate/left-pad.js';
-import { tinyTestModel } from '../model/test-models.js';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import type { ForwardInputs, ForwardOutputs } from '../model/reference-forward.js';
 import { buildGpt2Decoder } from './gpt2-decoder.js';
 import { encodeModel } from './onnx-proto.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyTestModel } from '../model/test-models.js';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { buildGpt2Decoder } from './gpt2-decoder.js';
 import { GraphBuilder } from './graph-builder.js';
 import { OnnxModelError } from './onnx-model-error.js';

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SafetensorsError } from '../errors.js';
 import { openSafetensors, readSafetensors } from './read.js';
-import { rawSafetensors, tempDir, writeBytes } from './test-files.js';
+import { makeTempDir, rawSafetensors, writeBytes } from '@mimicbot/training/testing';
 
 let dir: string;
 beforeEach(async () => {
-  dir = await tempDir();
+  dir = await makeTempDir('mimicbot-safetensors-');
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 

@@ -2,12 +2,12 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSafetensors, readSafetensors } from './read.js';
-import { rawSafetensors, tempDir, writeBytes } from './test-files.js';
+import { makeTempDir, rawSafetensors, writeBytes } from '@mimicbot/training/testing';
 import { writeAll, writeSafetensors } from './write.js';
 
 let dir: string;
 beforeEach(async () => {
-  dir = await tempDir();
+  dir = await makeTempDir('mimicbot-safetensors-');
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fortuneCorpus } from '../train/fortune-corpus.js';
-import { BpeEncoder } from './bpe-encoder.js';
+import { BpeEncoder } from '@mimicbot/training/testing';
 import { bpeTokenizerFiles, tokenizerVocabulary } from './bpe-tokenizer.js';
 import type { LearnedBpe } from './learned-bpe.js';
 import { END_OF_TEXT } from './tokenizer-json.js';

@@ -3,7 +3,7 @@ import type { Tokenizer } from '@huggingface/tokenizers';
 import { loadTokenizer } from '@mimicbot/model-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BYTE_LEVEL_VOCAB_SIZE, buildByteLevelTokenizer } from './byte-level-tokenizer.js';
-import { writeTokenizerFolder } from './test-folder.js';
+import { writeTokenizerFolder } from '@mimicbot/training/testing';
 
 describe('the byte-level tokenizer', () => {
   let dir: string;

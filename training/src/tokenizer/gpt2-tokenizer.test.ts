@@ -4,7 +4,7 @@ import { loadTokenizer } from '@mimicbot/model-format';
 import { encode as referenceEncode } from 'gpt-3-encoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGpt2Tokenizer, parseMerges } from './gpt2-tokenizer.js';
-import { writeTokenizerFolder } from './test-folder.js';
+import { writeTokenizerFolder } from '@mimicbot/training/testing';
 
 const samples = [
   'Hello world',

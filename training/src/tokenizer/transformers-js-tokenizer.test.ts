@@ -4,7 +4,7 @@ import { AutoTokenizer, env } from '@huggingface/transformers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildByteLevelTokenizer } from './byte-level-tokenizer.js';
 import { buildGpt2Tokenizer } from './gpt2-tokenizer.js';
-import { writeTokenizerFolder } from './test-folder.js';
+import { writeTokenizerFolder } from '@mimicbot/training/testing';
 
 const folders: string[] = [];
 afterEach(async () => {

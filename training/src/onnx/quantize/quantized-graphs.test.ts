@@ -4,7 +4,7 @@ import { referenceCausalLm } from '../../generate/causal-lm.js';
 import { OnnxCausalLm } from '../../generate/onnx-causal-lm.js';
 import type { Gpt2Weights } from '../../model/gpt2-config.js';
 import { maxAbsDiff } from '../../model/max-abs-diff.js';
-import { tinyTestModel } from '../../model/test-models.js';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { buildGpt2Decoder } from '../gpt2-decoder.js';
 import { buildGpt2ServerDecoder } from '../gpt2-server-decoder.js';
 import { encodeModel, type ModelProto } from '../onnx-proto.js';

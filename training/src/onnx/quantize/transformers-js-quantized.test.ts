@@ -10,7 +10,7 @@ import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transform
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../generate/generate.js';
 import { OnnxCausalLm } from '../../generate/onnx-causal-lm.js';
-import { tinyTestModel } from '../../model/test-models.js';
+import { tinyTestModel } from '@mimicbot/training/testing';
 import { writeModelFolder } from '../../model-folder/write-model-folder.js';
 import { buildByteLevelTokenizer } from '../../tokenizer/index.js';
 import { graphFile } from '@mimicbot/model-format';

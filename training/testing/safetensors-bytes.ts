@@ -1,8 +1,6 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 
-/** Test helper: the bytes of a safetensors file with any header (object or raw text) and data, valid or not. */
+/** The bytes of a safetensors file with any header (object or raw text) and data, valid or not. */
 export function rawSafetensors(header: object | string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
   const json = Buffer.from(typeof header === 'string' ? header : JSON.stringify(header), 'utf8');
   const out = Buffer.alloc(8 + json.length + data.length);
@@ -12,10 +10,7 @@ export function rawSafetensors(header: object | string, data: Uint8Array = new U
   return out;
 }
 
-export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'mimicbot-safetensors-'));
-}
-
+/** Writes `bytes` to `file` and returns the path, so a test can build and name a file in one expression. */
 export async function writeBytes(file: string, bytes: Uint8Array): Promise<string> {
   await writeFile(file, bytes);
   return file;

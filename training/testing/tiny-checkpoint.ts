@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
-import { initGpt2Weights } from '../model/init-weights.js';
-import { tinyGpt2Config } from '../model/tiny-config.js';
-import { buildByteLevelTokenizer } from '../tokenizer/index.js';
+import type { Gpt2Config, Gpt2Weights } from '../src/model/gpt2-config.js';
+import { initGpt2Weights } from '../src/model/init-weights.js';
+import { tinyGpt2Config } from '../src/model/tiny-config.js';
+import { buildByteLevelTokenizer } from '../src/tokenizer/index.js';
 import type { CheckpointLayout } from '@mimicbot/model-format';
-import { saveHfCheckpoint } from './save-checkpoint.js';
+import { saveHfCheckpoint } from '../src/checkpoint/save-checkpoint.js';
 
 export interface TinyCheckpointOptions {
   layout?: CheckpointLayout;
@@ -16,7 +16,7 @@ export interface TinyCheckpointOptions {
   config?: Partial<Gpt2Config>;
 }
 
-/** Test helper: a random tiny GPT-2 saved as a Hugging Face checkpoint folder; returns what it saved. */
+/** A random tiny GPT-2 saved as a Hugging Face checkpoint folder; returns what it saved. */
 export async function writeTinyCheckpoint(dir: string, options: TinyCheckpointOptions = {}): Promise<{ config: Gpt2Config; weights: Gpt2Weights }> {
   const config = tinyGpt2Config({ nEmbd: 16, nHead: 2, nLayer: 2, nPositions: 16, ...options.config });
   const weights = initGpt2Weights(config, options.seed ?? 1);

@@ -1,7 +1,7 @@
 /** Tiny random GPT-2s for tests. */
-import type { Gpt2Config, Gpt2Weights } from './gpt2-config.js';
-import { initGpt2Weights } from './init-weights.js';
-import { tinyGpt2Config } from './tiny-config.js';
+import type { Gpt2Config, Gpt2Weights } from '../src/model/gpt2-config.js';
+import { initGpt2Weights } from '../src/model/init-weights.js';
+import { tinyGpt2Config } from '../src/model/tiny-config.js';
 
 /**
  * A tiny GPT-2 whose matrices are 10x GPT-2's init scale: at std 0.02 a random model's logits are nearly

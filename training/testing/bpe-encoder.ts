@@ -4,10 +4,10 @@
  * occurrence left to right, until no learned pair is left. `<|endoftext|>` in the text is the special id.
  * The tokenizer.json we write must make @huggingface/tokenizers give exactly these ids.
  */
-import { END_OF_TEXT } from './tokenizer-json.js';
-import { pairKey, type LearnedBpe } from './learned-bpe.js';
-import { preTokenize, wordBytes } from './pre-tokenize.js';
-import { mergePair } from './train-bpe.js';
+import { END_OF_TEXT } from '../src/tokenizer/tokenizer-json.js';
+import { pairKey, type LearnedBpe } from '../src/tokenizer/learned-bpe.js';
+import { preTokenize, wordBytes } from '../src/tokenizer/pre-tokenize.js';
+import { mergePair } from '../src/tokenizer/train-bpe.js';
 
 export class BpeEncoder {
   private readonly ranks = new Map<number, { rank: number; result: number }>();

@@ -5,16 +5,16 @@
  * `sleep` returns at once.
  */
 import { Writable } from 'node:stream';
-import type { Clock } from '../data/rate-limit-wait.js';
-import type { CliContext } from './cli-context.js';
-import { main } from './main.js';
+import type { Clock } from '../src/data/rate-limit-wait.js';
+import type { CliContext } from '../src/cli/cli-context.js';
+import { main } from '../src/cli/main.js';
 
 export interface CapturedIo extends CliContext {
   out(): string;
   err(): string;
 }
 
-export const instantClock: Clock = { now: () => Date.now(), sleep: async () => {} };
+const instantClock: Clock = { now: () => Date.now(), sleep: async () => {} };
 
 export function captureIo(options: { env?: NodeJS.ProcessEnv; clock?: Clock } = {}): CapturedIo {
   const [o, e] = [textSink(), textSink()];
