@@ -79,11 +79,8 @@ const queueDefaults: Record<string, string> = gcp ? { PUBSUB_EMULATOR_HOST: gcp.
 /** Without a real bot token, Slack runs dry: its Web API is a local stand-in inside the function (auth.test included). */
 const slackIsReal = Boolean(process.env.SLACK_BOT_TOKEN);
 
-/**
- * What every function gets unless the environment says otherwise. The default model is byte-level (one token
- * per byte), so the functions' usual 60 new tokens would cut replies mid-word: 200 bytes is about a tweet.
- */
-const functionDefaults: Record<string, string> = { MODEL_ENDPOINT, MAX_TOKENS: '200', ...storeDefaults };
+/** What every function gets unless the environment says otherwise (MAX_TOKENS: the functions' own 60). */
+const functionDefaults: Record<string, string> = { MODEL_ENDPOINT, ...storeDefaults };
 
 const SERVICES: Service[] = [
   { name: 'server', port: 8080, args: ['server/src/main.ts'], defaults: {}, ready: /ready on port/ },

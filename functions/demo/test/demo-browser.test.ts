@@ -1,12 +1,14 @@
 /**
  * The demo page in real Chromium, against the demo function under functions-framework on a real socket,
  * backed by the real model server: type, generate, watch the reply arrive, regenerate, do it all again
- * with the keyboard only; screenshots go to assets/demo.png and assets/demo-phone.png. With a stand-in
+ * with the keyboard only; screenshots go to demo.png and demo-phone.png in DEMO_SCREENSHOTS (a folder: `assets`
+ * to refresh the README's pictures; unset, a temporary folder, so a test run leaves the tree as it was). With a stand-in
  * model saying issue 11's drafts: the reply streams sentence by sentence, and no draft the quality gate
  * turns down is ever on the screen; the subtitle is the served model's description.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   ISSUE_11,
@@ -23,7 +25,8 @@ import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
 import { NEUTRAL_DESCRIPTION } from '../src/render-page.js';
 
-const assets = resolve(import.meta.dirname, '..', '..', '..', 'assets');
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const assets = process.env.DEMO_SCREENSHOTS ? resolve(ROOT, process.env.DEMO_SCREENSHOTS) : join(tmpdir(), `mimicbot-demo-screenshots-${process.pid}`);
 
 let model: RunningModelServer;
 let fn: RunningFunction;
@@ -258,11 +261,16 @@ describe('the demo page in Chromium', () => {
     }
   }, 120_000);
 
-  it('gives the page a neutral description when the server has none', async () => {
+  it('shows the real server\'s description of its model: the one-line description from the model folder\'s card', async () => {
+    // (A server that gives none gets NEUTRAL_DESCRIPTION: render-page.test.ts and model-description.test.ts.)
+    const listed = (await (await fetch(`${model.url}/v1/models`)).json()) as { data: { description?: string }[] };
+    const served = listed.data[0].description;
+    expect(served).toMatch(/^Random weights \(seed 7\), untrained/);
     const page = await browser.newPage();
     try {
       await page.goto(fn.url);
-      expect(await page.locator('#description').textContent()).toBe(NEUTRAL_DESCRIPTION);
+      expect(await page.locator('#description').textContent()).toBe(served);
+      expect(served).not.toBe(NEUTRAL_DESCRIPTION);
     } finally {
       await page.close();
     }

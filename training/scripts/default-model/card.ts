@@ -35,10 +35,12 @@ export function cardText(f: CardFacts): string {
   const r = f.recipe;
   const m = f.measured;
   const millions = (f.parameters / 1e6).toFixed(2);
+  // Written below as a JSON string, which YAML reads as a quoted scalar: the sentence has a ": " in it,
+  // which would make a plain scalar a nested mapping and cost the card its description.
   const description = `A ${millions}M-parameter GPT-2 trained from scratch on Debian's fortunes: it writes like a fortune cookie, not like any one person.`;
   const samples = f.samples.map((s) => `\`${s.command}\`\n\n\`\`\`text\n${s.text}\n\`\`\``).join('\n\n');
   return `---
-description: ${description}
+description: ${JSON.stringify(description)}
 ---
 # The default model
 
@@ -54,7 +56,7 @@ same text by this project's own BPE trainer (\`training/src/tokenizer/train-bpe.
 | **validation, bits per byte** | **${BEFORE.bitsPerByte.toFixed(2)}** | **${m.bitsPerByte.toFixed(2)}** (${m.natsPerToken.toFixed(3)} nats per token) |
 | decoding steps for a post (validation mean) | ${m.byteStepsPerPost.toFixed(1)} | ${m.stepsPerPost.toFixed(1)} |
 | files in the repository | ${BEFORE.files} | ${mb(f.budget.uniqueBytes)} (${mb(f.budget.diskBytes)} on disk: model.onnx = onnx/model.onnx) |
-| X poster drafts passing the quality gate on the first draw (200) | - | not measured yet: the gate is issue 11's item 2 |
+| X poster drafts passing the quality gate (\`npm run gate:rate -w functions/twitter -- --endpoint <server> --drafts 200\`) | - | measure against the served folder and write it here |
 
 - **Corpus**: \`/usr/share/games/fortunes/*\` (\`apt-get install fortunes\`), offensive ones (\`off/\`) and
   \`ascii-art\` left out, each entry re-flowed to one paragraph with its attribution on its own line.
