@@ -19,8 +19,11 @@ const started: FunctionProcess[] = [];
 const answerTimes: number[] = [];
 let discord: LocalDiscordApi;
 let slowModel: StandInModel;
+let fastModel: StandInModel;
 let a: FunctionProcess;
 let b: FunctionProcess;
+/** DRY_RUN, as `npm run dev` starts it: its own local Discord API, which logs the edits. */
+let dry: FunctionProcess;
 
 async function interact(fn: FunctionProcess, payload: unknown): Promise<{ status: number; body: unknown; ms: number }> {
   const raw = JSON.stringify(payload);
@@ -44,7 +47,7 @@ const editsOf = (token: string) => discord.edits().filter((edit) => edit.token =
 
 beforeAll(async () => {
   const emulators = await gcpEmulatorsForTests();
-  [discord, slowModel] = await Promise.all([startLocalDiscordApi(), startStandInModel([], { firstByteDelayMs: 8000 })]);
+  [discord, slowModel, fastModel] = await Promise.all([startLocalDiscordApi(), startStandInModel([], { firstByteDelayMs: 8000 }), startStandInModel([' a dry run line<|endoftext|>'])]);
   const project = `demo-discord-queue-${process.pid}`;
   const env = {
     STORE: 'firestore',
@@ -61,11 +64,16 @@ beforeAll(async () => {
     MAX_TOKENS: '16',
     LOG_LEVEL: 'error',
   };
-  [a, b] = await Promise.all([startFunctionProcess('discord', env), startFunctionProcess('discord', env)]);
-  started.push(a, b);
+  const { DISCORD_API_URL: _api, ...dryEnv } = env;
+  [a, b, dry] = await Promise.all([
+    startFunctionProcess('discord', env),
+    startFunctionProcess('discord', env),
+    startFunctionProcess('discord', { ...dryEnv, DRY_RUN: '1', DISCORD_TOPIC: 'discord-dry', MODEL_ENDPOINT: fastModel.url, LOG_LEVEL: 'info' }),
+  ]);
+  started.push(a, b, dry);
   await Promise.all(
-    [['worker-a', a], ['worker-b', b]].map(([name, fn]) =>
-      createPushSubscription(emulators.pubsub, project, { name: name as string, topic: 'discord-commands', pushEndpoint: new URL('discord/worker', (fn as FunctionProcess).url).href, ackDeadlineSeconds: 60, minimumBackoff: '1s', maximumBackoff: '2s' }),
+    ([['worker-a', a, 'discord-commands'], ['worker-b', b, 'discord-commands'], ['worker-dry', dry, 'discord-dry']] as const).map(([name, fn, topic]) =>
+      createPushSubscription(emulators.pubsub, project, { name, topic, pushEndpoint: new URL('discord/worker', fn.url).href, ackDeadlineSeconds: 60, minimumBackoff: '1s', maximumBackoff: '2s' }),
     ),
   );
   // One command through each instance first: a process's first Firestore and Pub/Sub calls load and
@@ -79,7 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(`interactions answered in ${answerTimes.map((ms) => `${ms} ms`).join(', ')} (Discord allows ${DISCORD_DEADLINE_MS} ms)`);
   await Promise.all(started.map((fn) => fn.stop('SIGKILL')));
-  await Promise.all([slowModel?.stop(), discord?.close()]);
+  await Promise.all([slowModel?.stop(), fastModel?.stop(), discord?.close()]);
 });
 
 describe('Discord through Pub/Sub, with a model that takes 8 s per completion', () => {
@@ -104,4 +112,17 @@ describe('Discord through Pub/Sub, with a model that takes 8 s per completion', 
     expect(edits[0].allowedMentions).toEqual({ parse: [] });
     expect(slowModel.calls - callsBefore).toBe(1);
   }, 120_000);
+});
+
+describe('DRY_RUN, as npm run dev starts it', () => {
+  it('edits nothing anywhere and prints the answer it would have edited in', async () => {
+    const payload = mimic('try me');
+    expect((await interact(dry, payload)).body).toEqual({ type: 5 });
+    await waitFor(() => dry.output().includes('"message":"dry_run_edit"'), 60_000);
+    const line = dry.output().split('\n').find((entry) => entry.includes('"message":"dry_run_edit"'))!;
+    expect(JSON.parse(line)).toMatchObject({ content: '*try me* a dry run line' });
+    // The interaction token is a credential: it is not printed.
+    expect(dry.output()).not.toContain(payload.token);
+    expect(editsOf(payload.token)).toEqual([]);
+  }, 90_000);
 });
