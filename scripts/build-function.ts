@@ -1,7 +1,7 @@
 /**
  * Packages one function for `gcloud functions deploy --gen2 --runtime nodejs20`:
  *
- *   tsx scripts/build-function.ts <slack|twitter|demo> [--out <dir>]     (default functions/<name>/dist)
+ *   tsx scripts/build-function.ts <slack|twitter|demo|discord> [--out <dir>]     (default functions/<name>/dist)
  *
  * functions/<name>/src/index.ts is bundled with esbuild into <out>/index.js (ESM) with the workspace packages
  * (@mimicbot/*) inlined and every npm package left external; <out>/package.json lists exactly the npm
@@ -120,7 +120,7 @@ export async function buildFunction(name: string, options: { outDir?: string; ro
 async function main(argv: string[]): Promise<void> {
   const [name, flag, out] = argv;
   if (!name || name.startsWith('-') || (flag !== undefined && (flag !== '--out' || !out))) {
-    console.error('usage: tsx scripts/build-function.ts <slack|twitter|demo> [--out <dir>]');
+    console.error('usage: tsx scripts/build-function.ts <slack|twitter|demo|discord> [--out <dir>]');
     process.exit(2);
   }
   try {

@@ -1,5 +1,5 @@
 /**
- * `npm run dev`: the whole bot on this machine. Starts the inference server and the three functions on fixed
+ * `npm run dev`: the whole bot on this machine. Starts the inference server and the functions on fixed
  * ports, prefixes each one's output with its name, prints the URLs once all are up, and stops them all on
  * Ctrl-C (or when one of them dies).
  *
@@ -8,20 +8,24 @@
  *                                     printed by a local Slack Web API in the function, nothing reaches Slack)
  *   twitter http://127.0.0.1:8082/  (DRY_RUN=1: logs the tweet instead of posting)
  *   demo    http://127.0.0.1:8083/  (open in a browser)
+ *   discord http://127.0.0.1:8084/  (interactions signed with the dev key, scripts/discord-dev-key.ts; DRY_RUN: the
+ *                                     answers it would edit in are printed; `npm run discord:try -- "prompt"` sends one)
  *
  * Functions run through scripts/serve-function.ts (functions-framework's server on 127.0.0.1). Anything set
  * in the environment wins over the dev defaults below, except DRY_RUN: always on for twitter, and on for
- * slack unless a real SLACK_BOT_TOKEN is in the environment.
+ * slack unless a real SLACK_BOT_TOKEN is in the environment; always on for discord.
  *
  * State and the Slack queue as on Google Cloud: the Firestore and Pub/Sub emulators (127.0.0.1:8681 and
  * :8682, or the ones FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST point at) hold the store, and Slack's
  * work goes through the topic mimicbot-slack-events to the function's /slack/worker, retried as production
  * retries it. Without the emulators installed, the functions keep their state in memory and Slack answers
- * inside its request; a line says so.
+ * inside its request; a line says so. Discord's work goes through mimicbot-discord-commands to its
+ * /discord/worker the same way; it needs the queue, so without the emulators it is not started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createPushSubscription, gcpEmulatorsMissing, localSlackSubscription, startGcpEmulators, type RunningGcpEmulators } from '@mimicbot/functions-shared/testing';
+import { DEV_DISCORD_PUBLIC_KEY } from './discord-dev-key.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MODEL_ENDPOINT = 'http://127.0.0.1:8080';
@@ -30,6 +34,8 @@ const DEV_TRIGGER_SECRET = 'dev-trigger-secret';
 const DEV_PROJECT = 'demo-mimicbot';
 const DEV_TOPIC = 'mimicbot-slack-events';
 const SLACK_WORKER_URL = 'http://127.0.0.1:8081/slack/worker';
+const DISCORD_TOPIC = 'mimicbot-discord-commands';
+const DISCORD_WORKER_URL = 'http://127.0.0.1:8084/discord/worker';
 
 interface Service {
   name: string;
@@ -101,6 +107,19 @@ const SERVICES: Service[] = [
     ready: /listening on/,
   },
   { name: 'demo', port: 8083, args: ['scripts/serve-function.ts', 'demo'], defaults: functionDefaults, ready: /listening on/ },
+  // Discord's intake only publishes: without the Pub/Sub emulator there is nothing for it to do.
+  ...(gcp
+    ? [
+        {
+          name: 'discord',
+          port: 8084,
+          args: ['scripts/serve-function.ts', 'discord'],
+          defaults: { ...functionDefaults, PUBSUB_EMULATOR_HOST: gcp.pubsub, DISCORD_TOPIC, DISCORD_WORKER_AUTH: 'none', DISCORD_PUBLIC_KEY: DEV_DISCORD_PUBLIC_KEY },
+          forced: { DRY_RUN: '1' },
+          ready: /listening on/,
+        },
+      ]
+    : []),
 ];
 
 const children = new Map<string, ChildProcess>();
@@ -172,7 +191,11 @@ try {
   // The server first: the functions can start without it, but the first requests would only get apologies.
   await start(SERVICES[0]);
   await Promise.all(SERVICES.slice(1).map(start));
-  if (gcp) await createPushSubscription(gcp.pubsub, project, localSlackSubscription(topic, SLACK_WORKER_URL));
+  if (gcp) {
+    await createPushSubscription(gcp.pubsub, project, localSlackSubscription(topic, SLACK_WORKER_URL));
+    // Discord's subscription retries as deploy/terraform/discord.tf's does: backoff 10-60 s.
+    await createPushSubscription(gcp.pubsub, project, { name: `${DISCORD_TOPIC}-worker`, topic: DISCORD_TOPIC, pushEndpoint: DISCORD_WORKER_URL, ackDeadlineSeconds: 300, minimumBackoff: '10s', maximumBackoff: '60s' });
+  }
 } catch (error) {
   // When a child died, its exit handler is already stopping the rest; either way no banner is printed.
   if (!stopping) process.stderr.write(`dev: ${(error as Error).message}\n`);
@@ -187,9 +210,10 @@ mimicbot is running (Ctrl-C stops everything):
   slack    http://127.0.0.1:8081/  Slack Events API (signing secret ${slackSecret === DEV_SLACK_SECRET ? `"${DEV_SLACK_SECRET}"` : 'from SLACK_SIGNING_SECRET'}); ${slackIsReal ? 'posts to Slack with SLACK_BOT_TOKEN' : 'DRY_RUN: replies are printed here, the bot is <@U0BOT>'}
   twitter  http://127.0.0.1:8082/  DRY_RUN: curl -X POST -H 'x-trigger-secret: ${triggerSecret === DEV_TRIGGER_SECRET ? DEV_TRIGGER_SECRET : '$TRIGGER_SECRET'}' http://127.0.0.1:8082/
   demo     http://127.0.0.1:8083/  open it in a browser
+  discord  ${gcp ? 'http://127.0.0.1:8084/  DRY_RUN: npm run discord:try -- "tell me a secret"; the answer is printed here (dry_run_edit)' : 'not started: it needs the Pub/Sub emulator'}
 ${
   gcp
-    ? `  state    Firestore emulator ${gcp.firestore}, Slack queue: topic ${topic} on the Pub/Sub emulator ${gcp.pubsub} -> ${SLACK_WORKER_URL} (project ${project})`
+    ? `  state    Firestore emulator ${gcp.firestore}, Slack queue: topic ${topic} on the Pub/Sub emulator ${gcp.pubsub} -> ${SLACK_WORKER_URL}, Discord's: ${DISCORD_TOPIC} -> ${DISCORD_WORKER_URL} (project ${project})`
     : '  state    in memory (no emulators); Slack answers inside its request'
 }
 `);

@@ -3,7 +3,7 @@
  * `getServer`, the one its CLI runs: the same body parsers and `req.rawBody`), bound to 127.0.0.1 rather than
  * every interface.
  *
- *   tsx scripts/serve-function.ts <slack|twitter|demo> [port]     (port defaults to $PORT, then 8080)
+ *   tsx scripts/serve-function.ts <slack|twitter|demo|discord> [port]     (port defaults to $PORT, then 8080)
  *
  * The function reads its config from the environment as it would when deployed. Prints
  * "listening on http://127.0.0.1:<port>/" once it accepts requests; SIGINT/SIGTERM close it.

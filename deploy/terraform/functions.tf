@@ -1,4 +1,4 @@
-# The three functions, from the folders `npm run build -w functions/<name>` writes (bundle, package.json and
+# The functions (Discord's in discord.tf), from the folders `npm run build -w functions/<name>` writes (bundle, package.json and
 # package-lock.json): zipped, uploaded, built by Cloud Build with `npm ci`, served by Cloud Run.
 
 resource "google_storage_bucket" "functions_source" {
@@ -10,7 +10,7 @@ resource "google_storage_bucket" "functions_source" {
 }
 
 data "archive_file" "function" {
-  for_each    = toset(["slack", "twitter", "demo"])
+  for_each    = toset(["slack", "twitter", "demo", "discord"])
   type        = "zip"
   source_dir  = "${path.module}/../../functions/${each.key}/dist"
   output_path = "${path.module}/.build/${each.key}.zip"

@@ -11,6 +11,10 @@ locals {
   # Where Pub/Sub pushes Slack work, on the same function as the events endpoint.
   slack_worker_url = "${local.slack_url}/slack/worker"
 
+  # The same for Discord: interactions at its root, the worker at /discord/worker.
+  discord_url        = "https://${var.bot_name}-discord-${local.run_url_suffix}"
+  discord_worker_url = "${local.discord_url}/discord/worker"
+
   # Every token, key and signing secret: one Secret Manager secret each, <bot_name>-<name>. Terraform creates
   # them empty; the maker adds the values (README), so they never pass through Terraform's state.
   secret_names = [
@@ -20,6 +24,7 @@ locals {
     "x-app-secret",
     "x-access-token",
     "x-access-secret",
+    "discord-public-key",
   ]
 
   # The store keeps every key in this collection, with its expiry in this timestamp field; Firestore's TTL

@@ -14,9 +14,9 @@ variable "bot_name" {
   type        = string
   default     = "mimicbot"
   validation {
-    # Service account ids are 6-30 characters and the longest suffix is -slack-push (11).
-    condition     = can(regex("^[a-z][a-z0-9-]{2,17}[a-z0-9]$", var.bot_name))
-    error_message = "bot_name: 4 to 19 characters, lowercase letters, digits and hyphens, starting with a letter."
+    # Service account ids are 6-30 characters and the longest suffix is -discord-push (13).
+    condition     = can(regex("^[a-z][a-z0-9-]{2,15}[a-z0-9]$", var.bot_name))
+    error_message = "bot_name: 4 to 17 characters, lowercase letters, digits and hyphens, starting with a letter."
   }
 }
 
@@ -118,5 +118,15 @@ variable "slack_max_delivery_attempts" {
   validation {
     condition     = var.slack_max_delivery_attempts >= 5 && var.slack_max_delivery_attempts <= 100
     error_message = "slack_max_delivery_attempts: Pub/Sub allows 5 to 100."
+  }
+}
+
+variable "discord_max_delivery_attempts" {
+  description = "Pub/Sub deliveries of one Discord command to the worker before it goes to the dead-letter topic. With backoff from 10 s to 60 s, 10 attempts span about 7 minutes, inside the interaction token's 15."
+  type        = number
+  default     = 10
+  validation {
+    condition     = var.discord_max_delivery_attempts >= 5 && var.discord_max_delivery_attempts <= 100
+    error_message = "discord_max_delivery_attempts: Pub/Sub allows 5 to 100."
   }
 }

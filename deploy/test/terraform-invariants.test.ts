@@ -25,6 +25,7 @@ const FUNCTION_CONFIGS: Record<string, () => Promise<{ parseConfig: ParseConfig 
   slack: () => import('@mimicbot/slack/config'),
   twitter: () => import('@mimicbot/twitter/config'),
   demo: () => import('@mimicbot/demo/config'),
+  discord: () => import('@mimicbot/discord/config'),
 };
 const serverConfig = () => import('@mimicbot/server/config') as Promise<{ parseConfig: ParseConfig }>;
 
@@ -32,9 +33,11 @@ const serverConfig = () => import('@mimicbot/server/config') as Promise<{ parseC
 /** A token, key, password or signing secret, by name. (MAX_TOKENS is a count, not a token.) */
 const SECRET_LIKE = /(^|_)(SECRET|PASSWORD|TOKEN|KEY|KEYS|CREDENTIALS)$/;
 
-/** What the maker stores in a secret, in the shape the config checks (Slack's bot token starts with xoxb-). */
+/** What the maker stores in a secret, in the shape the config checks (Slack's bot token starts with xoxb-, Discord's key is hex). */
 function secretSample(name: string): string {
-  return name === 'SLACK_BOT_TOKEN' ? 'xoxb-0000-0000-sample' : `sample-${name.toLowerCase()}`;
+  if (name === 'SLACK_BOT_TOKEN') return 'xoxb-0000-0000-sample';
+  if (name === 'DISCORD_PUBLIC_KEY') return '0f'.repeat(32);
+  return `sample-${name.toLowerCase()}`;
 }
 
 /** Cloud Run sends SIGKILL this long after SIGTERM; it cannot be changed. */
@@ -165,7 +168,7 @@ function grants(): Grant[] {
   return result;
 }
 
-const FUNCTIONS = ['slack', 'twitter', 'demo'] as const;
+const FUNCTIONS = ['slack', 'twitter', 'demo', 'discord'] as const;
 const functionName = (name: string) => tf.string(resource('google_cloudfunctions2_function', name).name);
 /** Cloud Run's deterministic URL of a gen2 function's service. */
 const functionUrl = (name: string) => `https://${functionName(name)}-${PROJECT_NUMBER}.${tf.string(resource('google_cloudfunctions2_function', name).location)}.run.app`;
@@ -237,7 +240,7 @@ describe('deploy/terraform', () => {
     });
   });
 
-  it('keeps the model server private: its invokers are exactly the three functions\' accounts', () => {
+  it('keeps the model server private: its invokers are exactly the functions\' accounts', () => {
     const server = resource('google_cloud_run_v2_service', 'server');
     expect(tf.value(server.invoker_iam_disabled ?? false), 'invoker_iam_disabled lets anyone call the server').toBe(false);
     const serverName = tf.string(server.name);
@@ -249,9 +252,11 @@ describe('deploy/terraform', () => {
     expect(grants().filter((grant) => grant.on === 'project' && grant.role.startsWith('roles/run.'))).toEqual([]);
   });
 
-  it('makes only the Slack and demo functions public; the X function answers only the Scheduler\'s account', () => {
+  it('makes only the Slack, Discord and demo functions public; the X function answers only the Scheduler\'s account', () => {
     const publicOn = grants().filter((grant) => grant.account === 'allUsers' || grant.account === 'allAuthenticatedUsers');
-    expect(publicOn.map((grant) => `${grant.role} ${grant.on}`).sort(), 'grants to allUsers / allAuthenticatedUsers').toEqual([`roles/run.invoker service ${functionName('demo')}`, `roles/run.invoker service ${functionName('slack')}`]);
+    expect(publicOn.map((grant) => `${grant.role} ${grant.on}`).sort(), 'grants to allUsers / allAuthenticatedUsers').toEqual(
+      ['demo', 'discord', 'slack'].map((name) => `roles/run.invoker service ${functionName(name)}`).sort(),
+    );
     const scheduler = one(one(resource('google_cloud_scheduler_job', 'post'), 'http_target'), 'oidc_token');
     const twitterInvokers = grants().filter((grant) => grant.on === `service ${functionName('twitter')}`);
     expect(twitterInvokers.map((grant) => `${grant.account} ${grant.role}`)).toEqual([`${account(tf.string(scheduler.service_account_email))} roles/run.invoker`]);
@@ -271,23 +276,25 @@ describe('deploy/terraform', () => {
     expect(target).not.toHaveProperty('oauth_token');
   });
 
-  it("pushes Slack work to the worker's URL with an OIDC token for it, which the function checks, and dead-letters what never succeeds", () => {
-    const subscription = resource('google_pubsub_subscription', 'slack_worker');
+  for (const [platform, subscriptionName, topicName] of [['slack', 'slack_worker', 'slack_events'], ['discord', 'discord_worker', 'discord_commands']] as const) {
+  it(`pushes ${platform} work to the worker's URL with an OIDC token for it, which the function checks, and dead-letters what never succeeds`, () => {
+    const subscription = resource('google_pubsub_subscription', subscriptionName);
     const push = one(subscription, 'push_config');
     const oidc = one(push, 'oidc_token');
-    const worker = `${functionUrl('slack')}/slack/worker`;
+    const worker = `${functionUrl(platform)}/${platform}/worker`;
     expect(tf.string(push.push_endpoint)).toBe(worker);
     expect(tf.string(oidc.audience)).toBe(worker);
-    const env = functionEnv('slack').plain;
-    expect(env.SLACK_WORKER_AUDIENCE).toBe(worker);
-    expect(env.SLACK_WORKER_SERVICE_ACCOUNT).toBe(tf.string(oidc.service_account_email));
-    expect(env.SLACK_TOPIC).toBe(tf.string(resource('google_pubsub_topic', 'slack_events').name));
+    const env = functionEnv(platform).plain;
+    const prefix = platform.toUpperCase();
+    expect(env[`${prefix}_WORKER_AUDIENCE`]).toBe(worker);
+    expect(env[`${prefix}_WORKER_SERVICE_ACCOUNT`]).toBe(tf.string(oidc.service_account_email));
+    expect(env[`${prefix}_TOPIC`]).toBe(tf.string(resource('google_pubsub_topic', topicName).name));
     // The worker's last delivery, the one that apologises, is the subscription's last.
-    expect(env.SLACK_MAX_DELIVERY_ATTEMPTS).toBe(String(tf.value(one(subscription, 'dead_letter_policy').max_delivery_attempts)));
-    expect(tf.string(subscription.topic)).toBe(`projects/${String(tf.variable('project'))}/topics/${env.SLACK_TOPIC}`);
+    expect(env[`${prefix}_MAX_DELIVERY_ATTEMPTS`]).toBe(String(tf.value(one(subscription, 'dead_letter_policy').max_delivery_attempts)));
+    expect(tf.string(subscription.topic)).toBe(`projects/${String(tf.variable('project'))}/topics/${env[`${prefix}_TOPIC`]}`);
 
     // Pub/Sub never gives up on a push while the worker may still be working on it.
-    const service = one(resource('google_cloudfunctions2_function', 'slack'), 'service_config');
+    const service = one(resource('google_cloudfunctions2_function', platform), 'service_config');
     expect(Number(tf.value(subscription.ack_deadline_seconds))).toBeGreaterThanOrEqual(Number(tf.value(service.timeout_seconds)));
 
     // The dead-letter policy works only if Pub/Sub's own agent may publish there and ack here.
@@ -297,6 +304,7 @@ describe('deploy/terraform', () => {
     expect(agentGrants).toContain(`roles/pubsub.publisher topic ${deadLetterTopic}`);
     expect(agentGrants).toContain(`roles/pubsub.subscriber subscription ${tf.string(subscription.name)}`);
   });
+}
 
   it('keeps the store in a Native-mode Firestore database with a TTL policy on the expiry field, the one the functions name', () => {
     const database = resource('google_firestore_database', 'store');

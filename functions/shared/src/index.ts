@@ -20,3 +20,8 @@ export * from './firestore-store.js';
 export * from './store-from-config.js';
 export * from './from-config.js';
 export * from './json-log.js';
+export * from './pubsub-publisher.js';
+export * from './pubsub-push.js';
+export * from './message-ledger.js';
+export * from './worker-endpoint.js';
+export * from './queue-config.js';

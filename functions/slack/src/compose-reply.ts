@@ -9,30 +9,9 @@
  * a thread or a notification, and the italics show where the user stopped and the bot went on. A draft
  * that ran on inside the prompt's last word never gets this far: the gate turns it down as 'glued'.
  */
-import {
-  isModelError,
-  joinToPrompt,
-  ModelRejectedError,
-  outcomeLogFields,
-  stripInvisibleControls,
-  type Draft,
-  type DraftStep,
-  type Log,
-  type ReasonCounts,
-  type ReplyLoop,
-  type SurfaceSteps,
-} from '@mimicbot/functions-shared';
+import { APOLOGIES, composeReply as composeFor, joinToPrompt, type Draft, type DraftStep, type Log, type Reply, type ReplyLoop, type SurfaceSteps } from '@mimicbot/functions-shared';
 
-export type Reply =
-  | { kind: 'generated'; text: string }
-  | { kind: 'apology'; reason: 'model_unavailable' | 'model_rejected' | 'filtered' | 'empty' | 'gated'; text: string };
-
-export const APOLOGIES = {
-  model_unavailable: "Sorry, I can't think right now: my model server isn't answering. Try me again in a minute.",
-  filtered: "I came up with something, but it isn't fit to post. Try another prompt?",
-  empty: "I've got nothing. Try another prompt?",
-  gated: "Nothing I came up with read well enough to send, so I'm not sending it. Try another prompt?",
-} as const;
+export { APOLOGIES, type Reply };
 
 /** Slack reads `<...>` as links and mentions and `&` as an entity; generated text must not ping <!channel>. */
 export function escapeSlackText(text: string): string {
@@ -61,33 +40,7 @@ export function slackSteps(includePrompt: boolean): SurfaceSteps {
   return includePrompt ? { present: [presentAfterPrompt] } : {};
 }
 
-/** The apology for a reply where nothing passed: the output filter's is the most specific, then the gate's. */
-function apologyFor(rejected: ReasonCounts): Reply {
-  if ((rejected.filtered ?? 0) > 0) return { kind: 'apology', reason: 'filtered', text: APOLOGIES.filtered };
-  const gated = Object.entries(rejected).some(([reason, count]) => reason !== 'empty' && count > 0);
-  return gated ? { kind: 'apology', reason: 'gated', text: APOLOGIES.gated } : { kind: 'apology', reason: 'empty', text: APOLOGIES.empty };
-}
-
-export async function composeReply(prompt: string, deps: { replies: ReplyLoop; log: Log }): Promise<Reply> {
-  let outcome;
-  try {
-    outcome = await deps.replies.reply(prompt);
-  } catch (error) {
-    if (error instanceof ModelRejectedError) {
-      deps.log('reply_refused', { status: error.status, param: error.param });
-      return {
-        kind: 'apology',
-        reason: 'model_rejected',
-        text: `Sorry, I couldn't do anything with that prompt (${escapeSlackText(stripInvisibleControls(error.message))}).`,
-      };
-    }
-    if (isModelError(error)) {
-      deps.log('reply_model_unavailable', { code: error.code, error: error.message });
-      return { kind: 'apology', reason: 'model_unavailable', text: APOLOGIES.model_unavailable };
-    }
-    throw error;
-  }
-  deps.log('reply_decision', outcomeLogFields(outcome));
-  if (outcome.status === 'chosen') return { kind: 'generated', text: escapeSlackText(outcome.text) };
-  return apologyFor(outcome.rejected);
+/** The shared reply, escaped for Slack. */
+export function composeReply(prompt: string, deps: { replies: ReplyLoop; log: Log }): Promise<Reply> {
+  return composeFor(prompt, { ...deps, escape: escapeSlackText });
 }

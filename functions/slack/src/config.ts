@@ -1,5 +1,5 @@
 /** The Slack function's settings, read once from the environment (the only place that reads it). */
-import { envReader, readSharedConfig, type Env, type EnvReader, type SharedConfig } from '@mimicbot/functions-shared';
+import { envReader, readQueueConfig, readSharedConfig, type Env, type QueueConfig, type SharedConfig } from '@mimicbot/functions-shared';
 
 /** What the handler and the Bolt app use as they are parsed. */
 export interface SlackSettings {
@@ -41,27 +41,8 @@ export interface SlackConfig extends SlackSettings {
   queue?: SlackQueueConfig;
 }
 
-export interface SlackQueueConfig {
-  /** SLACK_TOPIC: the Pub/Sub topic id the events endpoint publishes to. */
-  topic: string;
-  /** GOOGLE_CLOUD_PROJECT (required with SLACK_TOPIC). */
-  project: string;
-  /** PUBSUB_EMULATOR_HOST: host:port of the Pub/Sub emulator. */
-  emulatorHost?: string;
-  /**
-   * How POST /slack/worker checks Pub/Sub's pushes. SLACK_WORKER_AUTH (default oidc): the push's OIDC token
-   * must be for SLACK_WORKER_AUDIENCE (the worker's URL) and signed as SLACK_WORKER_SERVICE_ACCOUNT.
-   * `none` only with PUBSUB_EMULATOR_HOST: the emulator sends no token.
-   */
-  workerAuth: { kind: 'none' } | { kind: 'oidc'; audience: string; serviceAccount: string };
-  /** SLACK_MAX_DELIVERY_ATTEMPTS (default 10): the subscription's dead-letter max_delivery_attempts. */
-  maxDeliveryAttempts: number;
-  /**
-   * SLACK_RETRY_WINDOW_MS (default 600000): how long a model outage is waited out. The first delivery after
-   * this long since the mention is the last: it posts the apology if the model is still down.
-   */
-  retryWindowMs: number;
-}
+/** SLACK_TOPIC and the SLACK_WORKER_* settings (the shared queue-config.ts). */
+export type SlackQueueConfig = QueueConfig;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -95,37 +76,6 @@ export function parseConfig(env: Env = process.env): SlackConfig {
     reaction: env.SLACK_REACTION === undefined ? 'thinking_face' : read.string('SLACK_REACTION'),
     includePrompt: read.boolean('SLACK_INCLUDE_PROMPT', true),
     logLevel: logLevel as LogLevelName,
-    queue: readQueueConfig(read, shared.googleCloudProject),
+    queue: readQueueConfig(read, 'SLACK', shared.googleCloudProject),
   });
-}
-
-const WORKER_AUTH = ['oidc', 'none'] as const;
-
-function readQueueConfig(read: EnvReader, project: string | undefined): SlackQueueConfig | undefined {
-  const topic = read.string('SLACK_TOPIC');
-  if (topic === undefined) return undefined;
-  const emulatorHost = read.string('PUBSUB_EMULATOR_HOST');
-  if (project === undefined) read.problem('GOOGLE_CLOUD_PROJECT', 'is required with SLACK_TOPIC (the project of the topic; locally any id, e.g. demo-mimicbot)');
-  const auth = (read.string('SLACK_WORKER_AUTH') ?? 'oidc').toLowerCase();
-  let workerAuth: SlackQueueConfig['workerAuth'] = { kind: 'none' };
-  if (!(WORKER_AUTH as readonly string[]).includes(auth)) {
-    read.problem('SLACK_WORKER_AUTH', `must be oidc or none, got ${JSON.stringify(auth)}`);
-  } else if (auth === 'none') {
-    if (!emulatorHost) read.problem('SLACK_WORKER_AUTH', 'none is only for the Pub/Sub emulator (set PUBSUB_EMULATOR_HOST); Pub/Sub itself sends an OIDC token, so leave it at oidc');
-  } else {
-    const hint = 'set by deploy/terraform; locally, SLACK_WORKER_AUTH=none with the Pub/Sub emulator';
-    workerAuth = {
-      kind: 'oidc',
-      audience: read.requiredString('SLACK_WORKER_AUDIENCE', `the worker's URL, the audience of the push's OIDC token; ${hint}`),
-      serviceAccount: read.requiredString('SLACK_WORKER_SERVICE_ACCOUNT', `the e-mail of the account Pub/Sub signs its pushes as; ${hint}`),
-    };
-  }
-  return {
-    topic,
-    project: project ?? '',
-    emulatorHost,
-    workerAuth,
-    maxDeliveryAttempts: read.number('SLACK_MAX_DELIVERY_ATTEMPTS', 10, { min: 5, max: 100, integer: true }),
-    retryWindowMs: read.number('SLACK_RETRY_WINDOW_MS', 600_000, { min: 1000, max: 24 * 3_600_000, integer: true }),
-  };
 }

@@ -1,10 +1,9 @@
 /** Builds the Slack handler's dependencies from the parsed config: the reply loop, store, queue and Web API. */
-import { createKeyValueStore, googleIdTokenVerifier, jsonLog, replyLoopFromConfig, type Log } from '@mimicbot/functions-shared';
+import { createKeyValueStore, createPubSubPublisher, googleIdTokenVerifier, jsonLog, replyLoopFromConfig, type Log } from '@mimicbot/functions-shared';
 import { slackSteps } from './compose-reply.js';
 import type { SlackConfig, SlackQueueConfig } from './config.js';
 import type { SlackDeps, SlackQueueDeps } from './handler.js';
 import { startLocalSlackApi, type LocalSlackApi, type SlackApiCall } from './local-slack-api.js';
-import { createPubSubPublisher } from './pubsub-publisher.js';
 
 /** Slack tries an answer this many times when drafts are empty or filtered. */
 const MAX_DRAWS = 3;

@@ -3,24 +3,22 @@
  * - `/` and `/slack/events`: Slack's Events API, through Bolt (signature, url_verification, listeners),
  *   which hands each message to answer to the intake: published to Pub/Sub with a queue, answered inline
  *   without one. Requests dated too far in the future are refused first.
- * - `/slack/worker`: Pub/Sub's pushes of that work (worker-endpoint.ts), with a queue only.
+ * - `/slack/worker`: Pub/Sub's pushes of that work (the shared worker-endpoint.ts), with a queue only.
  * The Bolt app and the worker are built on the first request, after resolving the bot's identity.
  * Other paths get a 404 (Bolt's HTTPReceiver throws for them, which functions-framework would turn into a
  * 500 "crash"). Everything it uses is passed in.
  */
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import type { KeyValueStore, Log, ReplyLoop } from '@mimicbot/functions-shared';
+import { createMessageLedger, createWorkerEndpoint, type KeyValueStore, type Log, type PubSubPublisher, type ReplyLoop, type WorkerAuth } from '@mimicbot/functions-shared';
 import { HTTPReceiverDeferredRequestError, webApi, type HTTPReceiver } from '@slack/bolt';
 import { resolveBotIdentity } from './bot-identity.js';
 import { composeReply } from './compose-reply.js';
 import type { SlackSettings } from './config.js';
-import { createMessageLedger } from './message-ledger.js';
-import type { PubSubPublisher } from './pubsub-publisher.js';
 import { futureTimestampProblem } from './request-timestamp.js';
 import { createSlackApp } from './slack-app.js';
 import { inlineIntake, queueIntake } from './slack-intake.js';
-import { createSlackWorker, type SlackWorker } from './slack-worker.js';
-import { createWorkerEndpoint, type WorkerAuth } from './worker-endpoint.js';
+import { createSlackWorker, isSettled, type SlackWorker } from './slack-worker.js';
+import { slackJobFromPush } from './slack-job.js';
 
 export const WORKER_PATH = '/slack/worker';
 
@@ -83,7 +81,15 @@ export function createSlackHandler(deps: SlackDeps): SlackHandler {
     return started;
   }
 
-  const workerEndpoint = deps.queue && createWorkerEndpoint({ ...deps.queue, worker: async () => (await ready()).worker, now, log: deps.log });
+  const workerEndpoint = deps.queue && createWorkerEndpoint({
+      ...deps.queue,
+      name: 'slack',
+      parseJob: slackJobFromPush,
+      process: async (job, delivery) => (await ready()).worker.process(job, delivery),
+      isSettled,
+      now,
+      log: deps.log,
+    });
 
   const handle: HttpFunction = async (req, res) => {
     if (req.path === WORKER_PATH) {

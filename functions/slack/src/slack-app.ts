@@ -11,10 +11,9 @@
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { BotIdentity } from './bot-identity.js';
 import type { SlackSettings } from './config.js';
-import { messageKey } from './message-ledger.js';
 import { promptFromMessage } from './mention-text.js';
 import type { SlackIntake } from './slack-intake.js';
-import type { SlackJob } from './slack-job.js';
+import { messageKey, type SlackJob } from './slack-job.js';
 
 export const SLACK_ENDPOINTS = ['/', '/slack/events'];
 

@@ -6,9 +6,7 @@
  * Without one (local use): do the work inside Slack's request, as the worker would, with every delivery
  * final (no redelivery to wait for); Slack's own retries stand in for Pub/Sub's.
  */
-import type { Log } from '@mimicbot/functions-shared';
-import type { MessageLedger } from './message-ledger.js';
-import type { PubSubPublisher } from './pubsub-publisher.js';
+import type { Log, MessageLedger, PubSubPublisher } from '@mimicbot/functions-shared';
 import { slackJobMessage, type SlackJob } from './slack-job.js';
 import type { SlackWorker } from './slack-worker.js';
 

@@ -3,8 +3,10 @@
  * worker needs is decided at the edge (the prompt without the bot's mention, the thread to reply in), so the
  * worker needs no Bolt and no event. The same shape travels inline when there is no queue.
  */
+import { PushBodyError } from '@mimicbot/functions-shared';
+
 export interface SlackJob {
-  /** The message's key in the store (message-ledger.ts): `message:<team>:<channel>:<ts>`. */
+  /** The message's key in the store (the shared message ledger): messageKey(). */
   key: string;
   channel: string;
   /** The message's own ts: the reaction goes on it. */
@@ -15,17 +17,23 @@ export interface SlackJob {
   prompt: string;
 }
 
+/**
+ * The ledger's key for a message: not the event_id, since a DM that mentions the bot arrives as two events
+ * (message.im and app_mention) with different event_ids and the same channel and ts.
+ */
+export function messageKey(teamId: string | undefined, channel: string, ts: string): string {
+  return `message:${teamId ?? '-'}:${channel}:${ts}`;
+}
+
 /** Slack caps a message at 40,000 characters; a job is never longer than that plus its ids. */
 const MAX_PROMPT_CHARS = 40_000;
 const MAX_ID_CHARS = 200;
 
-export class SlackJobError extends Error {
-  readonly code = 'slack_job_invalid';
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
+/** A job that is not one: the worker endpoint answers 400 naming the field. */
+export class SlackJobError extends PushBodyError {
+  override readonly code = 'slack_job_invalid';
+  constructor(message: string, field: string) {
+    super(message, field);
     this.name = 'SlackJobError';
   }
 }

@@ -1,16 +1,15 @@
 /**
  * Answers one Slack message: holds it in the ledger, shows the reaction, generates through the shared
  * reply loop (compose-reply.ts), and posts the reply in the thread, recording each step so a redelivery
- * neither posts again nor leaves the message unanswered (message-ledger.ts says which window remains).
+ * neither posts again nor leaves the message unanswered (the shared message-ledger.ts says which window remains).
  *
  * A model outage is not the end of a delivery that is not `final`: the message goes back to the queue and
  * Pub/Sub brings it again with backoff, so the user gets a real reply once the model is back. Only the
  * final delivery (past the retry window, or Pub/Sub's last attempt; inline, every delivery) apologises.
  */
-import type { Log } from '@mimicbot/functions-shared';
+import type { Log, MessageLedger } from '@mimicbot/functions-shared';
 import { webApi } from '@slack/bolt';
 import type { Reply } from './compose-reply.js';
-import type { MessageLedger } from './message-ledger.js';
 import type { SlackJob } from './slack-job.js';
 
 export type WorkerOutcome =

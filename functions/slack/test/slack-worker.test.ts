@@ -11,8 +11,7 @@ import { createMemoryStore, createOutputFilter, createReplyLoop, DEFAULT_GATE, g
 import { FakeGoogleCerts, runFunction, scriptedModel, type RunningFunction, type ScriptedChoice } from '@mimicbot/functions-shared/testing';
 import { APOLOGIES, slackSteps } from '../src/compose-reply.js';
 import { createSlackHandler, type SlackDeps } from '../src/handler.js';
-import { messageKey } from '../src/message-ledger.js';
-import { slackJobFromPush, type SlackJob } from '../src/slack-job.js';
+import { messageKey, slackJobFromPush, type SlackJob } from '../src/slack-job.js';
 import { FakeSlackApi } from './fake-slack-api.js';
 import { pushBody } from './pubsub-push.js';
 import { appMention, BOT_ID, BOT_USER, directMessage, envelope, nextTs, TEAM } from './slack-events.js';

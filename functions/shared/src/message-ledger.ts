@@ -1,27 +1,26 @@
 /**
- * Exactly one reply per Slack message, across Slack's retries, Pub/Sub's redeliveries and duplicates, any
- * number of instances, and a worker that dies part-way. One store key per message, `message:<team>:<channel>:<ts>`
- * (not the event_id: a DM that mentions the bot arrives as two events, message.im and app_mention, with
- * different event_ids and the same channel and ts), moves through these states:
+ * Exactly one reply per piece of queued work (a Slack message, a Discord interaction), across the
+ * platform's retries, Pub/Sub's redeliveries and duplicates, any number of instances, and a worker that
+ * dies part-way. One store key per piece of work (the adapter names it: Slack's `message:<team>:<channel>:<ts>`,
+ * Discord's `interaction:<id>`) moves through these states:
  *
  *   (absent) -> publishing:<id>  the events endpoint took it and is publishing it (lapses after 30 s)
  *            -> queued           published, or handed back by a worker for Pub/Sub to redeliver
  *            -> working:<id>     a worker holds it while it generates (lapses after SLACK_LEASE_MS)
- *            -> posting:<id>     that worker is calling chat.postMessage
- *            -> posted:<ts>      the reply is out (or gave-up:<error>: Slack refused it for good)
+ *            -> posting:<id>     that worker is posting the reply (Slack's chat.postMessage, Discord's PATCH)
+ *            -> posted:<ref>     the reply is out (or gave-up:<error>: the platform refused it for good)
  *
  * Every move out of a state someone holds is a compare-and-set on the holder's own value, so a worker whose
- * lease lapsed and was taken over cannot post over its successor. `posted` and `posting` stay for
- * SLACK_DONE_TTL_MS, longer than Pub/Sub retries a message.
+ * lease lapsed and was taken over cannot post over its successor. `posted` and `posting` stay for the
+ * adapter's done TTL, longer than Pub/Sub retries a message.
  *
- * chat.postMessage has no idempotency key, so the one window left is `posting`: a worker that dies after
- * writing it, or whose post fails without saying whether Slack took it (a connection reset mid-request),
- * leaves a message its successors will not post to, since Slack may already show the reply. That window
- * is one chat.postMessage round trip (~0.1-0.3 s) per message; what is lost in it is a reply, never a
- * second one.
+ * A post has no idempotency key, so the one window left is `posting`: a worker that dies after writing it,
+ * or whose post fails without saying whether the platform took it (a connection reset mid-request), leaves
+ * work its successors will not post to, since the reply may already show. That window is one post's round
+ * trip (~0.1-0.3 s); what is lost in it is a reply, never a second one.
  */
 import { randomUUID } from 'node:crypto';
-import type { KeyValueStore } from '@mimicbot/functions-shared';
+import type { KeyValueStore } from './kv-store.js';
 
 export interface LedgerTimes {
   /** How long a worker holds a message before another may take it over. */
@@ -30,7 +29,7 @@ export interface LedgerTimes {
   doneTtlMs: number;
 }
 
-/** How long the events endpoint holds a message while publishing it: a crash there frees it for Slack's retry. */
+/** How long the intake holds work while publishing it: a crash there frees it for the platform's retry. */
 export const PUBLISH_LEASE_MS = 30_000;
 
 const PUBLISHING = 'publishing:';
@@ -40,10 +39,6 @@ const POSTING = 'posting:';
 const POSTED = 'posted:';
 const GAVE_UP = 'gave-up:';
 
-export function messageKey(teamId: string | undefined, channel: string, ts: string): string {
-  return `message:${teamId ?? '-'}:${channel}:${ts}`;
-}
-
 export type QueueClaim =
   | { status: 'claimed'; queued(): Promise<void>; release(): Promise<void> }
   | { status: 'taken'; state: string };
@@ -51,14 +46,14 @@ export type QueueClaim =
 /** A worker's hold on a message, from generating to the record of what it posted. */
 export interface ReplyClaim {
   status: 'claimed';
-  /** Gives the message back for a later delivery (the model is down, Slack failed the post). */
+  /** Gives the work back for a later delivery (the model is down, the post failed). */
   requeue(): Promise<void>;
   /** Records that the post is about to go out; false when the lease lapsed and someone else holds it now. */
   startPosting(): Promise<boolean>;
   posted(replyTs: string): Promise<void>;
-  /** Slack said the post was not made and may succeed later. */
+  /** The platform said the post was not made and it may succeed later. */
   notPosted(): Promise<void>;
-  /** Slack refused the post for good (channel gone, bot removed): nothing more to try. */
+  /** The platform refused the post for good (channel gone, bot removed, token expired): nothing more to try. */
   gaveUp(error: string): Promise<void>;
 }
 
@@ -71,7 +66,7 @@ export function stateName(value: string | undefined): string {
 
 export function createMessageLedger(store: KeyValueStore, times: LedgerTimes) {
   return {
-    /** The events endpoint's claim: only one of Slack's deliveries (on any instance) publishes the message. */
+    /** The intake's claim: only one of the platform's deliveries (on any instance) publishes the work. */
     async claimToQueue(key: string): Promise<QueueClaim> {
       const mine = `${PUBLISHING}${randomUUID()}`;
       if (!(await store.setIfAbsent(key, mine, PUBLISH_LEASE_MS))) return { status: 'taken', state: stateName(await store.get(key)) };

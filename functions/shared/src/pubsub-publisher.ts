@@ -3,7 +3,7 @@
  * emulator when PUBSUB_EMULATOR_HOST is set (plain HTTP, no credentials) or Google's API with the
  * function's own credentials (google-auth-library, already a dependency).
  *
- * Not `@google-cloud/pubsub`: the events endpoint has Slack's 3 seconds, cold start included, and that
+ * Not `@google-cloud/pubsub`: an intake has 3 seconds (Slack's and Discord's), cold start included, and that
  * client took 2.4-4.0 s just to load on a busy two-core machine (google-auth-library: 0.6 s); publishing is
  * all this function does with Pub/Sub.
  */
@@ -19,7 +19,7 @@ export interface PubSubPublisherOptions {
   emulatorHost?: string;
   /** Authorization headers for Google's API; default: application default credentials (the metadata server on Cloud Run). */
   authHeaders?: () => Promise<Record<string, string>>;
-  /** One attempt's limit; the events endpoint must answer Slack within 3 s. */
+  /** One attempt's limit; the intake must answer within 3 s. */
   timeoutMs?: number;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '@mimicbot/functions-shared';
-import { createMessageLedger, messageKey, PUBLISH_LEASE_MS, type ReplyClaim } from './message-ledger.js';
+import { createMessageLedger, PUBLISH_LEASE_MS, type ReplyClaim } from './message-ledger.js';
+import { createMemoryStore } from './memory-store.js';
 
 function ledger() {
   let now = 0;
@@ -8,7 +8,7 @@ function ledger() {
   return { ledger: createMessageLedger(store, { leaseMs: 1000, doneTtlMs: 100_000 }), store, advance: (ms: number) => (now += ms) };
 }
 
-const key = messageKey('T1', 'C1', '1.1');
+const key = 'message:T1:C1:1.1';
 
 async function claimed(result: Promise<unknown>): Promise<ReplyClaim> {
   const claim = (await result) as ReplyClaim;
@@ -48,7 +48,7 @@ describe('the message ledger', () => {
     await claim.posted('2.2');
     expect(await l.claimToAnswer(key)).toEqual({ status: 'answered' });
     expect(await l.claimToQueue(key)).toEqual({ status: 'taken', state: 'posted' });
-    expect((await l.claimToAnswer(messageKey('T1', 'C1', 'never-seen'))).status).toBe('claimed');
+    expect((await l.claimToAnswer('message:T1:C1:never-seen')).status).toBe('claimed');
   });
 
   it('takes over from a worker whose lease lapsed, and the old one can no longer post', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFinalDelivery, readPush } from './worker-endpoint.js';
+import { isFinalDelivery, readPush } from './pubsub-push.js';
 
 const publishTime = '2026-01-01T00:00:00.000Z';
 const published = Date.parse(publishTime);
