@@ -8,29 +8,14 @@
  * job back for Pub/Sub to redeliver; the final one (the retry window, shorter than the token's life, is
  * over) edits the answer into the apology, so the user is never left at "is thinking...".
  */
-import type { Log, MessageLedger, Reply } from '@mimicbot/functions-shared';
+import type { Log, MessageLedger, QueuedReplyOutcome, Reply } from '@mimicbot/functions-shared';
 import type { DiscordApi } from './discord-api.js';
 import { INTERACTION_TOKEN_LIFE_MS, interactionKey, tokenAgeMs, type DiscordJob } from './discord-job.js';
 
 export type WorkerOutcome =
-  /** The answer (or the one apology) is in place of "is thinking...". */
-  | 'posted'
-  /** Answered before, by this or another delivery. */
-  | 'answered'
-  /** Another delivery holds it right now. */
-  | 'in_progress'
-  /** A delivery died while editing, or an edit failed without saying whether Discord took it: not edited again. */
-  | 'outcome_unknown'
-  /** Not answered yet (the model is down, Discord failed the edit, the lease was lost): deliver it again. */
-  | 'retry'
-  /** Discord refused the edit for good (the token expired or is unknown). */
-  | 'gave_up'
+  | QueuedReplyOutcome
   /** The interaction token is past its 15 minutes: nothing can be posted. */
   | 'expired';
-
-export function isSettled(outcome: WorkerOutcome): boolean {
-  return outcome !== 'retry' && outcome !== 'in_progress';
-}
 
 export interface DiscordWorkerOptions {
   ledger: MessageLedger;

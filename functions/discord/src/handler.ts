@@ -13,7 +13,7 @@ import type { DiscordApi } from './discord-api.js';
 import { createDiscordIntake } from './discord-intake.js';
 import { discordJobFromPush } from './discord-job.js';
 import { composeDiscordReply } from './discord-reply.js';
-import { createDiscordWorker, isSettled } from './discord-worker.js';
+import { createDiscordWorker } from './discord-worker.js';
 import { interactionVerifier } from './interaction-signature.js';
 import { CONTINUE_COMMAND } from './commands.js';
 import { InteractionError, readInteraction } from './interactions.js';
@@ -56,7 +56,7 @@ export function createDiscordHandler(deps: DiscordDeps): DiscordHandler {
   const checkSignature = interactionVerifier(deps.publicKeyHex);
   const intake = createDiscordIntake({ ledger, publisher: deps.queue.publisher, log });
   const worker = createDiscordWorker({ ledger, api: deps.api, composeReply: (prompt) => composeDiscordReply(prompt, deps), now, log });
-  const workerEndpoint = createWorkerEndpoint({ ...deps.queue, name: 'discord', parseJob: discordJobFromPush, process: worker.process, isSettled, now, log });
+  const workerEndpoint = createWorkerEndpoint({ ...deps.queue, name: 'discord', parseJob: discordJobFromPush, process: worker.process, now, log });
 
   async function interactions(req: Request, res: Response): Promise<void> {
     if (req.method !== 'POST') {

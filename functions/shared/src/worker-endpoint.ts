@@ -10,6 +10,29 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import type { Log } from './json-log.js';
 import { checkPushAuth, isFinalDelivery, PushBodyError, readPush, type DeliveryRules, type PushDelivery, type WorkerAuth } from './pubsub-push.js';
 
+/**
+ * What one delivery of a queued reply came to; an adapter may add its own settled outcomes (Discord's
+ * `expired`). Only `retry` and `in_progress` ask Pub/Sub for another delivery: the rest settle it.
+ */
+export type QueuedReplyOutcome =
+  /** The reply (or the one apology) is out. */
+  | 'posted'
+  /** Answered before, by this or another delivery. */
+  | 'answered'
+  /** Another delivery holds it right now. */
+  | 'in_progress'
+  /** A delivery died while posting, or a post failed without saying whether the platform took it: not posted again. */
+  | 'outcome_unknown'
+  /** Not answered yet (the model is down, the platform failed the post, the lease was lost): deliver it again. */
+  | 'retry'
+  /** The platform refused the post for good (channel gone, bot removed, token unknown). */
+  | 'gave_up';
+
+/** Outcomes that end a delivery (acknowledged); the others ask Pub/Sub for another one. */
+export function isSettled(outcome: string): boolean {
+  return outcome !== 'retry' && outcome !== 'in_progress';
+}
+
 export interface WorkerEndpointOptions<Job, Outcome extends string> extends DeliveryRules {
   /** The platform, as log events begin (`slack_worker_outcome`). */
   name: string;
@@ -17,8 +40,6 @@ export interface WorkerEndpointOptions<Job, Outcome extends string> extends Deli
   /** The job in a push's base64 `data`; throws a PushBodyError (or a subclass) naming the bad field. */
   parseJob(data: unknown): Job;
   process(job: Job, delivery: { final: boolean }): Promise<Outcome>;
-  /** Outcomes that end a delivery (acknowledged); the others ask Pub/Sub for another one. */
-  isSettled(outcome: Outcome): boolean;
   now: () => number;
   log: Log;
 }
@@ -51,7 +72,7 @@ export function createWorkerEndpoint<Job, Outcome extends string>(options: Worke
     try {
       const outcome = await options.process(job, { final });
       log(`${name}_worker_outcome`, { messageId: push.messageId, deliveryAttempt: push.deliveryAttempt, final, outcome });
-      if (options.isSettled(outcome)) res.status(200).json({ outcome });
+      if (isSettled(outcome)) res.status(200).json({ outcome });
       else res.status(503).json({ outcome, error: { message: `not answered yet (${outcome}); Pub/Sub delivers it again`, type: 'retry' } });
     } catch (error) {
       log(`${name}_worker_failed`, { messageId: push.messageId, error: (error as Error).message });

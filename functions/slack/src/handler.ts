@@ -17,7 +17,7 @@ import type { SlackSettings } from './config.js';
 import { futureTimestampProblem } from './request-timestamp.js';
 import { createSlackApp } from './slack-app.js';
 import { inlineIntake, queueIntake } from './slack-intake.js';
-import { createSlackWorker, isSettled, type SlackWorker } from './slack-worker.js';
+import { createSlackWorker, type SlackWorker } from './slack-worker.js';
 import { slackJobFromPush } from './slack-job.js';
 
 export const WORKER_PATH = '/slack/worker';
@@ -86,7 +86,6 @@ export function createSlackHandler(deps: SlackDeps): SlackHandler {
       name: 'slack',
       parseJob: slackJobFromPush,
       process: async (job, delivery) => (await ready()).worker.process(job, delivery),
-      isSettled,
       now,
       log: deps.log,
     });

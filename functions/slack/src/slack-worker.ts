@@ -7,29 +7,12 @@
  * Pub/Sub brings it again with backoff, so the user gets a real reply once the model is back. Only the
  * final delivery (past the retry window, or Pub/Sub's last attempt; inline, every delivery) apologises.
  */
-import type { Log, MessageLedger } from '@mimicbot/functions-shared';
+import type { Log, MessageLedger, QueuedReplyOutcome } from '@mimicbot/functions-shared';
 import { webApi } from '@slack/bolt';
 import type { Reply } from './compose-reply.js';
 import type { SlackJob } from './slack-job.js';
 
-export type WorkerOutcome =
-  /** The reply (or the one apology) is posted. */
-  | 'posted'
-  /** Answered before, by this or another delivery. */
-  | 'answered'
-  /** Another delivery holds it right now. */
-  | 'in_progress'
-  /** A delivery died while posting, or a post failed without saying whether Slack took it: not posted again. */
-  | 'outcome_unknown'
-  /** Not answered yet (the model is down, Slack failed the post, the lease was lost): deliver it again. */
-  | 'retry'
-  /** Slack refused the post for good (channel gone, bot removed). */
-  | 'gave_up';
-
-/** Outcomes that end a delivery; the others ask for another one. */
-export function isSettled(outcome: WorkerOutcome): boolean {
-  return outcome !== 'retry' && outcome !== 'in_progress';
-}
+export type WorkerOutcome = QueuedReplyOutcome;
 
 export interface SlackWorkerOptions {
   ledger: MessageLedger;
