@@ -25,3 +25,4 @@ export * from './pubsub-push.js';
 export * from './message-ledger.js';
 export * from './worker-endpoint.js';
 export * from './queue-config.js';
+export * from './feedback/index.js';

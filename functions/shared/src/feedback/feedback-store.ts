@@ -1,0 +1,59 @@
+/**
+ * Feedback on what the bot said: 👍/👎 on a demo reply, a Slack reaction on the bot's own message. The
+ * surface that shows a reply saves it (saveReply) with what made it (model, prompt, seed, settings) under
+ * an id it can find again when feedback arrives; a rating then names that id and the voter. `feedback
+ * export` reads every rated reply back (ratedReplies) to make a faves list and a dataset for the next
+ * fine-tune.
+ *
+ * What is kept about people: only the voter id the surface's own event carries (a Slack user id; the demo's
+ * random per-browser id), never a name or an address. Each implementation says how long it keeps things.
+ */
+import type { GenerationSettings } from '../config.js';
+
+export const FEEDBACK_SURFACES = ['demo', 'slack', 'discord', 'x'] as const;
+export type FeedbackSurface = (typeof FEEDBACK_SURFACES)[number];
+
+export type FeedbackRating = 'up' | 'down';
+
+/** A reply as it was shown, and everything that made it. */
+export interface ServedReply {
+  surface: FeedbackSurface;
+  /**
+   * Unique within the surface and found again from the feedback event: the demo's random id sent with the
+   * reply; on Slack `${channel}:${ts}` of the bot's message.
+   */
+  id: string;
+  /** The model that wrote it (the server's model id). */
+  model: string;
+  /** What the bot was answering, as the model saw it after cleaning. */
+  prompt: string;
+  /** The reply's text as shown (the model's continuation, after the filter). */
+  text: string;
+  /** The seed that draws this reply again with the same model, prompt and settings; absent when unseeded. */
+  seed?: number;
+  settings: GenerationSettings;
+  /** Milliseconds since the epoch. */
+  servedAt: number;
+}
+
+/** A reply with the ratings it has now. */
+export interface RatedReply {
+  reply: ServedReply;
+  up: number;
+  down: number;
+}
+
+export interface FeedbackStore {
+  /** Keeps a shown reply so feedback can find it; saving the same surface and id again replaces it. */
+  saveReply(reply: ServedReply): Promise<void>;
+  getReply(surface: FeedbackSurface, id: string): Promise<ServedReply | undefined>;
+  /**
+   * Sets one voter's rating of a reply, or clears it with null (a removed reaction). A voter holds at most
+   * one rating per reply: rating again replaces it. False when the reply is unknown (never saved, or
+   * expired), and then nothing is stored.
+   */
+  rate(surface: FeedbackSurface, replyId: string, voter: string, rating: FeedbackRating | null): Promise<boolean>;
+  /** Every reply with at least one rating, with its counts, in no particular order. */
+  ratedReplies(): AsyncIterable<RatedReply>;
+  close(): Promise<void>;
+}

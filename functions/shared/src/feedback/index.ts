@@ -1,0 +1,2 @@
+export * from './feedback-store.js';
+export * from './memory-feedback-store.js';
