@@ -18,3 +18,21 @@ resource "google_firestore_field" "expiry" {
   ttl_config {}
   index_config {}
 }
+
+# Feedback documents are deleted by Firestore once their expiry has passed, like the store's keys.
+resource "google_firestore_field" "feedback_expiry" {
+  database   = google_firestore_database.store.name
+  collection = local.feedback_collection
+  field      = local.feedback_expiry_field
+  ttl_config {}
+  index_config {}
+}
+
+# A reply's votes map is keyed by voter digest: indexing every key would add an index entry per vote and
+# no query reads it (export filters on `rated`).
+resource "google_firestore_field" "feedback_votes" {
+  database   = google_firestore_database.store.name
+  collection = local.feedback_collection
+  field      = "votes"
+  index_config {}
+}

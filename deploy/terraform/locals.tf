@@ -33,6 +33,11 @@ locals {
   firestore_collection   = "kv"
   firestore_expiry_field = "expiresAt"
 
+  # Feedback on the bot's replies (functions/shared/src/feedback): one document per served reply, expiring at
+  # its expiresAt (7 days after it was served while unrated, 180 days after its last rating by default).
+  feedback_collection   = "feedback"
+  feedback_expiry_field = "expiresAt"
+
   # See var.model_mb.
   server_memory_gib = max(1, ceil((512 + 3 * var.model_mb) / 1024))
 

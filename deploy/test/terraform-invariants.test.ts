@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from '@cdktn/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIRESTORE_COLLECTION, FIRESTORE_EXPIRY_FIELD } from '@mimicbot/functions-shared';
+import { FEEDBACK_COLLECTION, FEEDBACK_EXPIRY_FIELD, FIRESTORE_COLLECTION, FIRESTORE_EXPIRY_FIELD } from '@mimicbot/functions-shared';
 import { parseDockerfile } from './dockerfile.js';
 import { Evaluator, loadTerraform, type Block, type TerraformFiles } from './terraform.js';
 
@@ -315,6 +315,14 @@ describe('deploy/terraform', () => {
     expect(tf.string(ttl.collection)).toBe(FIRESTORE_COLLECTION);
     expect(tf.string(ttl.field)).toBe(FIRESTORE_EXPIRY_FIELD);
     for (const name of FUNCTIONS) expect(functionEnv(name).plain.FIRESTORE_DATABASE, name).toBe(tf.string(database.name));
+  });
+
+  it('expires feedback by a TTL policy on the field the feedback store writes, in the same database', () => {
+    const ttl = resource('google_firestore_field', 'feedback_expiry');
+    expect(ttl.ttl_config).toHaveLength(1);
+    expect(tf.string(ttl.database)).toBe(tf.string(resource('google_firestore_database', 'store').name));
+    expect(tf.string(ttl.collection)).toBe(FEEDBACK_COLLECTION);
+    expect(tf.string(ttl.field)).toBe(FEEDBACK_EXPIRY_FIELD);
   });
 
   it('sizes the server as documented: min instances, concurrency, CPU boost, memory from model_mb, a startup probe on /readyz', () => {

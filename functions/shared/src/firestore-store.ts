@@ -16,31 +16,21 @@
  * two-core machine), so functions running with another store never pay for it; an operation's timeout
  * starts once it is loaded.
  */
-import type { DocumentReference, DocumentSnapshot, Firestore, Settings } from '@google-cloud/firestore';
+import type { DocumentReference, DocumentSnapshot } from '@google-cloud/firestore';
+import { GRPC_ALREADY_EXISTS, grpcCode, lazyFirestore, lostRace, withinTimeout, type FirestoreClientOptions } from './firestore-client.js';
 import { KeyValueStoreError, type KeyValueStore } from './kv-store.js';
 
 /** The collection and expiry field deploy/terraform/locals.tf gives the TTL policy. */
 export const FIRESTORE_COLLECTION = 'kv';
 export const FIRESTORE_EXPIRY_FIELD = 'expiresAt';
 
-export interface FirestoreStoreOptions {
-  /** Google Cloud project; found from the environment's credentials (the metadata server) when unset. */
-  projectId?: string;
-  /** Database id (default "(default)"). */
-  databaseId?: string;
-  /** host:port of the Firestore emulator; plain-text gRPC and the emulator's owner credentials. */
-  emulatorHost?: string;
+export interface FirestoreStoreOptions extends FirestoreClientOptions {
   /** Put before every key (the function's name), so functions sharing a database keep apart. */
   keyPrefix?: string;
   /** Longest wait for one operation before it fails with a KeyValueStoreError. */
   timeoutMs?: number;
   now?: () => number;
 }
-
-/** gRPC status codes the conditional writes answer with. */
-const NOT_FOUND = 5;
-const ALREADY_EXISTS = 6;
-const FAILED_PRECONDITION = 9;
 
 /** Rounds of read-then-conditional-write before giving up on a document others keep writing. */
 const MAX_ROUNDS = 8;
@@ -56,40 +46,23 @@ export function firestoreDocumentId(key: string): string {
   return id;
 }
 
-function grpcCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** A write lost to someone else's: read again and decide again. */
-function lostRace(error: unknown): boolean {
-  const code = grpcCode(error);
-  return code === ALREADY_EXISTS || code === FAILED_PRECONDITION || code === NOT_FOUND;
-}
-
 export function createFirestoreStore(options: FirestoreStoreOptions = {}): KeyValueStore {
   const now = options.now ?? Date.now;
   const prefix = options.keyPrefix ?? '';
   const timeoutMs = options.timeoutMs ?? 10_000;
-  let client: Promise<Firestore> | undefined;
+  const firestore = lazyFirestore(options);
   let timestamps: typeof import('@google-cloud/firestore').Timestamp;
   let fieldValues: typeof import('@google-cloud/firestore').FieldValue;
 
-  function firestore(): Promise<Firestore> {
-    // After close() a new client is made on demand.
-    client ??= import('@google-cloud/firestore').then((module) => {
-      timestamps = module.Timestamp;
-      fieldValues = module.FieldValue;
-      const settings: Settings = { projectId: options.projectId, databaseId: options.databaseId, ignoreUndefinedProperties: true };
-      // The emulator speaks plain-text gRPC; with ssl off the client sends the emulator's "owner" token.
-      if (options.emulatorHost) Object.assign(settings, { host: options.emulatorHost, ssl: false });
-      return new module.Firestore(settings);
-    });
-    return client;
+  async function db() {
+    const { db, module } = await firestore.open();
+    timestamps = module.Timestamp;
+    fieldValues = module.FieldValue;
+    return db;
   }
 
   async function doc(key: string): Promise<DocumentReference> {
-    return (await firestore()).collection(FIRESTORE_COLLECTION).doc(firestoreDocumentId(`${prefix}${key}`));
+    return (await db()).collection(FIRESTORE_COLLECTION).doc(firestoreDocumentId(`${prefix}${key}`));
   }
 
   function fields(value: string, ttlMs: number | undefined, forUpdate: boolean): Record<string, unknown> {
@@ -107,24 +80,12 @@ export function createFirestoreStore(options: FirestoreStoreOptions = {}): KeyVa
     return typeof value === 'string' ? value : undefined;
   }
 
-  async function run<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    try {
-      await firestore();
-    } catch (error) {
-      throw new KeyValueStoreError(`firestore client failed to load: ${(error as Error).message}`, { cause: error });
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new KeyValueStoreError(`firestore ${what} took longer than ${timeoutMs} ms`)), timeoutMs);
+  function run<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    const fail = (message: string, cause?: unknown) => new KeyValueStoreError(message, cause === undefined ? undefined : { cause });
+    return withinTimeout(firestore, what, timeoutMs, fail, (error) => error instanceof KeyValueStoreError, async () => {
+      await db();
+      return operation();
     });
-    try {
-      return await Promise.race([operation(), timeout]);
-    } catch (error) {
-      if (error instanceof KeyValueStoreError) throw error;
-      throw new KeyValueStoreError(`firestore ${what} failed: ${(error as Error).message}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /**
@@ -153,7 +114,7 @@ export function createFirestoreStore(options: FirestoreStoreOptions = {}): KeyVa
   }
 
   // Loading starts now, so it overlaps the rest of the function's start-up instead of the first request.
-  firestore().catch(() => {});
+  db().catch(() => {});
 
   return {
     get: (key) => run('get', async () => liveValue(await (await doc(key)).get())),
@@ -170,7 +131,7 @@ export function createFirestoreStore(options: FirestoreStoreOptions = {}): KeyVa
           await (await doc(key)).create(fields(value, ttlMs, false));
           return true;
         } catch (error) {
-          if (grpcCode(error) === ALREADY_EXISTS) return false;
+          if (grpcCode(error) === GRPC_ALREADY_EXISTS) return false;
           throw error;
         }
       });
@@ -214,15 +175,6 @@ export function createFirestoreStore(options: FirestoreStoreOptions = {}): KeyVa
         return next;
       }),
 
-    async close() {
-      const opened = client;
-      client = undefined;
-      if (!opened) return;
-      // terminate() waits for requests still in flight, which against an unreachable server never end.
-      const db = await opened.catch(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([db?.terminate(), new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]).catch(() => {});
-      clearTimeout(timer);
-    },
+    close: () => firestore.close(),
   };
 }

@@ -6,7 +6,9 @@
  * fine-tune.
  *
  * What is kept about people: only the voter id the surface's own event carries (a Slack user id; the demo's
- * random per-browser id), never a name or an address. Each implementation says how long it keeps things.
+ * random per-browser id), never a name or an address; the Firestore store keeps a keyed hash of it instead
+ * (voter-digest.ts). Each implementation says how long it keeps things: an unrated reply `replyTtlMs` after
+ * it was served, a rated one `ratedTtlMs` after its last rating (FEEDBACK_REPLY_DAYS, FEEDBACK_RATED_DAYS).
  */
 import type { GenerationSettings } from '../config.js';
 
@@ -56,4 +58,37 @@ export interface FeedbackStore {
   /** Every reply with at least one rating, with its counts, in no particular order. */
   ratedReplies(): AsyncIterable<RatedReply>;
   close(): Promise<void>;
+}
+
+/** The store could not be reached or did not answer in time. */
+export class FeedbackStoreError extends Error {
+  readonly code = 'feedback_store_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FeedbackStoreError';
+  }
+}
+
+/** How long a store keeps replies; both stores take these. */
+export interface FeedbackRetention {
+  /** How long an unrated reply stays findable after it was served (default 7 days). */
+  replyTtlMs?: number;
+  /** How long a rated reply is kept after its last rating (default 180 days). */
+  ratedTtlMs?: number;
+  now?: () => number;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_REPLY_TTL_MS = 7 * DAY_MS;
+export const DEFAULT_RATED_TTL_MS = 180 * DAY_MS;
+
+/** Up and down counts of a set of ratings. */
+export function countRatings(ratings: Iterable<FeedbackRating>): { up: number; down: number } {
+  let up = 0;
+  let down = 0;
+  for (const rating of ratings) {
+    if (rating === 'up') up++;
+    else down++;
+  }
+  return { up, down };
 }

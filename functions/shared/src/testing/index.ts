@@ -13,3 +13,4 @@ export * from './gcp-emulators-for-tests.js';
 export * from './fake-google-certs.js';
 export * from './pubsub-emulator.js';
 export * from './kv-store-suite.js';
+export * from './feedback-store-suite.js';
