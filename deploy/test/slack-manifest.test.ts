@@ -29,6 +29,8 @@ const manifest = parseYaml(MANIFEST_TEXT) as Manifest;
 const EVENT_SCOPES: Record<string, string> = {
   app_mention: 'app_mentions:read',
   'message.im': 'im:history',
+  reaction_added: 'reactions:read',
+  reaction_removed: 'reactions:read',
 };
 
 describe('functions/slack/manifest.yaml', () => {
@@ -38,7 +40,7 @@ describe('functions/slack/manifest.yaml', () => {
       expect(EVENT_SCOPES[event], `${event}: add its scope to EVENT_SCOPES (and to the manifest)`).toBeDefined();
       expect(scopes).toContain(EVENT_SCOPES[event]);
     }
-    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.im']);
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.im', 'reaction_added', 'reaction_removed']);
     // chat.postMessage (the reply) and reactions.add/remove (the reaction while generating).
     expect(scopes).toEqual(expect.arrayContaining(['chat:write', 'reactions:write']));
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);

@@ -83,6 +83,8 @@ export interface Completion {
   text: string;
   choices: CompletionChoice[];
   usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
+  /** The model that answered, as the server names it (its `model` field), when it says. */
+  model?: string;
 }
 
 export interface CallOptions {
@@ -330,7 +332,7 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
           totalTokens: parsed.usage.total_tokens,
         }
       : undefined;
-    return { text: choices[0].text, choices, usage };
+    return { text: choices[0].text, choices, usage, ...(typeof parsed.model === 'string' ? { model: parsed.model } : {}) };
   }
 
   async function* stream(request: CompletionRequest, callOptions: CallOptions = {}): AsyncGenerator<StreamDelta> {

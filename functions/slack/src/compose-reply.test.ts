@@ -12,11 +12,18 @@ function compose(prompt: string, answers: (string | Error)[], includePrompt = tr
     steps: replySteps(createOutputFilter({ words: ['badword'] }), DEFAULT_GATE, slackSteps(includePrompt)),
     maxDraws: 3,
   });
-  const reply = composeReply(prompt, { replies, log: (event, fields) => void logs.push(JSON.stringify({ event, ...fields })) });
-  return { reply, prompts: () => scripted.requests.map((r) => r.prompt), logs };
+  const composed = composeReply(prompt, { replies, log: (event, fields) => void logs.push(JSON.stringify({ event, ...fields })) });
+  // What made a generated reply is pinned in its own test below; the others compare the text alone.
+  const reply = composed.then((r) => (r.kind === 'generated' ? { kind: r.kind, text: r.text } : r));
+  return { reply, composed, prompts: () => scripted.requests.map((r) => r.prompt), logs };
 }
 
 describe('composeReply', () => {
+  it('says what made a generated reply: its seed and the settings it was drawn with', async () => {
+    const run = compose('cats', [' are the best']);
+    expect(await run.composed).toMatchObject({ kind: 'generated', source: { settings: { maxTokens: 20, temperature: 0.9, topP: 0.95 }, seed: expect.any(Number) } });
+  });
+
   it("puts the prompt in italics, then the model's words, joined as the model began", async () => {
     expect(await compose('cats', [' are the best <|endoftext|>ignored']).reply).toEqual({ kind: 'generated', text: '_cats_ are the best' });
     expect(await compose('tell me a secret', [', she said. Never.']).reply).toEqual({ kind: 'generated', text: '_tell me a secret_, she said. Never.' });

@@ -1,5 +1,5 @@
 /** The Slack function's settings, read once from the environment (the only place that reads it). */
-import { envReader, readQueueConfig, readSharedConfig, type Env, type QueueConfig, type SharedConfig } from '@mimicbot/functions-shared';
+import { envReader, readFeedbackConfig, readQueueConfig, readSharedConfig, type Env, type FeedbackConfig, type QueueConfig, type SharedConfig } from '@mimicbot/functions-shared';
 
 /** What the handler and the Bolt app use as they are parsed. */
 export interface SlackSettings {
@@ -39,7 +39,27 @@ export interface SlackConfig extends SlackSettings {
   includePrompt: boolean;
   /** With SLACK_TOPIC: work goes through Pub/Sub. Without: the events endpoint answers inside Slack's request (local use). */
   queue?: SlackQueueConfig;
+  /** SLACK_FEEDBACK (default on): keep each reply and count reactions on it; off keeps nothing. */
+  feedback?: SlackFeedbackConfig;
 }
+
+/** Which reactions on the bot's replies count as feedback, and how long it is kept (FEEDBACK_*). */
+export interface SlackFeedbackConfig extends FeedbackConfig {
+  reactions: ReactionRatings;
+}
+
+/** Reaction names as Slack sends them (without a skin tone), each list comma-separated. */
+export interface ReactionRatings {
+  /** SLACK_FEEDBACK_UP (default +1,thumbsup,heart,joy,fire,100,clap,raised_hands,star_struck,heart_eyes). */
+  up: string[];
+  /** SLACK_FEEDBACK_DOWN (default -1,thumbsdown). */
+  down: string[];
+}
+
+export const DEFAULT_REACTION_RATINGS: ReactionRatings = {
+  up: ['+1', 'thumbsup', 'heart', 'joy', 'fire', '100', 'clap', 'raised_hands', 'star_struck', 'heart_eyes'],
+  down: ['-1', 'thumbsdown'],
+};
 
 /** SLACK_TOPIC and the SLACK_WORKER_* settings (the shared queue-config.ts). */
 export type SlackQueueConfig = QueueConfig;
@@ -77,5 +97,18 @@ export function parseConfig(env: Env = process.env): SlackConfig {
     includePrompt: read.boolean('SLACK_INCLUDE_PROMPT', true),
     logLevel: logLevel as LogLevelName,
     queue: readQueueConfig(read, 'SLACK', shared.googleCloudProject),
+    feedback: read.boolean('SLACK_FEEDBACK', true) ? { ...readFeedbackConfig(read), reactions: readReactionRatings(read) } : undefined,
   });
+}
+
+function readReactionRatings(read: ReturnType<typeof envReader>): ReactionRatings {
+  const up = read.list('SLACK_FEEDBACK_UP') ?? DEFAULT_REACTION_RATINGS.up;
+  const down = read.list('SLACK_FEEDBACK_DOWN') ?? DEFAULT_REACTION_RATINGS.down;
+  const both = up.filter((name) => down.includes(name));
+  if (both.length > 0) read.problem('SLACK_FEEDBACK_DOWN', `names ${both.join(', ')}, which SLACK_FEEDBACK_UP names too; a reaction counts one way`);
+  for (const [name, list] of [['SLACK_FEEDBACK_UP', up], ['SLACK_FEEDBACK_DOWN', down]] as const) {
+    const bad = list.find((reaction) => !/^[a-z0-9_+'-]+$/.test(reaction));
+    if (bad !== undefined) read.problem(name, `${JSON.stringify(bad)} is not a Slack reaction name (as in :+1: or :heart:, without the colons)`);
+  }
+  return { up, down };
 }

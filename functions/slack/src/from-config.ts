@@ -1,5 +1,5 @@
 /** Builds the Slack handler's dependencies from the parsed config: the reply loop, store, queue and Web API. */
-import { createKeyValueStore, createPubSubPublisher, googleIdTokenVerifier, jsonLog, replyLoopFromConfig, type Log } from '@mimicbot/functions-shared';
+import { createKeyValueStore, createPubSubPublisher, feedbackStoreFromConfig, googleIdTokenVerifier, jsonLog, replyLoopFromConfig, type Log } from '@mimicbot/functions-shared';
 import { slackSteps } from './compose-reply.js';
 import type { SlackConfig, SlackQueueConfig } from './config.js';
 import type { SlackDeps, SlackQueueDeps } from './handler.js';
@@ -9,7 +9,7 @@ import { startLocalSlackApi, type LocalSlackApi, type SlackApiCall } from './loc
 const MAX_DRAWS = 3;
 
 export function slackDepsFromConfig(config: SlackConfig, log: Log = jsonLog): SlackDeps {
-  const { shared, slackApiUrl, dryRun, includePrompt, queue, ...settings } = config;
+  const { shared, slackApiUrl, dryRun, includePrompt, queue, feedback, ...settings } = config;
   const local = dryRun ? localWebApi(log) : undefined;
   log('slack_mode', { summary: describeMode(queue) });
   return {
@@ -18,6 +18,12 @@ export function slackDepsFromConfig(config: SlackConfig, log: Log = jsonLog): Sl
     store: createKeyValueStore(shared.store, 'slack', log),
     slackApiUrl: local ? async () => (await local.start()).url : async () => slackApiUrl,
     queue: queue && queueDeps(queue),
+    // Voter ids are hashed under FEEDBACK_VOTER_KEY, or a key derived from the signing secret (voter-digest.ts).
+    feedback: feedback && {
+      store: feedbackStoreFromConfig(shared.store, feedback, { fallbackSecret: settings.signingSecret, log }),
+      reactions: feedback.reactions,
+      model: shared.modelName,
+    },
     log,
     close: local?.close,
   };

@@ -15,6 +15,7 @@ import { resolveBotIdentity } from './bot-identity.js';
 import { composeReply } from './compose-reply.js';
 import type { SlackSettings } from './config.js';
 import { futureTimestampProblem } from './request-timestamp.js';
+import type { SlackFeedback } from './reaction-feedback.js';
 import { createSlackApp } from './slack-app.js';
 import { inlineIntake, queueIntake } from './slack-intake.js';
 import { createSlackWorker, type SlackWorker } from './slack-worker.js';
@@ -37,6 +38,8 @@ export interface SlackDeps extends SlackSettings {
   slackApiUrl: () => Promise<string | undefined>;
   /** Work through Pub/Sub; without it the events endpoint answers inside Slack's request. */
   queue?: SlackQueueDeps;
+  /** Keeps each reply and counts reactions on it (SLACK_FEEDBACK); nothing is kept without it. */
+  feedback?: SlackFeedback;
   log: Log;
   now?: () => number;
   /** Releases what the deps hold besides the store (a dry run's local Web API). */
@@ -69,6 +72,8 @@ export function createSlackHandler(deps: SlackDeps): SlackHandler {
           client: new webApi.WebClient(deps.botToken, { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logLevel: webApi.LogLevel.ERROR }),
           reaction: deps.reaction,
           composeReply: (prompt) => composeReply(prompt, deps),
+          feedback: deps.feedback,
+          now,
           log: deps.log,
         });
         const intake = deps.queue ? queueIntake(ledger, deps.queue.publisher, deps.log) : inlineIntake(worker);
@@ -123,6 +128,7 @@ export function createSlackHandler(deps: SlackDeps): SlackHandler {
     handle,
     close: async () => {
       await deps.store.close();
+      await deps.feedback?.store.close();
       await deps.close?.();
     },
   };

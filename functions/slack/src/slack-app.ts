@@ -8,10 +8,12 @@
  * passed), so the HTTP response goes out only when the intake is done: on Cloud Run an instance's CPU is
  * throttled once it has responded. With a queue the intake only claims and publishes, so that is quick.
  */
+import type { Log } from '@mimicbot/functions-shared';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { BotIdentity } from './bot-identity.js';
 import type { SlackSettings } from './config.js';
 import { promptFromMessage } from './mention-text.js';
+import { ratingForReaction, slackReplyId, type SlackFeedback } from './reaction-feedback.js';
 import type { SlackIntake } from './slack-intake.js';
 import { messageKey, type SlackJob } from './slack-job.js';
 
@@ -22,6 +24,9 @@ export interface SlackAppOptions extends Pick<SlackSettings, 'signingSecret' | '
   slackApiUrl?: string;
   identity: BotIdentity;
   intake: SlackIntake;
+  /** Counts reactions on the bot's replies; without it reactions are ignored. */
+  feedback?: SlackFeedback;
+  log: Log;
 }
 
 /** A message the bot should answer, from either event type. */
@@ -85,6 +90,23 @@ export function createSlackApp(options: SlackAppOptions): { app: App; receiver: 
     if (message.channel_type !== 'im' || ('bot_id' in message && message.bot_id)) return;
     await options.intake(jobFor({ teamId: body.team_id, channel: message.channel, ts: message.ts, threadTs: message.thread_ts, text: message.text }));
   });
+
+  // Reactions are counted inside Slack's request: one conditional write, well within its 3 s. A failure
+  // answers 500, so Slack delivers the event again; rating again is harmless.
+  const { feedback } = options;
+  if (feedback) {
+    for (const [type, added] of [['reaction_added', true], ['reaction_removed', false]] as const) {
+      app.event(type, async ({ event }) => {
+        // Only the bot's own messages (its replies), and only reactions that mean something.
+        if (event.item.type !== 'message' || event.item_user !== options.identity.botUserId) return;
+        const rating = ratingForReaction(event.reaction, feedback.reactions);
+        if (rating === undefined) return;
+        const id = slackReplyId(event.item.channel, event.item.ts);
+        const counted = await feedback.store.rate('slack', id, event.user, added ? rating : null);
+        options.log('slack_feedback', { channel: event.item.channel, ts: event.item.ts, rating: added ? rating : 'withdrawn', counted });
+      });
+    }
+  }
 
   return { app, receiver };
 }

@@ -7,9 +7,10 @@
  * Pub/Sub brings it again with backoff, so the user gets a real reply once the model is back. Only the
  * final delivery (past the retry window, or Pub/Sub's last attempt; inline, every delivery) apologises.
  */
-import type { Log, MessageLedger, QueuedReplyOutcome } from '@mimicbot/functions-shared';
+import { servedReply, type Log, type MessageLedger, type QueuedReplyOutcome } from '@mimicbot/functions-shared';
 import { webApi } from '@slack/bolt';
 import type { Reply } from './compose-reply.js';
+import { slackReplyId, type SlackFeedback } from './reaction-feedback.js';
 import type { SlackJob } from './slack-job.js';
 
 export type WorkerOutcome = QueuedReplyOutcome;
@@ -21,6 +22,9 @@ export interface SlackWorkerOptions {
   /** Emoji shown on the message while the reply is generated; none when unset. */
   reaction?: string;
   composeReply(prompt: string): Promise<Reply>;
+  /** Where each generated reply is kept, so reactions on it count (reaction-feedback.ts). */
+  feedback?: SlackFeedback;
+  now?: () => number;
   log: Log;
 }
 
@@ -50,6 +54,18 @@ export function classifyPostFailure(error: unknown): 'retry' | 'refused' | 'unkn
 
 export function createSlackWorker(options: SlackWorkerOptions): SlackWorker {
   const { ledger, client, log } = options;
+  const now = options.now ?? Date.now;
+
+  /** Keeps a posted reply for feedback; a store that fails costs the feedback on it, never the reply. */
+  async function keep(job: SlackJob, reply: Reply, replyTs: string): Promise<void> {
+    if (!options.feedback || reply.kind !== 'generated' || replyTs === 'unknown') return;
+    const shown = { surface: 'slack', id: slackReplyId(job.channel, replyTs), prompt: job.prompt, text: reply.text, model: options.feedback.model, servedAt: now() } as const;
+    try {
+      await options.feedback.store.saveReply(servedReply(reply.source, shown));
+    } catch (error) {
+      log('slack_feedback_not_kept', { channel: job.channel, ts: replyTs, error: (error as Error).message });
+    }
+  }
 
   async function react(method: 'add' | 'remove', job: SlackJob): Promise<void> {
     if (!options.reaction) return;
@@ -113,6 +129,7 @@ export function createSlackWorker(options: SlackWorkerOptions): SlackWorker {
         // The reply is out; the key still says `posting`, which no redelivery posts over.
         log('slack_record_failed', { channel: job.channel, ts: job.ts, error: (error as Error).message });
       }
+      await keep(job, reply, replyTs);
       await react('remove', job);
       return 'posted';
     },

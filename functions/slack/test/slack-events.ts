@@ -66,3 +66,15 @@ export function directMessage(options: { text: string; channel?: string; user?: 
 export function urlVerification(challenge: string) {
   return { token: 'verification-token-unused', challenge, type: 'url_verification' };
 }
+
+/** api.slack.com/events/reaction_added and /events/reaction_removed: a reaction on a message. */
+export function reaction(options: { added: boolean; reaction: string; user: string; channel: string; ts: string; itemUser?: string }) {
+  return {
+    type: options.added ? 'reaction_added' : 'reaction_removed',
+    user: options.user,
+    reaction: options.reaction,
+    item_user: options.itemUser ?? BOT_USER,
+    item: { type: 'message', channel: options.channel, ts: options.ts },
+    event_ts: nextTs(),
+  };
+}

@@ -7,10 +7,11 @@ import { isModelError, ModelRejectedError } from '../errors.js';
 import type { Log } from '../json-log.js';
 import { stripInvisibleControls } from '../invisible-controls.js';
 import type { ReasonCounts } from './draft.js';
-import { outcomeLogFields, type ReplyLoop } from './reply-loop.js';
+import { draftSource, outcomeLogFields, type DraftSource, type ReplyLoop } from './reply-loop.js';
 
 export type Reply =
-  | { kind: 'generated'; text: string }
+  /** `source`: what made it, for a surface that keeps replies for feedback (feedback/served-reply.ts). */
+  | { kind: 'generated'; text: string; source: DraftSource }
   | { kind: 'apology'; reason: 'model_unavailable' | 'model_rejected' | 'filtered' | 'empty' | 'gated'; text: string };
 
 export const APOLOGIES = {
@@ -54,6 +55,6 @@ export async function composeReply(prompt: string, deps: ComposeDeps): Promise<R
     throw error;
   }
   deps.log('reply_decision', outcomeLogFields(outcome));
-  if (outcome.status === 'chosen') return { kind: 'generated', text: deps.escape(outcome.text) };
+  if (outcome.status === 'chosen') return { kind: 'generated', text: deps.escape(outcome.text), source: draftSource(outcome) };
   return apologyFor(outcome.rejected);
 }

@@ -24,10 +24,17 @@ export interface Draft {
   /** Which draw (1 for the first request) and which of its choices (0-based): logged in place of the text. */
   draw: number;
   choice: number;
+  /**
+   * The seed that draws `raw` again: the same prompt, model and settings with `n` 1 and this seed give the
+   * same text (the server's choice j of a request seeded s is seeded s + j; docs/contracts.md).
+   */
+  seed?: number;
+  /** The model that wrote it, when the server said. */
+  model?: string;
 }
 
 /** A draft fresh from the model: nothing kept or cut yet. */
-export function newDraft(raw: string, fields: Pick<Draft, 'finishReason' | 'draw' | 'choice'> & { logprobs?: TokenLogprobs }): Draft {
+export function newDraft(raw: string, fields: Pick<Draft, 'finishReason' | 'draw' | 'choice'> & Partial<Pick<Draft, 'logprobs' | 'seed' | 'model'>>): Draft {
   return { text: raw, continuation: raw, raw, ...fields };
 }
 

@@ -12,14 +12,33 @@ import { replySteps } from './reply-steps.js';
 const filter = createOutputFilter({ words: ['badword'] });
 const generation = { maxTokens: 20, temperature: 0.9, topP: 0.95 };
 const loop = (model: Pick<ModelClient, 'complete'>, extra: Partial<ReplyLoopOptions> = {}) =>
-  createReplyLoop({ model, generation, steps: replySteps(filter, { ...DEFAULT_GATE, minWords: 1 }), maxDraws: 3, ...extra });
+  createReplyLoop({ model, generation, steps: replySteps(filter, { ...DEFAULT_GATE, minWords: 1 }), maxDraws: 3, seed: () => 1000, ...extra });
 
 describe('the reply loop', () => {
   it('returns the first draft that passes, cleaned, after one request with the generation settings', async () => {
     const { model, requests } = scriptedModel([[' hello there <|endoftext|>more']]);
     const outcome = await loop(model).reply('Say');
     expect(outcome).toMatchObject({ status: 'chosen', text: 'hello there', draws: 1, rejected: {} });
-    expect(requests).toEqual([{ prompt: 'Say', maxTokens: 20, temperature: 0.9, topP: 0.95 }]);
+    expect(requests).toEqual([{ prompt: 'Say', maxTokens: 20, temperature: 0.9, topP: 0.95, seed: 1000 }]);
+  });
+
+  it("seeds every draw afresh and gives the chosen draft its choice's own seed, with the settings it was drawn with", async () => {
+    const { model, requests } = scriptedModel([[' badword', ' <|endoftext|>'], [' empty?', ' kept']]);
+    const seeds = [70, 90];
+    const outcome = await loop(model, { draftsPerDraw: 2, seed: () => seeds.shift()!, rank: (s) => [...s].reverse() }).reply('x');
+    expect(requests.map((r) => r.seed)).toEqual([70, 90]);
+    // The server seeds choice j of a request seeded s with s + j: the chosen draft is choice 1 of draw 2.
+    expect(outcome).toMatchObject({ status: 'chosen', text: 'kept', settings: generation, draft: { draw: 2, choice: 1, seed: 91 } });
+    expect(outcomeLogFields(outcome)).toMatchObject({ seed: 91 });
+  });
+
+  it('draws with a different random seed each time when none is given', async () => {
+    const { model, requests } = scriptedModel([[' one'], [' two'], [' three']]);
+    const unseeded = loop(model, { seed: undefined });
+    for (let i = 0; i < 3; i++) await unseeded.reply('x');
+    const seeds = requests.map((r) => r.seed!);
+    expect(new Set(seeds).size).toBe(3);
+    for (const seed of seeds) expect(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31).toBe(true);
   });
 
   it('draws again while nothing passes, and says honestly that nothing did after maxDraws requests', async () => {
@@ -103,7 +122,7 @@ describe('the reply loop', () => {
   it('logs counts and reasons, never the text of a rejected draft', async () => {
     const { model } = scriptedModel([[' secret badword text'], [' kept']]);
     const fields = outcomeLogFields(await loop(model).reply('x'));
-    expect(fields).toEqual({ status: 'chosen', draws: 2, drafts: 2, rejected: { filtered: 1 }, choice: 0, finishReason: 'stop', scored: false });
+    expect(fields).toEqual({ status: 'chosen', draws: 2, drafts: 2, rejected: { filtered: 1 }, choice: 0, seed: 1000, finishReason: 'stop', scored: false });
     expect(JSON.stringify(fields)).not.toContain('secret');
   });
 });

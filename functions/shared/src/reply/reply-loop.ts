@@ -9,7 +9,12 @@
  * X adapter answers `{ refused: 'duplicate' }` and the loop offers the next draft; whatever `deliver`
  * returns otherwise ends the loop (a posted tweet, or a rate limit the adapter decided to stop on).
  * Model errors are not caught here: each surface maps them to its own answer.
+ *
+ * Every draw is seeded (a fresh random seed each, unless `seed` says otherwise), so the chosen draft can be
+ * drawn again: its `seed`, with the outcome's `settings` and the draft's `model`, is what a surface keeps
+ * with a reply for feedback (ServedReply).
  */
+import { randomInt } from 'node:crypto';
 import type { GenerationSettings } from '../config.js';
 import type { CallOptions, ModelClient } from '../model-client.js';
 import { countReason, mergeReasons, newDraft, type Draft, type DraftStep, type ReasonCounts } from './draft.js';
@@ -18,8 +23,27 @@ import { judgeDrafts, keepModelOrder, type RankDrafts } from './judge-drafts.js'
 export type Delivery<T> = { delivered: T } | { refused: string };
 
 export type ReplyOutcome<T = undefined> =
-  | { status: 'chosen'; text: string; draft: Draft; value: T; draws: number; drafts: number; rejected: ReasonCounts }
+  | { status: 'chosen'; text: string; draft: Draft; settings: GenerationSettings; value: T; draws: number; drafts: number; rejected: ReasonCounts }
   | { status: 'nothing_passed'; draws: number; drafts: number; rejected: ReasonCounts };
+
+export type ChosenOutcome<T = undefined> = Extract<ReplyOutcome<T>, { status: 'chosen' }>;
+
+/** What made a chosen draft: with its prompt, enough to draw it again (a surface keeps it in a ServedReply). */
+export interface DraftSource {
+  /** The model that wrote it, when the server said. */
+  model?: string;
+  /** Absent only when the model client was asked without one (never by this loop). */
+  seed?: number;
+  settings: GenerationSettings;
+}
+
+export function draftSource(outcome: ChosenOutcome<unknown>): DraftSource {
+  return {
+    ...(outcome.draft.model !== undefined ? { model: outcome.draft.model } : {}),
+    ...(outcome.draft.seed !== undefined ? { seed: outcome.draft.seed } : {}),
+    settings: { ...outcome.settings },
+  };
+}
 
 export interface ReplyOptions<T> extends CallOptions {
   /** Hands the chosen draft to the platform; without it the first survivor is the answer. */
@@ -41,11 +65,17 @@ export interface ReplyLoopOptions {
   draftsPerDraw?: number;
   /** Orders each draw's survivors, best first (the gate's rankByLikelihood); model order when absent. */
   rank?: RankDrafts;
+  /** The seed of each draw (its choice j is seeded seed + j); a random one in [0, 2^31) when absent. */
+  seed?: () => number;
 }
+
+/** Seeds below 2^31 leave room for the server's seed + j and suit any client's 32-bit integers. */
+const randomSeed = () => randomInt(0, 2 ** 31);
 
 export function createReplyLoop(options: ReplyLoopOptions): ReplyLoop {
   const draftsPerDraw = options.draftsPerDraw ?? 1;
   const rank = options.rank ?? keepModelOrder;
+  const nextSeed = options.seed ?? randomSeed;
 
   async function reply<T = undefined>(prompt: string, replyOptions: ReplyOptions<T> = {}): Promise<ReplyOutcome<T>> {
     const rejected: ReasonCounts = {};
@@ -54,18 +84,26 @@ export function createReplyLoop(options: ReplyLoopOptions): ReplyLoop {
     const refused = new Map<string, string>();
     let judged = 0;
     for (let draw = 1; draw <= options.maxDraws; draw++) {
+      const seed = nextSeed();
       const completion = await options.model.complete(
-        { prompt, ...options.generation, ...(draftsPerDraw > 1 ? { n: draftsPerDraw, logprobs: 0 } : {}) },
+        { prompt, ...options.generation, seed, ...(draftsPerDraw > 1 ? { n: draftsPerDraw, logprobs: 0 } : {}) },
         { signal: replyOptions.signal },
       );
       const drafts = completion.choices.map((choice, index) =>
-        newDraft(choice.text, { finishReason: choice.finishReason, draw, choice: index, ...(choice.logprobs ? { logprobs: choice.logprobs } : {}) }),
+        newDraft(choice.text, {
+          finishReason: choice.finishReason,
+          draw,
+          choice: index,
+          seed: seed + index,
+          ...(completion.model !== undefined ? { model: completion.model } : {}),
+          ...(choice.logprobs ? { logprobs: choice.logprobs } : {}),
+        }),
       );
       judged += drafts.length;
       const judgement = judgeDrafts(drafts, options.steps, { prompt }, rank);
       mergeReasons(rejected, judgement.rejected);
       for (const draft of judgement.survivors) {
-        const chosen = { status: 'chosen', text: draft.text, draft, draws: draw, drafts: judged, rejected } as const;
+        const chosen = { status: 'chosen', text: draft.text, draft, settings: options.generation, draws: draw, drafts: judged, rejected } as const;
         if (!replyOptions.deliver) return { ...chosen, value: undefined as T };
         const known = refused.get(draft.text);
         if (known !== undefined) {
@@ -98,7 +136,7 @@ export function outcomeLogFields(outcome: ReplyOutcome<unknown>): Record<string,
     drafts: outcome.drafts,
     rejected: outcome.rejected,
     ...(outcome.status === 'chosen'
-      ? { choice: outcome.draft.choice, finishReason: outcome.draft.finishReason, scored: outcome.draft.logprobs !== undefined }
+      ? { choice: outcome.draft.choice, seed: outcome.draft.seed, finishReason: outcome.draft.finishReason, scored: outcome.draft.logprobs !== undefined }
       : {}),
   };
 }
