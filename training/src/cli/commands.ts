@@ -18,4 +18,5 @@ export const COMMANDS: readonly (readonly [name: string, load: () => Promise<Com
   ['init', async () => (await import('./init.js')).initCommand],
   ['quantize', async () => (await import('./quantize.js')).quantizeCommand],
   ['eval', async () => (await import('./eval.js')).evalCommand],
+  ['feedback', async () => (await import('./feedback.js')).feedbackCommand],
 ];

@@ -3,7 +3,7 @@ import { captureIo } from '@mimicbot/training/testing';
 import { COMMANDS } from './commands.js';
 import { main } from './main.js';
 
-const COMMAND_NAMES = ['fetch', 'import', 'prepare', 'download', 'train', 'export', 'sample', 'convert', 'init', 'quantize', 'eval'];
+const COMMAND_NAMES = ['fetch', 'import', 'prepare', 'download', 'train', 'export', 'sample', 'convert', 'init', 'quantize', 'eval', 'feedback'];
 
 describe('the CLI dispatcher', () => {
   it('lists every command with its one-line description on --help, and exits 0', async () => {

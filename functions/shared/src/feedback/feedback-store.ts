@@ -31,6 +31,11 @@ export interface ServedReply {
   prompt: string;
   /** The reply's text as shown (the model's continuation, after the filter). */
   text: string;
+  /**
+   * The model's own words in it, without what the surface put around them (Slack's italic prompt) or its
+   * escaping: what a dataset of liked replies trains on. Absent when they are `text` itself.
+   */
+  continuation?: string;
   /** The seed that draws this reply again with the same model, prompt and settings; absent when unseeded. */
   seed?: number;
   settings: GenerationSettings;
@@ -57,6 +62,8 @@ export interface FeedbackStore {
   rate(surface: FeedbackSurface, replyId: string, voter: string, rating: FeedbackRating | null): Promise<boolean>;
   /** Every reply with at least one rating, with its counts, in no particular order. */
   ratedReplies(): AsyncIterable<RatedReply>;
+  /** About how many ratedReplies will give (a progress bar's total; expired ones may still be counted). */
+  countRated(): Promise<number>;
   close(): Promise<void>;
 }
 

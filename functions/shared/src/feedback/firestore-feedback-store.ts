@@ -104,6 +104,7 @@ export function createFirestoreFeedbackStore(options: FirestoreFeedbackStoreOpti
       settings: data.settings,
       servedAt: data.servedAt,
     };
+    if (data.continuation !== undefined && data.continuation !== null) reply.continuation = data.continuation;
     if (data.seed !== undefined && data.seed !== null) reply.seed = data.seed;
     return reply;
   }
@@ -171,6 +172,12 @@ export function createFirestoreFeedbackStore(options: FirestoreFeedbackStoreOpti
         }
       }
     },
+
+    countRated: () =>
+      run('count-rated', async () => {
+        const counted = await (await collection()).where('rated', '==', true).count().get();
+        return counted.data().count;
+      }),
 
     close: () => firestore.close(),
   };

@@ -67,6 +67,9 @@ export function createMemoryFeedbackStore(options: MemoryFeedbackStoreOptions = 
         yield { reply: structuredClone(entry.reply), ...countRatings(entry.votes.values()) };
       }
     },
+    async countRated() {
+      return [...entries.values()].filter((entry) => entry.votes.size > 0 && !expired(entry)).length;
+    },
     async close() {},
   };
 }

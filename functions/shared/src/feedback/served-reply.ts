@@ -28,6 +28,7 @@ export function servedReply(source: DraftSource, shown: Shown): ServedReply {
     settings: { ...source.settings },
     servedAt: shown.servedAt,
   };
+  if (source.continuation !== shown.text) reply.continuation = source.continuation;
   if (source.seed !== undefined) reply.seed = source.seed;
   return reply;
 }

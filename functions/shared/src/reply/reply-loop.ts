@@ -35,6 +35,8 @@ export interface DraftSource {
   /** Absent only when the model client was asked without one (never by this loop). */
   seed?: number;
   settings: GenerationSettings;
+  /** The model's own words in the reply, before any surface presented or escaped them (Draft.continuation). */
+  continuation: string;
 }
 
 export function draftSource(outcome: ChosenOutcome<unknown>): DraftSource {
@@ -42,6 +44,7 @@ export function draftSource(outcome: ChosenOutcome<unknown>): DraftSource {
     ...(outcome.draft.model !== undefined ? { model: outcome.draft.model } : {}),
     ...(outcome.draft.seed !== undefined ? { seed: outcome.draft.seed } : {}),
     settings: { ...outcome.settings },
+    continuation: outcome.draft.continuation,
   };
 }
 

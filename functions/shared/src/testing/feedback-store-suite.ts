@@ -82,7 +82,8 @@ export function feedbackStoreSuite(name: string, open: (retention: Required<Feed
     });
 
     it('lists every rated reply with its counts, and no unrated one', async () => {
-      const replies = [served(), served({ surface: 'demo' }), served()];
+      const replies = [served({ text: '_Mondays?_ are a rumour', continuation: ' are a rumour' }), served({ surface: 'demo' }), served()];
+      const before = await store.countRated();
       for (const reply of replies) await store.saveReply(reply);
       await store.rate('slack', replies[0]!.id, 'U1', 'up');
       await store.rate('demo', replies[1]!.id, 'browser-1', 'down');
@@ -90,6 +91,7 @@ export function feedbackStoreSuite(name: string, open: (retention: Required<Feed
         { reply: replies[0], up: 1, down: 0 },
         { reply: replies[1], up: 0, down: 1 },
       ]);
+      expect((await store.countRated()) - before).toBe(2);
     });
 
     it('forgets an unrated reply after replyTtlMs, keeps a rated one until ratedTtlMs after its last rating', async () => {
