@@ -1,6 +1,6 @@
 import { ConfigError } from '@mimicbot/functions-shared';
 import { describe, expect, it } from 'vitest';
-import { DRY_RUN_BOT_TOKEN, parseConfig } from './config.js';
+import { DEFAULT_REACTION_RATINGS, DRY_RUN_BOT_TOKEN, parseConfig } from './config.js';
 
 const required = { MODEL_ENDPOINT: 'http://127.0.0.1:9000', SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' };
 
@@ -88,5 +88,16 @@ describe('parseConfig', () => {
       'SLACK_SIGNING_SECRET',
       'SLACK_LEASE_MS',
     ]);
+  });
+
+  it('keeps feedback by default with the thumbs and hearts, takes other reaction lists, and turns off entirely', () => {
+    expect(parseConfig(required).feedback).toMatchObject({ reactions: DEFAULT_REACTION_RATINGS, replyTtlMs: 7 * 86_400_000, ratedTtlMs: 180 * 86_400_000 });
+    expect(parseConfig({ ...required, SLACK_FEEDBACK_UP: 'tada, star', SLACK_FEEDBACK_DOWN: 'poop' }).feedback?.reactions).toEqual({ up: ['tada', 'star'], down: ['poop'] });
+    expect(parseConfig({ ...required, SLACK_FEEDBACK: '0', SLACK_FEEDBACK_UP: 'ignored' }).feedback).toBeUndefined();
+  });
+
+  it('refuses a reaction counted both ways and one that is not a reaction name', () => {
+    expect(problems({ ...required, SLACK_FEEDBACK_UP: '+1,tada', SLACK_FEEDBACK_DOWN: 'tada' })).toEqual(['SLACK_FEEDBACK_DOWN: names tada, which SLACK_FEEDBACK_UP names too; a reaction counts one way']);
+    expect(problems({ ...required, SLACK_FEEDBACK_UP: ':tada:' })[0]).toMatch(/^SLACK_FEEDBACK_UP: ":tada:" is not a Slack reaction name/);
   });
 });

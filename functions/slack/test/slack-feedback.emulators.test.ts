@@ -80,9 +80,13 @@ describe('feedback on Slack', () => {
       prompt: 'tell me about cats',
       text: slack.posts(channel)[0]!.params.text,
       model: expect.any(String),
+      continuation: expect.any(String),
       seed: expect.any(Number),
       settings: { maxTokens: 16, temperature: 0.9, topP: 0.95 },
     });
+    // Shown: the prompt in italics, then the model's words; kept apart: the model's words alone.
+    expect(kept!.text.startsWith('_tell me about cats_')).toBe(true);
+    expect(kept!.continuation).not.toContain('tell me about cats');
     expect(await ratedIn(channel, ts)).toBeUndefined();
   });
 
