@@ -99,7 +99,7 @@ export function parseConfig(env: Env = process.env): TwitterConfig {
   if (postMode !== 'auto' && postMode !== 'curated') read.problem('POST_MODE', `must be auto or curated, got ${JSON.stringify(postMode)}`);
   return read.done({
     shared,
-    curated: postMode === 'curated' ? readCurated(read) : undefined,
+    curated: readCurated(read, postMode === 'curated'),
     x: appKey === undefined ? undefined : { appKey, appSecret, accessToken, accessSecret },
     xApiUrl: read.url('X_API_URL', { schemes: ['http', 'https'] }),
     trigger,
@@ -123,17 +123,23 @@ function readDisclosure(read: EnvReader): string {
   return disclosure;
 }
 
-function readCurated(read: EnvReader): CuratedConfig {
-  const channel = read.requiredString('CURATED_CHANNEL', "the private channel's id (channel details > About, at the bottom: C...)");
+/**
+ * The curated settings are read (and checked when set) in either mode, so a deployment can carry them
+ * before it switches; they are required only with POST_MODE=curated.
+ */
+function readCurated(read: EnvReader, curated: boolean): CuratedConfig | undefined {
+  const required = (name: string, hint: string) => (curated ? read.requiredString(name, hint) : (read.string(name) ?? ''));
+  const channel = required('CURATED_CHANNEL', "the private channel's id (channel details > About, at the bottom: C...)");
   if (channel !== '' && !/^[CG][A-Z0-9]{6,}$/.test(channel)) read.problem('CURATED_CHANNEL', `must be a channel id such as C0123456789 (not its name), got ${JSON.stringify(channel)}`);
-  const botToken = read.requiredString('SLACK_BOT_TOKEN', "the bot's Slack app > OAuth & Permissions > Bot User OAuth Token (xoxb-...)");
+  const botToken = required('SLACK_BOT_TOKEN', "the bot's Slack app > OAuth & Permissions > Bot User OAuth Token (xoxb-...)");
   if (botToken !== '' && !botToken.startsWith('xoxb-')) read.problem('SLACK_BOT_TOKEN', 'must be a bot token (starts with xoxb-)');
-  return {
+  const settings: CuratedConfig = {
     channel,
     candidates: read.number('CURATED_CANDIDATES', 3, { min: 1, max: 10, integer: true }),
     draftTtlMs: read.number('CURATED_DRAFT_TTL_MS', 24 * 3_600_000, { min: 60_000, max: 30 * 24 * 3_600_000, integer: true }),
     botToken,
-    signingSecret: read.requiredString('SLACK_SIGNING_SECRET', "the bot's Slack app > Basic Information > Signing Secret"),
+    signingSecret: required('SLACK_SIGNING_SECRET', "the bot's Slack app > Basic Information > Signing Secret"),
     slackApiUrl: read.url('SLACK_API_URL', { schemes: ['http', 'https'] }),
   };
+  return curated ? settings : undefined;
 }
