@@ -4,7 +4,7 @@
  * signed as Slack signs them and received by the real Bolt app at /slack/actions, and twitter-api-v2
  * signing real OAuth 1.0a requests to the fake X.
  */
-import { runFunction, startStandInModel, type RunningFunction, type StandInModel } from '@mimicbot/functions-shared/testing';
+import { functionStartFailure, runFunction, startFunctionProcess, startStandInModel, type RunningFunction, type StandInModel } from '@mimicbot/functions-shared/testing';
 import type { LocalSlackApi } from '@mimicbot/slack/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
@@ -105,6 +105,8 @@ describe('curated posting (POST_MODE=curated)', () => {
   });
 
   it('posts an approved draft exactly once when two people click Approve at the same moment, then says who and where', async () => {
+    // Sent together; the server may still take them one after the other. curated-actions-suite.ts makes
+    // both clicks read the open drafts before either moves them, where only compare-and-set can decide.
     await start();
     const message = await draftsPosted();
     const [first, second] = await Promise.all([click(message, 'Approve #2', 'U0ALICE'), click(message, 'Approve #2', 'U0BOB')]);
@@ -237,5 +239,50 @@ describe('the disclosure in automatic mode, and /slack/actions without curation'
     const response = await fetch(new URL('/slack/actions', fn!.url), { method: 'POST', body: 'payload=%7B%7D', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { message: expect.stringContaining('POST_MODE=curated') } });
+  });
+});
+
+describe('curated mode as deployed code (src/index.ts, config from the environment)', () => {
+  it('refuses to start without the channel and the Slack app, naming each', async () => {
+    const { code, output } = await functionStartFailure('twitter', { DRY_RUN: '1', TRIGGER_SECRET, MODEL_ENDPOINT: 'http://127.0.0.1:9', POST_MODE: 'curated' });
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toEqual([
+      'twitter: cannot start: 3 problems with its environment variables:',
+      expect.stringMatching(/^  CURATED_CHANNEL: is required/),
+      expect.stringMatching(/^  SLACK_BOT_TOKEN: is required/),
+      expect.stringMatching(/^  SLACK_SIGNING_SECRET: is required/),
+    ]);
+  });
+
+  it('drafts into Slack on its trigger and posts the draft a signed click approves', async () => {
+    x = new FakeXApi(credentials);
+    [slack, model] = await Promise.all([startCurationSlack(), startStandInModel([...LINES]), x.start()]);
+    const running = await startFunctionProcess('twitter', {
+      TRIGGER_SECRET,
+      MODEL_ENDPOINT: model.url,
+      MODEL_RETRIES: '0',
+      X_APP_KEY: credentials.appKey,
+      X_APP_SECRET: credentials.appSecret,
+      X_ACCESS_TOKEN: credentials.accessToken,
+      X_ACCESS_SECRET: credentials.accessSecret,
+      X_API_URL: x.url,
+      POST_MODE: 'curated',
+      CURATED_CHANNEL: CURATION_CHANNEL,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+    });
+    try {
+      const response = await fetch(running.url, { method: 'POST', headers: { 'x-trigger-secret': TRIGGER_SECRET } });
+      const { ts } = (await response.json()) as { ts: string };
+      const message = { ...blocksOf(callsTo('chat.postMessage')[0]), ts };
+      const button = buttonsOf(message)[0];
+      const { body, headers } = blockActionsRequest({ actionId: button.actionId, value: button.value, messageTs: ts, signingSecret: SIGNING_SECRET });
+      expect((await fetch(new URL('/slack/actions', running.url), { method: 'POST', headers, body })).status).toBe(200);
+      expect(x.posted.map((t) => t.text)).toEqual([LINES[0]]);
+      for (const secret of [SIGNING_SECRET, BOT_TOKEN, credentials.accessSecret]) expect(running.output()).not.toContain(secret);
+    } finally {
+      await running.stop();
+    }
   });
 });
