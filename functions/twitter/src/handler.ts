@@ -1,6 +1,8 @@
 /**
  * The HTTP boundary of the X function: checks who is calling, runs a post (and mention replies when on),
- * and maps every outcome and error to one JSON answer. Everything it uses is passed in.
+ * and maps every outcome and error to one JSON answer. With POST_MODE=curated the run drafts into Slack
+ * instead of posting, and `/slack/actions` takes the drafts' button clicks (curator-app.ts), which carry
+ * Slack's signature instead of the trigger's credentials. Everything it uses is passed in.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { isModelError, KeyValueStoreError, type KeyValueStore, type Log, type ReplyLoop } from '@mimicbot/functions-shared';
