@@ -99,8 +99,10 @@ resource "google_cloudfunctions2_function" "twitter" {
     available_memory      = "512Mi"
     available_cpu         = "1"
     # Generations, a wait for X's rate limit (MAX_RATE_LIMIT_WAIT_MS) and the replies to mentions.
-    timeout_seconds                  = 300
-    max_instance_request_concurrency = 1
+    timeout_seconds = 300
+    # One instance, so the store's records are the only state; more than one request at a time, so a
+    # curation click (Slack waits 3 s) is not queued behind a scheduled run's generation.
+    max_instance_request_concurrency = 8
     min_instance_count               = 0
     max_instance_count               = 1
     ingress_settings                 = "ALLOW_ALL"
@@ -114,6 +116,11 @@ resource "google_cloudfunctions2_function" "twitter" {
       SCHEDULER_AUDIENCE        = local.twitter_url
       SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
       REPLY_TO_MENTIONS         = tostring(var.reply_to_mentions)
+      POST_MODE                 = var.post_mode
+      POST_DISCLOSURE           = var.post_disclosure
+      CURATED_CHANNEL           = var.curated_channel
+      CURATED_CANDIDATES        = tostring(var.curated_candidates)
+      CURATED_DRAFT_TTL_MS      = tostring(var.curated_draft_ttl_ms)
     }
     secret_environment_variables {
       key        = "X_APP_KEY"
@@ -137,6 +144,20 @@ resource "google_cloudfunctions2_function" "twitter" {
       key        = "X_ACCESS_SECRET"
       project_id = var.project
       secret     = google_secret_manager_secret.secret["x-access-secret"].secret_id
+      version    = "latest"
+    }
+    # The bot's own Slack app, for curated mode (post_mode): drafts posted with its token, clicks checked
+    # with its signing secret. Mounted in either mode, so switching is one variable.
+    secret_environment_variables {
+      key        = "SLACK_SIGNING_SECRET"
+      project_id = var.project
+      secret     = google_secret_manager_secret.secret["slack-signing-secret"].secret_id
+      version    = "latest"
+    }
+    secret_environment_variables {
+      key        = "SLACK_BOT_TOKEN"
+      project_id = var.project
+      secret     = google_secret_manager_secret.secret["slack-bot-token"].secret_id
       version    = "latest"
     }
   }
@@ -182,7 +203,9 @@ resource "google_cloudfunctions2_function" "demo" {
 
 # Who may call each function (a gen2 function is invoked through its Cloud Run service). Slack cannot send
 # Google credentials, so its function is public and checks Slack's signature (events) and Pub/Sub's OIDC
-# token (worker) itself; the demo page is public by design; the X function only for the Scheduler.
+# token (worker) itself; the demo page is public by design; the X function only for the Scheduler, unless
+# post_mode is curated: then Slack's button clicks must reach its /slack/actions too, and the function
+# checks Slack's signature there and the Scheduler's OIDC token (audience and account) on its trigger.
 resource "google_cloud_run_v2_service_iam_member" "slack_is_public" {
   name     = google_cloudfunctions2_function.slack.name
   location = var.region
@@ -192,6 +215,14 @@ resource "google_cloud_run_v2_service_iam_member" "slack_is_public" {
 
 resource "google_cloud_run_v2_service_iam_member" "demo_is_public" {
   name     = google_cloudfunctions2_function.demo.name
+  location = var.region
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+resource "google_cloud_run_v2_service_iam_member" "twitter_is_public_when_curated" {
+  count    = var.post_mode == "curated" ? 1 : 0
+  name     = google_cloudfunctions2_function.twitter.name
   location = var.region
   role     = "roles/run.invoker"
   member   = "allUsers"

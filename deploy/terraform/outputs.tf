@@ -1,12 +1,20 @@
 output "slack_events_url" {
-  description = "Slack app settings > Event Subscriptions > Request URL, and Interactivity > Request URL (the manifest already has both)."
+  description = "Slack app settings > Event Subscriptions > Request URL (the manifest already has it)."
   value       = "${local.slack_url}/slack/events"
+}
+
+output "slack_interactivity_url" {
+  description = "Slack app settings > Interactivity & Shortcuts > Request URL: the X function's curation buttons (post_mode = curated; the manifest already has it)."
+  value       = "${local.twitter_url}/slack/actions"
 }
 
 output "slack_manifest" {
   description = "functions/slack/manifest.yaml with this deployment's URLs and name: paste it at Slack's Create New App > From an app manifest."
   value = replace(
-    replace(file("${path.module}/../../functions/slack/manifest.yaml"), "https://SLACK-FUNCTION-URL", local.slack_url),
+    replace(
+      replace(file("${path.module}/../../functions/slack/manifest.yaml"), "https://SLACK-FUNCTION-URL", local.slack_url),
+      "https://X-FUNCTION-URL", local.twitter_url,
+    ),
     "BOT-NAME", var.bot_name,
   )
 }

@@ -16,7 +16,7 @@ resource "google_secret_manager_secret_iam_member" "slack_reads" {
 }
 
 resource "google_secret_manager_secret_iam_member" "twitter_reads" {
-  for_each  = toset(["x-app-key", "x-app-secret", "x-access-token", "x-access-secret"])
+  for_each  = toset(["x-app-key", "x-app-secret", "x-access-token", "x-access-secret", "slack-signing-secret", "slack-bot-token"])
   secret_id = google_secret_manager_secret.secret[each.key].secret_id
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${google_service_account.twitter.email}"

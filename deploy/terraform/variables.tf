@@ -87,6 +87,40 @@ variable "reply_to_mentions" {
   default     = false
 }
 
+variable "post_mode" {
+  description = "auto: each scheduled run posts the best draft. curated: it drafts curated_candidates into the private Slack channel curated_channel, and a person's Approve posts one (the Slack app's Interactivity URL is this function's /slack/actions, so the X function becomes public and checks Slack's signature and the Scheduler's token itself)."
+  type        = string
+  default     = "auto"
+  validation {
+    condition     = contains(["auto", "curated"], var.post_mode)
+    error_message = "post_mode: auto or curated."
+  }
+}
+
+variable "curated_channel" {
+  description = "With post_mode = curated: the id (C..., not the name) of the private Slack channel the drafts go to; invite the bot there."
+  type        = string
+  default     = ""
+}
+
+variable "curated_candidates" {
+  description = "With post_mode = curated: drafts offered per scheduled run (1 to 10)."
+  type        = number
+  default     = 3
+}
+
+variable "curated_draft_ttl_ms" {
+  description = "With post_mode = curated: how long the drafts' buttons work, in ms (default a day); a later click is told they expired."
+  type        = number
+  default     = 86400000
+}
+
+variable "post_disclosure" {
+  description = "Appended after a space to every post and reply on X (e.g. \"🤖\"), counted in the 280; empty for none. See the README's ethics section."
+  type        = string
+  default     = ""
+}
+
 variable "allowed_origins" {
   description = "Other sites whose pages may call the demo function (comma-separated origins, or *); its own page always may."
   type        = string

@@ -12,6 +12,7 @@ import { loadTerraform } from './terraform.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MANIFEST_TEXT = readFileSync(join(ROOT, 'functions', 'slack', 'manifest.yaml'), 'utf8');
 const URL_PLACEHOLDER = 'https://SLACK-FUNCTION-URL';
+const X_URL_PLACEHOLDER = 'https://X-FUNCTION-URL';
 
 interface Manifest {
   display_information: { name: string };
@@ -46,10 +47,10 @@ describe('functions/slack/manifest.yaml', () => {
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
   });
 
-  it('sends events and interactions over HTTP to the function\'s events endpoint', () => {
+  it("sends events over HTTP to the Slack function's events endpoint, and button clicks to the X function's curation endpoint", () => {
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.settings.event_subscriptions.request_url).toBe(`${URL_PLACEHOLDER}/slack/events`);
-    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: `${URL_PLACEHOLDER}/slack/events` });
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: `${X_URL_PLACEHOLDER}/slack/actions` });
   });
 
   it("is what Terraform's slack_manifest output renders, with every placeholder replaced", async () => {
@@ -57,13 +58,14 @@ describe('functions/slack/manifest.yaml', () => {
     const rendered = String(files.outputs.slack_manifest.value);
     // replace(replace(file(...), "<placeholder>", <value>), "<placeholder>", <value>)
     const replaced = [...rendered.matchAll(/"([^"]+)",\s*(?:local|var)\./g)].map((match) => match[1]);
-    const placeholders = [URL_PLACEHOLDER, 'BOT-NAME'];
+    const placeholders = [URL_PLACEHOLDER, X_URL_PLACEHOLDER, 'BOT-NAME'];
     expect(replaced.sort()).toEqual([...placeholders].sort());
     expect(rendered).toContain('file("${path.module}/../../functions/slack/manifest.yaml")');
     expect(rendered).toContain(`"${URL_PLACEHOLDER}", local.slack_url)`);
+    expect(rendered).toContain(`"${X_URL_PLACEHOLDER}", local.twitter_url`);
     for (const placeholder of placeholders) expect(MANIFEST_TEXT).toContain(placeholder);
     // Nothing else in the file looks like something to fill in.
-    expect(MANIFEST_TEXT.replaceAll(URL_PLACEHOLDER, '').replaceAll('BOT-NAME', '')).not.toMatch(/[A-Z]{3,}-[A-Z]{3,}/);
+    expect(MANIFEST_TEXT.replaceAll(URL_PLACEHOLDER, '').replaceAll(X_URL_PLACEHOLDER, '').replaceAll('BOT-NAME', '')).not.toMatch(/[A-Z]{3,}-[A-Z]{3,}/);
     expect(manifest.display_information.name).toBe('BOT-NAME');
   });
 });

@@ -159,6 +159,8 @@ function grants(): Grant[] {
     const on = onOf[type];
     if (!on) throw new Error(`${type}: an IAM resource kind the invariants test does not read (use an *_iam_member kind it knows, or teach it)`);
     for (const block of Object.values(byName)) {
+      // A grant turned off by a variable (count = 0) is not made.
+      if (tf.count(block) === 0) continue;
       const keys = tf.forEachKeys(block);
       for (const each of keys ? keys.map((key) => ({ key })) : [undefined]) {
         result.push({ account: account(tf.string(block.member, { each })), role: tf.string(block.role, { each }), on: on(block, each) });
@@ -252,7 +254,7 @@ describe('deploy/terraform', () => {
     expect(grants().filter((grant) => grant.on === 'project' && grant.role.startsWith('roles/run.'))).toEqual([]);
   });
 
-  it('makes only the Slack, Discord and demo functions public; the X function answers only the Scheduler\'s account', () => {
+  it('makes only the Slack, Discord and demo functions public; the X function (post_mode auto) answers only the Scheduler\'s account', () => {
     const publicOn = grants().filter((grant) => grant.account === 'allUsers' || grant.account === 'allAuthenticatedUsers');
     expect(publicOn.map((grant) => `${grant.role} ${grant.on}`).sort(), 'grants to allUsers / allAuthenticatedUsers').toEqual(
       ['demo', 'discord', 'slack'].map((name) => `roles/run.invoker service ${functionName(name)}`).sort(),
@@ -260,6 +262,22 @@ describe('deploy/terraform', () => {
     const scheduler = one(one(resource('google_cloud_scheduler_job', 'post'), 'http_target'), 'oidc_token');
     const twitterInvokers = grants().filter((grant) => grant.on === `service ${functionName('twitter')}`);
     expect(twitterInvokers.map((grant) => `${grant.account} ${grant.role}`)).toEqual([`${account(tf.string(scheduler.service_account_email))} roles/run.invoker`]);
+  });
+
+  it("with post_mode = curated, makes the X function public for Slack's button clicks, which its config then checks", async () => {
+    const auto = tf;
+    tf = new Evaluator(files, { projectNumber: PROJECT_NUMBER, variables: { ...variables, post_mode: 'curated', curated_channel: 'C0CURATE01' } });
+    try {
+      const publicOn = grants().filter((grant) => grant.account === 'allUsers').map((grant) => grant.on);
+      expect(publicOn).toContain(`service ${functionName('twitter')}`);
+      const { parseConfig } = await FUNCTION_CONFIGS.twitter();
+      const config = parseConfig(withSamples(functionEnv('twitter'))) as { curated?: { channel: string; signingSecret: string } };
+      // Curated mode needs the Slack app's secrets: the clicks are checked with its signing secret.
+      expect(config.curated).toMatchObject({ channel: 'C0CURATE01', signingSecret: secretSample('SLACK_SIGNING_SECRET') });
+      expect(tf.string(files.outputs.slack_interactivity_url.value)).toBe(`${functionUrl('twitter')}/slack/actions`);
+    } finally {
+      tf = auto;
+    }
   });
 
   it("has the Scheduler call the X function's URL with an OIDC token for that URL, which the function expects", () => {

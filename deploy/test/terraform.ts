@@ -2,7 +2,8 @@
  * Reads deploy/terraform/*.tf with HashiCorp's own HCL parser (@cdktn/hcl2json, a WebAssembly build) and
  * evaluates the small part of Terraform's expression language this stack uses, as `terraform plan` would
  * with a given set of variables: literals, `${...}` templates, references to variables, locals, `each.key`
- * and resource attributes, `tostring()` and `toset()`. Attributes Google computes (a service's URL, an
+ * and resource attributes, `tostring()`, `toset()`, and `<expr> == "<text>" ? <a> : <b>` (a resource's
+ * `count` turned on by a variable). Attributes Google computes (a service's URL, an
  * account's e-mail) get the values Google documents for them. Anything else is refused with the expression
  * named, so a new construct in the .tf files makes the tests fail until this reader understands it, rather
  * than being read wrongly.
@@ -99,8 +100,20 @@ export class Evaluator {
     throw new Error(`for_each: cannot enumerate ${JSON.stringify(block.for_each)}`);
   }
 
+  /** How many instances a resource has: its `count`, or 1 without one (for_each aside). */
+  count(block: Block): number {
+    if (!('count' in block)) return 1;
+    const value = this.value(block.count);
+    if (typeof value !== 'number') throw new Error(`count: not a number: ${JSON.stringify(block.count)}`);
+    return value;
+  }
+
   private expression(text: string, scope: Scope): unknown {
     let match: RegExpExecArray | null;
+    if ((match = /^(\S+)\s*==\s*"([^"]*)"\s*\?\s*(\S+)\s*:\s*(\S+)$/.exec(text))) {
+      const branch = this.expression(match[1], scope) === match[2] ? match[3] : match[4];
+      return /^-?\d+(\.\d+)?$/.test(branch) ? Number(branch) : this.expression(branch, scope);
+    }
     if ((match = /^var\.(\w+)$/.exec(text))) return this.variable(match[1]);
     if ((match = /^local\.(\w+)$/.exec(text))) {
       if (!(match[1] in this.files.locals)) throw new Error(`local.${match[1]} is not defined`);

@@ -51,4 +51,31 @@ describe('parseConfig (twitter)', () => {
       'MAX_ATTEMPTS',
     ]);
   });
+
+  it('posts automatically by default, with no disclosure, and reads POST_DISCLOSURE up to 40 characters', () => {
+    const config = parseConfig({ ...endpoint, ...keys, TRIGGER_SECRET: 'x' });
+    expect(config.curated).toBeUndefined();
+    expect(config.disclosure).toBe('');
+    expect(parseConfig({ ...endpoint, ...keys, TRIGGER_SECRET: 'x', POST_DISCLOSURE: ' 🤖 ' }).disclosure).toBe('🤖');
+    expect(problems({ ...endpoint, ...keys, TRIGGER_SECRET: 'x', POST_DISCLOSURE: 'b'.repeat(41) })).toEqual(['POST_DISCLOSURE: must be at most 40 characters, got 41']);
+  });
+
+  it('requires the channel and the Slack app\'s token and signing secret with POST_MODE=curated, and reads its defaults', () => {
+    const base = { ...endpoint, ...keys, TRIGGER_SECRET: 'x', POST_MODE: 'curated' };
+    expect(problems(base).map((p) => p.split(':')[0])).toEqual(['CURATED_CHANNEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']);
+    const config = parseConfig({ ...base, CURATED_CHANNEL: 'G0CURATE1', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
+    expect(config.curated).toEqual({ channel: 'G0CURATE1', candidates: 3, draftTtlMs: 86_400_000, botToken: 'xoxb-1', signingSecret: 's', slackApiUrl: undefined });
+  });
+
+  it('names what is wrong with a curated setting, and refuses an unknown POST_MODE', () => {
+    const curated = { ...endpoint, ...keys, TRIGGER_SECRET: 'x', POST_MODE: 'curated', SLACK_BOT_TOKEN: 'xoxp-user', SLACK_SIGNING_SECRET: 's' };
+    expect(problems({ ...curated, CURATED_CHANNEL: '#drafts', CURATED_CANDIDATES: '11' })).toEqual([
+      'CURATED_CHANNEL: must be a channel id such as C0123456789 (not its name), got "#drafts"',
+      'SLACK_BOT_TOKEN: must be a bot token (starts with xoxb-)',
+      'CURATED_CANDIDATES: must be an integer from 1 to 10, got "11"',
+    ]);
+    expect(problems({ ...endpoint, ...keys, TRIGGER_SECRET: 'x', POST_MODE: 'manual' })).toEqual(['POST_MODE: must be auto or curated, got "manual"']);
+    // Set ahead of a switch to curated, the settings are checked but not required.
+    expect(problems({ ...endpoint, ...keys, TRIGGER_SECRET: 'x', CURATED_DRAFT_TTL_MS: '5' })).toEqual([expect.stringMatching(/^CURATED_DRAFT_TTL_MS: must be an integer from 60000/)]);
+  });
 });

@@ -8,7 +8,7 @@
 import { outcomeLogFields, type KeyValueStore, type Log, type ReplyLoop } from '@mimicbot/functions-shared';
 import { createMentionLedger, type MentionClaim } from './mention-ledger.js';
 import type { RecentPosts } from './recent-posts.js';
-import { XApiError, XDuplicateError, XRateLimitError, type Mention, type XApi } from './x-client.js';
+import { certainlyNotPosted, XDuplicateError, XRateLimitError, type Mention, type XApi } from './x-client.js';
 
 export const LAST_MENTION_KEY = 'x:last-mention-id';
 const MY_USER_ID_KEY = 'x:my-user-id';
@@ -91,11 +91,6 @@ export async function replyToMentions(options: ReplyOptions): Promise<ReplyOutco
     await store.set(LAST_MENTION_KEY, mention.id);
   }
   return outcome;
-}
-
-/** X answered: the reply was certainly not made. (A request that got no answer may have been.) */
-function certainlyNotPosted(error: unknown): boolean {
-  return error instanceof XDuplicateError || error instanceof XRateLimitError || (error instanceof XApiError && error.status !== undefined);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitWeightedLength, weightedLength } from './weighted-length.js';
+import { fitWeightedLength, weightedLength, withDisclosure } from './weighted-length.js';
 
 describe('weightedLength', () => {
   it('counts URLs as 23, emoji and CJK as 2, Latin as 1', () => {
@@ -44,5 +44,17 @@ describe('fitWeightedLength', () => {
 
   it('honours a smaller limit', () => {
     expect(fitWeightedLength('one two three four', 9)).toBe('one two');
+  });
+
+  it('fits the text with the disclosure after it, measured together', () => {
+    const words = Array.from({ length: 100 }, (_, i) => `w${i}`);
+    const fitted = fitWeightedLength(words.join(' '), 280, '🤖');
+    // The emoji weighs 2 and the space 1: the text itself gets 277.
+    expect(weightedLength(withDisclosure(fitted, '🤖'))).toBeLessThanOrEqual(280);
+    expect(weightedLength(fitted)).toBeGreaterThan(270);
+    expect(weightedLength(fitted)).toBeLessThanOrEqual(277);
+    expect(fitWeightedLength('short', 280, '🤖')).toBe('short');
+    expect(withDisclosure('short', '')).toBe('short');
+    expect(withDisclosure('short', '🤖')).toBe('short 🤖');
   });
 });

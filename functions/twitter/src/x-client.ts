@@ -45,6 +45,11 @@ export class XApiError extends Error {
   }
 }
 
+/** X answered, so the post was certainly not made. (A request that got no answer may have been.) */
+export function certainlyNotPosted(error: unknown): boolean {
+  return error instanceof XDuplicateError || error instanceof XRateLimitError || (error instanceof XApiError && error.status !== undefined);
+}
+
 /**
  * Rewrites every api.x.com URL to `baseUrl`: twitter-api-v2 has no base-URL setting, but plugins may edit
  * the request before it is signed (so the OAuth signature matches the URL actually requested).
