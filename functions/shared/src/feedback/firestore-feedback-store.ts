@@ -110,8 +110,10 @@ export function createFirestoreFeedbackStore(options: FirestoreFeedbackStoreOpti
   }
 
   async function* ratedPages(): AsyncIterable<QueryDocumentSnapshot[]> {
-    const { module } = await firestore.open();
-    const query = (await collection()).where('rated', '==', true).orderBy(module.FieldPath.documentId()).limit(pageSize);
+    const query = await run('rated-replies', async () => {
+      const { module } = await firestore.open();
+      return (await collection()).where('rated', '==', true).orderBy(module.FieldPath.documentId()).limit(pageSize);
+    });
     let last: QueryDocumentSnapshot | undefined;
     for (;;) {
       const page = await run('rated-replies', async () => (await (last ? query.startAfter(last) : query).get()).docs);

@@ -139,7 +139,7 @@ export function outcomeLogFields(outcome: ReplyOutcome<unknown>): Record<string,
     drafts: outcome.drafts,
     rejected: outcome.rejected,
     ...(outcome.status === 'chosen'
-      ? { choice: outcome.draft.choice, seed: outcome.draft.seed, finishReason: outcome.draft.finishReason, scored: outcome.draft.logprobs !== undefined }
+      ? { choice: outcome.draft.choice, finishReason: outcome.draft.finishReason, scored: outcome.draft.logprobs !== undefined }
       : {}),
   };
 }
