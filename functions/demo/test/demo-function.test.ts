@@ -66,6 +66,9 @@ function postRaw(url: string, body: unknown, headers: Record<string, string | st
   });
 }
 
+/** What a shown reply carries besides its text: the stand-in's model id and the id a rating names. */
+const SAVED = { model: 'stand-in', replyId: expect.stringMatching(/^[\w-]{22}$/) };
+
 /** Reads an SSE body into its events, in order. */
 async function readEvents(response: Response): Promise<{ event: string; data: { text?: string; message?: string; prompt?: string; joined?: string } }[]> {
   const raw = await response.text();
@@ -269,9 +272,9 @@ describe('the demo function with model text the test controls', () => {
     try {
       const url = await start({}, standIn.url);
       const clean = 'read sdrawkcab and on';
-      expect(await (await post(url, { prompt: '' })).json()).toEqual({ prompt: '', text: clean, joined: clean });
+      expect(await (await post(url, { prompt: '' })).json()).toEqual({ prompt: '', text: clean, joined: clean, ...SAVED });
       const events = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
-      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: '', text: clean, joined: clean } });
+      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: '', text: clean, joined: clean, ...SAVED } });
       // One unfinished sentence: it waits for the end, and comes clean in done.
       expect(events.filter((e) => e.event === 'delta')).toEqual([]);
     } finally {
@@ -306,14 +309,14 @@ describe('the demo function with model text the test controls', () => {
       const url = await start({ OUTPUT_FILTER_WORDS: 'darn' }, standIn.url);
       const events = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
       expect(events.map((e) => (e.event === 'delta' ? e.data.text : e.event))).toEqual(['What a day.', 'reset', 'Clean words.', 'done']);
-      expect(events.at(-1)!.data).toEqual({ prompt: '', text: 'Clean words. Only.', joined: 'Clean words. Only.' });
+      expect(events.at(-1)!.data).toEqual({ prompt: '', text: 'Clean words. Only.', joined: 'Clean words. Only.', ...SAVED });
       // With nothing clean left to draw, it says so.
       const blocked = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
       expect(blocked.at(-1)).toMatchObject({ event: 'blocked', data: { message: expect.stringContaining('filter') } });
 
       const standInJson = await startStandInModel(['darn it', 'a nice reply']);
       const jsonUrl = await start({ OUTPUT_FILTER_WORDS: 'darn' }, standInJson.url);
-      expect(await (await post(jsonUrl, { prompt: '' })).json()).toEqual({ prompt: '', text: 'a nice reply', joined: 'a nice reply' });
+      expect(await (await post(jsonUrl, { prompt: '' })).json()).toEqual({ prompt: '', text: 'a nice reply', joined: 'a nice reply', ...SAVED });
       await standInJson.stop();
     } finally {
       await standIn.stop();
@@ -328,9 +331,9 @@ describe("the demo function and issue 11's drafts", () => {
     try {
       const url = await start({ MAX_ATTEMPTS: '3' }, standIn.url);
       const json = await (await post(url, { prompt: 'Mondays' })).json();
-      expect(json).toEqual({ prompt: 'Mondays', text: ISSUE_11.good, joined: `Mondays ${ISSUE_11.good}` });
+      expect(json).toEqual({ prompt: 'Mondays', text: ISSUE_11.good, joined: `Mondays ${ISSUE_11.good}`, ...SAVED });
       const events = await readEvents(await post(url, { prompt: 'Mondays' }, { accept: 'text/event-stream' }));
-      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: 'Mondays', text: ISSUE_11.lengthCutKept, joined: `Mondays ${ISSUE_11.lengthCutKept}` } });
+      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: 'Mondays', text: ISSUE_11.lengthCutKept, joined: `Mondays ${ISSUE_11.lengthCutKept}`, ...SAVED } });
       const everything = [JSON.stringify(json), ...events.map((e) => JSON.stringify(e.data)), ...logs];
       for (const text of everything) for (const bad of ISSUE_11_NEVER_SHOWN) expect(text).not.toContain(bad);
     } finally {
