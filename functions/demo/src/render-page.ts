@@ -8,7 +8,7 @@
 import type { Persona } from './personas.js';
 
 export const NEUTRAL_DESCRIPTION = 'A small GPT-2 language model: whatever it says, it made up.';
-export const SIDE_BY_SIDE_DESCRIPTION = 'Two small GPT-2 language models, each trained on someone’s posts, answer the same prompt side by side: whatever they say, they made up.';
+export const SIDE_BY_SIDE_DESCRIPTION = 'Two small GPT-2 language models answer the same prompt side by side, each described above its replies: whatever they say, they made up.';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
