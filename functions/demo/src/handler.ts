@@ -55,7 +55,17 @@ const fail = (res: Response, answer: ErrorAnswer) =>
 
 export function createDemoHandler(deps: DemoDeps) {
   const headers = securityHeaders(deps.assets.contentSecurityPolicy);
-  const personas = async () => describePersonas(deps.modelNames, await deps.servedModels());
+  const warned = new Set<string>();
+  /** The personas as the server's list describes them; a configured name it does not serve is logged once. */
+  async function personas() {
+    const described = describePersonas(deps.modelNames, await deps.servedModels());
+    for (const persona of described) {
+      if (persona.served || warned.has(persona.id)) continue;
+      warned.add(persona.id);
+      deps.log('persona_not_served', { model: persona.id, hint: 'MODEL_NAMES names a model the server does not list in /v1/models' });
+    }
+    return described;
+  }
 
   /** The rate limit's verdict as an error to send, or undefined to go on. */
   async function limited(req: Request, take: (id: string) => Promise<RateLimitResult>): Promise<ErrorAnswer | undefined> {

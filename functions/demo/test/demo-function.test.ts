@@ -409,6 +409,8 @@ describe('the demo function\'s feedback, personas and suggestions', () => {
     const page = await (await fetch(url)).text();
     expect(page).toContain('&quot;name&quot;:&quot;nobody&quot;');
     expect(page).toContain('&quot;served&quot;:false');
+    await fetch(url);
+    expect(logs.filter((line) => line.includes('persona_not_served'))).toHaveLength(1);
   });
 });
 

@@ -321,7 +321,8 @@ async function generate(exchange, reply, item) {
     announce(`${who} says: ${text.textContent}`);
   }
   statusRegion.textContent = '';
-  saveHistory(history);
+  // Not when the history was deleted while this reply was on its way.
+  if (history.includes(exchange)) saveHistory(history);
 }
 
 function updateCount() {
