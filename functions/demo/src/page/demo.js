@@ -177,23 +177,30 @@ async function sendRating(item, reply, wanted) {
   }
 }
 
-/** Regenerate, and 👍/👎 once the reply has an id to rate. */
+/**
+ * Regenerate, and 👍/👎 once the reply has an id to rate. A bubble keeps its Regenerate button from one
+ * reply to the next, so keyboard focus on it survives a regeneration.
+ */
 function setActions(item, exchange, reply) {
-  item.querySelector('.actions')?.remove();
-  const actions = document.createElement('div');
-  actions.className = 'actions';
-  const regen = document.createElement('button');
-  regen.type = 'button';
-  regen.className = 'regen';
-  regen.textContent = 'Regenerate';
-  regen.setAttribute('aria-label', 'Regenerate this reply');
-  regen.setAttribute('aria-disabled', String(inFlight.size > 0));
-  regen.addEventListener('click', () => {
-    if (regen.getAttribute('aria-disabled') === 'true') return;
-    stopAll();
-    generate(exchange, reply, item);
-  });
-  actions.append(regen);
+  let actions = item.querySelector('.actions');
+  if (!actions) {
+    actions = document.createElement('div');
+    actions.className = 'actions';
+    const regen = document.createElement('button');
+    regen.type = 'button';
+    regen.className = 'regen';
+    regen.textContent = 'Regenerate';
+    regen.setAttribute('aria-label', 'Regenerate this reply');
+    regen.setAttribute('aria-disabled', String(inFlight.size > 0));
+    regen.addEventListener('click', () => {
+      if (regen.getAttribute('aria-disabled') === 'true') return;
+      stopAll();
+      generate(exchange, reply, item);
+    });
+    actions.append(regen);
+    item.append(actions);
+  }
+  actions.querySelectorAll('.rate').forEach((button) => button.remove());
   if (reply.replyId) {
     const up = ratingButton('up', 'Good reply', '👍');
     const down = ratingButton('down', 'Bad reply', '👎');
@@ -201,7 +208,6 @@ function setActions(item, exchange, reply) {
     down.addEventListener('click', () => sendRating(item, reply, 'down'));
     actions.append(up, down);
   }
-  item.append(actions);
   showRating(item, reply.rating ?? null);
 }
 
