@@ -1,14 +1,19 @@
 /**
  * `npm run screenshots`: the README's pictures of the demo page, taken from the real stack on the model
  * `npm start` serves — the server on server/default-model (or MODEL_DIR), the demo function as it is deployed
- * (functions-framework, its own process), real Chromium. Writes assets/demo.png (desktop, two replies) and
- * assets/demo-phone.png (a phone). Replies are drawn without a seed, so each run shows new ones.
+ * (functions-framework, its own process), real Chromium. Writes assets/demo.png (desktop, two replies),
+ * assets/demo-phone.png (a phone) and assets/demo-side-by-side.png: two personas answering one prompt, one
+ * reply rated 👍 and the other 👎, and the suggestions under the prompt box. The second persona is the
+ * model in SECOND_MODEL_DIR, or the same model again while the project has one trained model; the two
+ * servers sit behind the router the demo's tests use, until one server serves both. Replies are drawn
+ * with random seeds, so each run shows new ones.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startFunctionProcess } from '@mimicbot/functions-shared/testing';
 import { parseConfig, startMimicbotServer } from '@mimicbot/server';
+import { startTwoModelRouter } from '../functions/demo/test/two-model-router.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ASSETS = join(ROOT, 'assets');
@@ -22,7 +27,17 @@ async function ask(page: Page, index: number, prompt: string, press: (button: Re
 }
 
 const server = await startMimicbotServer(parseConfig({ ...process.env, PORT: '0' }), { host: '127.0.0.1' });
+const secondDir = process.env.SECOND_MODEL_DIR;
+const second = secondDir ? await startMimicbotServer(parseConfig({ ...process.env, MODEL_DIR: secondDir, PORT: '0' }), { host: '127.0.0.1' }) : server;
+const router = await startTwoModelRouter({ fortunes: server.url, [secondDir ? 'second' : 'fortunes-again']: second.url });
 const demo = await startFunctionProcess('demo', { MODEL_ENDPOINT: server.url, STORE: 'memory', RATE_LIMIT_PER_MINUTE: '100' });
+const pair = await startFunctionProcess('demo', {
+  MODEL_ENDPOINT: router.url,
+  MODEL_NAMES: `fortunes,${secondDir ? 'second' : 'fortunes-again'}`,
+  STORE: 'memory',
+  RATE_LIMIT_PER_MINUTE: '100',
+  SUGGESTED_PROMPTS: 'Never trust|Never say never|The meaning of life is',
+});
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 try {
   mkdirSync(ASSETS, { recursive: true });
@@ -36,9 +51,23 @@ try {
   await phone.goto(demo.url);
   console.log(`phone: ${JSON.stringify(await ask(phone, 0, 'Coffee or tea?', (b) => b.tap()))}`);
   await phone.screenshot({ path: join(ASSETS, 'demo-phone.png') });
-  console.log(`wrote ${join(ASSETS, 'demo.png')} and ${join(ASSETS, 'demo-phone.png')}`);
+
+  const sideBySide = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  await sideBySide.goto(pair.url);
+  await ask(sideBySide, 0, 'The best thing about Mondays is', (b) => b.click());
+  const columns = sideBySide.locator('#chat .pair .bot');
+  await columns.nth(1).and(sideBySide.locator('[data-state]')).waitFor({ timeout: 120_000 });
+  console.log(`side by side: ${JSON.stringify(await columns.locator('.text').allTextContents())}`);
+  await columns.nth(0).getByRole('button', { name: 'Good reply' }).click();
+  await columns.nth(1).getByRole('button', { name: 'Bad reply' }).click();
+  await sideBySide.getByLabel('Start the bot off (optional)').pressSequentially('Never');
+  await sideBySide.getByRole('list', { name: 'Suggested prompts' }).getByRole('button').first().waitFor();
+  await sideBySide.screenshot({ path: join(ASSETS, 'demo-side-by-side.png') });
+  console.log(`wrote demo.png, demo-phone.png and demo-side-by-side.png in ${ASSETS}`);
 } finally {
   await browser.close();
-  await demo.stop();
+  await Promise.all([demo.stop(), pair.stop()]);
+  await router.stop();
   await server.shutdown();
+  if (second !== server) await second.shutdown();
 }

@@ -24,6 +24,21 @@ describe('parseConfig (demo)', () => {
     expect(() => parseConfig({ ...endpoint, TRUSTED_PROXY_HOPS: '-1' })).toThrow(/^TRUSTED_PROXY_HOPS:/);
   });
 
+  it('reads one or two personas from MODEL_NAMES, or MODEL_NAME alone, and names every misuse', () => {
+    expect(parseConfig(endpoint).modelNames).toEqual([]);
+    expect(parseConfig({ ...endpoint, MODEL_NAME: 'zippy' }).modelNames).toEqual(['zippy']);
+    expect(parseConfig({ ...endpoint, MODEL_NAMES: 'zippy, dril' }).modelNames).toEqual(['zippy', 'dril']);
+    expect(() => parseConfig({ ...endpoint, MODEL_NAMES: 'a,b,c' })).toThrow(/^MODEL_NAMES: must name 1 or 2 models, got 3/);
+    expect(() => parseConfig({ ...endpoint, MODEL_NAMES: 'a,a' })).toThrow(/^MODEL_NAMES: names a model twice/);
+    expect(() => parseConfig({ ...endpoint, MODEL_NAMES: 'a,b', MODEL_NAME: 'a' })).toThrow(/^MODEL_NAMES: is set and so is MODEL_NAME/);
+  });
+
+  it('reads the maker\'s suggested prompts split on |, and the feedback limits', () => {
+    const config = parseConfig({ ...endpoint, SUGGESTED_PROMPTS: 'Mondays are | Coffee, or tea? |', SUGGEST_MIN_VOTERS: '5' });
+    expect(config).toMatchObject({ suggestedPrompts: ['Mondays are', 'Coffee, or tea?'], suggestMinVoters: 5, feedbackPerMinute: 30 });
+    expect(() => parseConfig({ ...endpoint, FEEDBACK_PER_MINUTE: '0' })).toThrow(/^FEEDBACK_PER_MINUTE:/);
+  });
+
   it('names the shared and the demo problems together', () => {
     const error = (() => {
       try {

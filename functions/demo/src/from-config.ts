@@ -2,37 +2,62 @@
 import {
   blockFiltered,
   createKeyValueStore,
+  createMemoryFeedbackStore,
+  createReplyLoop,
   jsonLog,
   modelClientFromConfig,
   outputFilterFromConfig,
-  replyLoopFromConfig,
+  rankByLikelihood,
   replySteps,
   streamingChecks,
+  type FeedbackStore,
   type Log,
 } from '@mimicbot/functions-shared';
 import type { DemoConfig } from './config.js';
 import type { DemoDeps } from './handler.js';
-import { createModelDescription } from './model-description.js';
 import { loadPageAssets } from './page-assets.js';
 import { createRateLimiter } from './rate-limit.js';
+import { newSeed } from './reply-id.js';
+import { createServedModels } from './served-models.js';
+import { createSuggestions } from './suggestions.js';
 
-export function demoDepsFromConfig(config: DemoConfig, log: Log = jsonLog): DemoDeps {
+/**
+ * `feedback` is where shown replies and their ratings are kept. The Firestore feedback store plugs in here
+ * (feedbackStoreFromConfig(shared.store)) once it lands; until then the default keeps them in this
+ * instance's memory, for as long as it runs.
+ */
+export function demoDepsFromConfig(config: DemoConfig, log: Log = jsonLog, feedback: FeedbackStore = createMemoryFeedbackStore()): DemoDeps {
   const { shared } = config;
-  const model = modelClientFromConfig(shared);
+  const models = config.modelNames.length > 0 ? config.modelNames.map((model) => modelClientFromConfig(shared, { model })) : [modelClientFromConfig(shared)];
   const filter = outputFilterFromConfig(shared);
+  const steps = replySteps(filter, shared.gate);
+  const store = createKeyValueStore(shared.store, 'demo', log);
   return {
-    model,
-    replies: replyLoopFromConfig(shared, { model, maxDraws: config.maxAttempts }),
-    steps: replySteps(filter, shared.gate),
+    modelNames: config.modelNames,
+    models,
+    replyLoop: (model) =>
+      createReplyLoop({
+        model,
+        generation: shared.generation,
+        steps,
+        maxDraws: config.maxAttempts,
+        draftsPerDraw: shared.gate.candidates,
+        rank: rankByLikelihood(shared.gate.priorTokens),
+      }),
+    steps,
     streamingChecks: [...streamingChecks(shared.gate), blockFiltered(filter)],
     maxAttempts: config.maxAttempts,
-    description: createModelDescription({ models: (signal) => model.models({ signal }), modelName: shared.modelName, log }),
-    rateLimit: createRateLimiter({ store: createKeyValueStore(shared.store, 'demo', log), limit: config.rateLimitPerMinute, windowMs: 60_000 }),
+    generation: shared.generation,
+    feedback,
+    newSeed,
+    servedModels: createServedModels({ models: (signal) => models[0].models({ signal }), log }),
+    suggest: createSuggestions({ curated: config.suggestedPrompts, feedback, filter, minVoters: config.suggestMinVoters, log }),
+    rateLimit: createRateLimiter({ store, limit: config.rateLimitPerMinute, windowMs: 60_000 }),
+    feedbackRateLimit: createRateLimiter({ store, limit: config.feedbackPerMinute, windowMs: 60_000, keyPrefix: 'feedback' }),
     trustedProxyHops: config.trustedProxyHops,
     assets: loadPageAssets(),
     allowedOrigins: config.allowedOrigins,
     promptMaxChars: config.promptMaxChars,
-    generation: shared.generation,
     log,
   };
 }

@@ -27,6 +27,8 @@ export function loadPageAssets(folder: URL = new URL('./page/', import.meta.url)
   const files = new Map([
     read(PAGE, 'text/html; charset=utf-8'),
     read('demo.js', 'text/javascript; charset=utf-8'),
+    read('memory.js', 'text/javascript; charset=utf-8'),
+    read('suggest.js', 'text/javascript; charset=utf-8'),
     read(FAVICON, 'image/svg+xml'),
   ]);
   const template = files.get(PAGE)!.body.toString('utf8');

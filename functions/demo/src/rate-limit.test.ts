@@ -14,6 +14,15 @@ describe('createRateLimiter', () => {
     now += 45_000;
     expect(await take('a')).toEqual({ allowed: true, remaining: 1 });
   });
+
+  it('counts two limits on one store apart by their key prefix', async () => {
+    const store = createMemoryStore();
+    const replies = createRateLimiter({ store, limit: 1, windowMs: 60_000 });
+    const ratings = createRateLimiter({ store, limit: 1, windowMs: 60_000, keyPrefix: 'feedback' });
+    expect(await replies('a')).toMatchObject({ allowed: true });
+    expect(await ratings('a')).toMatchObject({ allowed: true });
+    expect(await ratings('a')).toMatchObject({ allowed: false });
+  });
 });
 
 describe('clientId', () => {

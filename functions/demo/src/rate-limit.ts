@@ -9,6 +9,8 @@ export interface RateLimitOptions {
   /** Requests allowed per client per window. */
   limit: number;
   windowMs: number;
+  /** Keeps this limit's counts apart from another's on the same store (default `rate`). */
+  keyPrefix?: string;
   now?: () => number;
 }
 
@@ -16,10 +18,11 @@ export type RateLimitResult = { allowed: true; remaining: number } | { allowed: 
 
 export function createRateLimiter(options: RateLimitOptions) {
   const now = options.now ?? Date.now;
+  const prefix = options.keyPrefix ?? 'rate';
   return async function take(clientId: string): Promise<RateLimitResult> {
     const at = now();
     const window = Math.floor(at / options.windowMs);
-    const count = await options.store.increment(`rate:${clientId}:${window}`, 1, options.windowMs);
+    const count = await options.store.increment(`${prefix}:${clientId}:${window}`, 1, options.windowMs);
     if (count <= options.limit) return { allowed: true, remaining: options.limit - count };
     return { allowed: false, retryAfterS: Math.max(1, Math.ceil(((window + 1) * options.windowMs - at) / 1000)) };
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validatePrompt } from './validate-prompt.js';
+import { validatePersona, validatePrompt } from './validate-prompt.js';
 
 describe('validatePrompt', () => {
   it('accepts a prompt (trimmed), an empty one and a missing one', () => {
@@ -25,5 +25,15 @@ describe('validatePrompt', () => {
     expect(validatePrompt('hello', 280)).toMatchObject({ ok: false, field: 'body' });
     expect(validatePrompt([1], 280)).toMatchObject({ ok: false, field: 'body' });
     expect(validatePrompt(null, 280)).toMatchObject({ ok: false, field: 'body' });
+  });
+});
+
+describe('validatePersona', () => {
+  it('picks the named persona, the first when none is named, and names the choices otherwise', () => {
+    expect(validatePersona({}, ['a', 'b'])).toEqual({ ok: true, index: 0 });
+    expect(validatePersona({ model: 'b' }, ['a', 'b'])).toEqual({ ok: true, index: 1 });
+    expect(validatePersona({ model: 'c' }, ['a', 'b'])).toEqual({ ok: false, field: 'model', message: 'model must be one of "a", "b"' });
+    expect(validatePersona({ model: 7 }, ['a'])).toMatchObject({ ok: false, field: 'model' });
+    expect(validatePersona({ model: 'a' }, [])).toEqual({ ok: false, field: 'model', message: 'model must be left out: this demo serves one model' });
   });
 });

@@ -22,3 +22,18 @@ export function validatePrompt(body: unknown, maxChars: number): PromptCheck {
   }
   return { ok: true, prompt: prompt.trim() };
 }
+
+export type PersonaCheck = { ok: true; index: number } | { ok: false; field: string; message: string };
+
+/**
+ * Which persona `{model}` asks for, by index in `names` (MODEL_NAMES); absent means the first. With no name
+ * configured only the server's own model can be asked for, by leaving `model` out.
+ */
+export function validatePersona(body: object, names: readonly string[]): PersonaCheck {
+  const model = (body as { model?: unknown }).model;
+  if (model === undefined || model === null) return { ok: true, index: 0 };
+  const index = typeof model === 'string' ? names.indexOf(model) : -1;
+  if (index >= 0) return { ok: true, index };
+  const message = names.length === 0 ? 'model must be left out: this demo serves one model' : `model must be one of ${names.map((n) => JSON.stringify(n)).join(', ')}`;
+  return { ok: false, field: 'model', message };
+}

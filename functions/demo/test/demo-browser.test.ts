@@ -127,7 +127,13 @@ describe('the demo page in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt');
     const third = await replyDone(page, 1);
     expect(third.text.startsWith('Keyboards are')).toBe(true);
-    // Shift+Tab from the prompt box goes back up the page to the newest reply's Regenerate button.
+    // Shift+Tab from the prompt box goes back up the page through the newest reply's 👎 and 👍 to its
+    // Regenerate button.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Bad reply');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Good reply');
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Regenerate this reply');
     expect(await page.evaluate(() => document.activeElement?.closest('.bot') === document.querySelectorAll('#chat .bot')[1])).toBe(true);
@@ -262,7 +268,7 @@ describe('the demo page in Chromium', () => {
   }, 120_000);
 
   it('shows the real server\'s description of its model: the one-line description from the model folder\'s card', async () => {
-    // (A server that gives none gets NEUTRAL_DESCRIPTION: render-page.test.ts and model-description.test.ts.)
+    // (A server that gives none gets NEUTRAL_DESCRIPTION: render-page.test.ts and personas.test.ts.)
     const listed = (await (await fetch(`${model.url}/v1/models`)).json()) as { data: { description?: string }[] };
     const served = listed.data[0].description;
     expect(served).toMatch(/^Random weights \(seed 7\), untrained/);

@@ -16,7 +16,7 @@ import {
   tinyModelServerForSuite,
   type RunningFunction,
 } from '@mimicbot/functions-shared/testing';
-import { createKeyValueStore, createMemoryStore } from '@mimicbot/functions-shared';
+import { cleanGeneratedText, createKeyValueStore, createMemoryFeedbackStore, createMemoryStore, type FeedbackStore } from '@mimicbot/functions-shared';
 import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
@@ -37,13 +37,14 @@ afterEach(async () => {
  */
 const FROZEN_NOW = 1_800_000_000_000 + 1_000;
 
-async function start(env: Record<string, string> = {}, modelUrl = model.url): Promise<string> {
+async function start(env: Record<string, string> = {}, modelUrl = model.url, feedback: FeedbackStore = createMemoryFeedbackStore()): Promise<string> {
   const config = parseConfig({ MODEL_ENDPOINT: modelUrl, MODEL_RETRIES: '0', MAX_TOKENS: '8', ...env });
   const now = () => FROZEN_NOW;
   const store = config.shared.store.kind === 'memory' ? createMemoryStore({ now }) : createKeyValueStore(config.shared.store, 'demo');
   const deps = {
-    ...demoDepsFromConfig(config),
+    ...demoDepsFromConfig(config, undefined, feedback),
     rateLimit: createRateLimiter({ store, limit: config.rateLimitPerMinute, windowMs: 60_000, now }),
+    feedbackRateLimit: createRateLimiter({ store, limit: config.feedbackPerMinute, windowMs: 60_000, now, keyPrefix: 'feedback' }),
     log: (event: string, fields = {}) => void logs.push(JSON.stringify({ event, ...fields })),
   };
   const fn = await runFunction(createDemoHandler(deps));
@@ -65,6 +66,9 @@ function postRaw(url: string, body: unknown, headers: Record<string, string | st
     req.end(JSON.stringify(body));
   });
 }
+
+/** What a shown reply carries besides its text: the stand-in's model id and the id a rating names. */
+const SAVED = { model: 'stand-in', replyId: expect.stringMatching(/^[\w-]{22}$/) };
 
 /** Reads an SSE body into its events, in order. */
 async function readEvents(response: Response): Promise<{ event: string; data: { text?: string; message?: string; prompt?: string; joined?: string } }[]> {
@@ -269,9 +273,9 @@ describe('the demo function with model text the test controls', () => {
     try {
       const url = await start({}, standIn.url);
       const clean = 'read sdrawkcab and on';
-      expect(await (await post(url, { prompt: '' })).json()).toEqual({ prompt: '', text: clean, joined: clean });
+      expect(await (await post(url, { prompt: '' })).json()).toEqual({ prompt: '', text: clean, joined: clean, ...SAVED });
       const events = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
-      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: '', text: clean, joined: clean } });
+      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: '', text: clean, joined: clean, ...SAVED } });
       // One unfinished sentence: it waits for the end, and comes clean in done.
       expect(events.filter((e) => e.event === 'delta')).toEqual([]);
     } finally {
@@ -306,18 +310,107 @@ describe('the demo function with model text the test controls', () => {
       const url = await start({ OUTPUT_FILTER_WORDS: 'darn' }, standIn.url);
       const events = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
       expect(events.map((e) => (e.event === 'delta' ? e.data.text : e.event))).toEqual(['What a day.', 'reset', 'Clean words.', 'done']);
-      expect(events.at(-1)!.data).toEqual({ prompt: '', text: 'Clean words. Only.', joined: 'Clean words. Only.' });
+      expect(events.at(-1)!.data).toEqual({ prompt: '', text: 'Clean words. Only.', joined: 'Clean words. Only.', ...SAVED });
       // With nothing clean left to draw, it says so.
       const blocked = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
       expect(blocked.at(-1)).toMatchObject({ event: 'blocked', data: { message: expect.stringContaining('filter') } });
 
       const standInJson = await startStandInModel(['darn it', 'a nice reply']);
       const jsonUrl = await start({ OUTPUT_FILTER_WORDS: 'darn' }, standInJson.url);
-      expect(await (await post(jsonUrl, { prompt: '' })).json()).toEqual({ prompt: '', text: 'a nice reply', joined: 'a nice reply' });
+      expect(await (await post(jsonUrl, { prompt: '' })).json()).toEqual({ prompt: '', text: 'a nice reply', joined: 'a nice reply', ...SAVED });
       await standInJson.stop();
     } finally {
       await standIn.stop();
     }
+  });
+});
+
+describe('the demo function\'s feedback, personas and suggestions', () => {
+  const voter = 'f'.repeat(32);
+  const rate = (url: string, body: unknown, path = '/feedback') => post(`${url}${path}`, body);
+
+  it('saves each reply it shows with its model, prompt, settings and the seed that draws it again', async () => {
+    const feedback = createMemoryFeedbackStore();
+    const url = await start({ MAX_TOKENS: '16', MAX_ATTEMPTS: '6' }, model.url, feedback);
+    const body = await (await post(url, { prompt: 'Coffee is' })).json();
+    // A random model's drafts may all fail the gate; then nothing is saved and there is no id to rate.
+    expect(body.replyId, JSON.stringify(body)).toMatch(/^[\w-]{22}$/);
+    const saved = (await feedback.getReply('demo', body.replyId))!;
+    expect(saved).toMatchObject({ surface: 'demo', id: body.replyId, prompt: 'Coffee is', text: body.text, settings: { maxTokens: 16, temperature: 0.9, topP: 0.95 } });
+    expect(saved.model).toBe(body.model);
+    // The reply loop drew several drafts with one seed; the saved one is the chosen draft's own, alone.
+    const direct = await fetch(`${model.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Coffee is', seed: saved.seed, max_tokens: 16, temperature: 0.9, top_p: 0.95 }),
+    });
+    const raw = ((await direct.json()) as { choices: { text: string }[] }).choices[0].text;
+    expect(cleanGeneratedText(raw)).toContain(saved.text);
+  });
+
+  it('takes 👍/👎 by reply id into the store, never the text the browser sends, and a rating taken back', async () => {
+    const feedback = createMemoryFeedbackStore();
+    const standIn = await startStandInModel([' A fine line.']);
+    try {
+      const url = await start({}, standIn.url, feedback);
+      const events = await readEvents(await post(url, { prompt: '' }, { accept: 'text/event-stream' }));
+      const { replyId } = events.at(-1)!.data as { replyId: string };
+      const response = await rate(url, { replyId, rating: 'up', voter, text: 'something the bot never said' });
+      expect(response.status).toBe(204);
+      const ratings = [];
+      for await (const rated of feedback.ratedReplies()) ratings.push(rated);
+      expect(ratings).toEqual([{ reply: expect.objectContaining({ id: replyId, text: 'A fine line.', model: 'stand-in' }), up: 1, down: 0 }]);
+      // Under /demo too (the cloudfunctions.net URL); null takes it back.
+      expect((await rate(url, { replyId, rating: null, voter }, '/demo/feedback')).status).toBe(204);
+      for await (const rated of feedback.ratedReplies()) throw new Error(`still rated: ${JSON.stringify(rated)}`);
+    } finally {
+      await standIn.stop();
+    }
+  });
+
+  it('answers bad feedback with 4xx JSON naming the field, an unknown reply with 404, and rate-limits ratings apart from replies', async () => {
+    const standIn = await startStandInModel([' A fine line.']);
+    try {
+      const url = await start({ FEEDBACK_PER_MINUTE: '2', RATE_LIMIT_PER_MINUTE: '100' }, standIn.url);
+      const { replyId } = await (await post(url, { prompt: '' })).json();
+      expect(await (await rate(url, { replyId: 'nope', rating: 'up', voter })).json()).toMatchObject({ error: { field: 'replyId' } });
+      expect((await rate(url, { replyId, rating: 'meh', voter })).status).toBe(400);
+      const unknown = await rate(url, { replyId: 'A'.repeat(22), rating: 'up', voter });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ error: { field: 'replyId', message: expect.stringContaining('no reply') } });
+      const text = await fetch(`${url}/feedback`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'up' });
+      expect(text.status).toBe(415);
+      // The two counted above (the 404 and this one) use up the limit; the 400s were refused before counting.
+      expect((await rate(url, { replyId, rating: 'down', voter })).status).toBe(204);
+      const limited = await rate(url, { replyId, rating: 'up', voter });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await post(url, { prompt: '' })).status).toBe(200);
+    } finally {
+      await standIn.stop();
+    }
+  });
+
+  it('refuses a model that is not one of its personas, and a suggest prefix longer than a prompt', async () => {
+    const url = await start({ PROMPT_MAX_CHARS: '20' });
+    expect(await (await post(url, { prompt: 'hi', model: 'zippy' })).json()).toEqual({
+      error: { field: 'model', message: 'model must be left out: this demo serves one model' },
+    });
+    const long = await fetch(`${url}/?suggest=${'x'.repeat(21)}`);
+    expect(long.status).toBe(400);
+    expect(await long.json()).toMatchObject({ error: { field: 'suggest' } });
+  });
+
+  it("suggests the maker's prompts by prefix, bounded, and marks a named model the server does not serve", async () => {
+    const url = await start({ SUGGESTED_PROMPTS: Array.from({ length: 8 }, (_, i) => `Mondays ${i}`).join('|'), MODEL_NAMES: 'nobody' });
+    const answer = await fetch(`${url}/?suggest=${encodeURIComponent('mondays')}`);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(await answer.json()).toEqual({ suggestions: ['Mondays 0', 'Mondays 1', 'Mondays 2', 'Mondays 3', 'Mondays 4'] });
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('&quot;name&quot;:&quot;nobody&quot;');
+    expect(page).toContain('&quot;served&quot;:false');
+    await fetch(url);
+    expect(logs.filter((line) => line.includes('persona_not_served'))).toHaveLength(1);
   });
 });
 
@@ -328,9 +421,9 @@ describe("the demo function and issue 11's drafts", () => {
     try {
       const url = await start({ MAX_ATTEMPTS: '3' }, standIn.url);
       const json = await (await post(url, { prompt: 'Mondays' })).json();
-      expect(json).toEqual({ prompt: 'Mondays', text: ISSUE_11.good, joined: `Mondays ${ISSUE_11.good}` });
+      expect(json).toEqual({ prompt: 'Mondays', text: ISSUE_11.good, joined: `Mondays ${ISSUE_11.good}`, ...SAVED });
       const events = await readEvents(await post(url, { prompt: 'Mondays' }, { accept: 'text/event-stream' }));
-      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: 'Mondays', text: ISSUE_11.lengthCutKept, joined: `Mondays ${ISSUE_11.lengthCutKept}` } });
+      expect(events.at(-1)).toEqual({ event: 'done', data: { prompt: 'Mondays', text: ISSUE_11.lengthCutKept, joined: `Mondays ${ISSUE_11.lengthCutKept}`, ...SAVED } });
       const everything = [JSON.stringify(json), ...events.map((e) => JSON.stringify(e.data)), ...logs];
       for (const text of everything) for (const bad of ISSUE_11_NEVER_SHOWN) expect(text).not.toContain(bad);
     } finally {

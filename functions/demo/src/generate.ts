@@ -1,0 +1,152 @@
+/**
+ * One persona's reply to one prompt, as JSON or as a stream of events (see handler.ts for the wire), and
+ * the saving of what was shown so 👍/👎 can find it. Every draw carries a fresh random seed: the saved
+ * reply's seed draws the same text again (same model, prompt and settings, n = 1). The reply loop asks for
+ * `n` drafts with one seed, and the server gives choice j the seed + j, so the chosen draft's own seed is
+ * its draw's plus its choice.
+ */
+import type { Response } from '@google-cloud/functions-framework';
+import {
+  isModelError,
+  joinToPrompt,
+  outcomeLogFields,
+  type DraftStep,
+  type FeedbackStore,
+  type GenerationSettings,
+  type Log,
+  type ModelClient,
+  type ReasonCounts,
+  type ReplyLoop,
+} from '@mimicbot/functions-shared';
+import { newReplyId } from './reply-id.js';
+import { streamReply, type StreamEvent } from './stream-reply.js';
+
+export interface GenerateDeps {
+  /** With the quality gate and MAX_ATTEMPTS draws, over the model given (one persona's, seeded per draw). */
+  replyLoop: (model: Pick<ModelClient, 'complete'>) => ReplyLoop;
+  /** The whole-draft steps a streamed draft is judged by at its end: the reply loop's own. */
+  steps: readonly DraftStep[];
+  /** The checks each streamed word must pass before it is sent: the gate's streaming checks and the filter. */
+  streamingChecks: readonly DraftStep[];
+  /** Draws a streamed reply may take (MAX_ATTEMPTS). */
+  maxAttempts: number;
+  generation: GenerationSettings;
+  feedback: FeedbackStore;
+  newSeed: () => number;
+  log: Log;
+}
+
+/** Who answers: the persona's model client (it sends the persona's `model`) and the id feedback records. */
+export interface Speaker {
+  model: ModelClient;
+  id: string;
+}
+
+const BLOCKED_MESSAGE = 'The bot came up with something the filter will not show. Try regenerating.';
+const GATED_MESSAGE = 'Nothing the bot came up with read well enough to show. Try regenerating.';
+const NOTHING_MESSAGE = 'The bot had nothing to say. Try regenerating.';
+
+/** Why nothing is shown, said honestly: the filter's refusal first, then the gate's, then plain silence. */
+function nothingPassed(rejected: ReasonCounts): { blocked: boolean; message: string } {
+  if ((rejected.filtered ?? 0) > 0) return { blocked: true, message: BLOCKED_MESSAGE };
+  const gated = Object.entries(rejected).some(([reason, count]) => reason !== 'empty' && count > 0);
+  return { blocked: false, message: gated ? GATED_MESSAGE : NOTHING_MESSAGE };
+}
+
+export function errorStatus(error: unknown): { status: number; message: string } {
+  if (isModelError(error)) {
+    if (error.code === 'model_timeout') return { status: 504, message: 'The bot took too long to answer. Try again.' };
+    if (error.code === 'model_rejected') return { status: 502, message: `The model server refused the request: ${error.message}` };
+    return { status: 503, message: 'The bot is not available right now (the model server may be starting). Try again in a minute.' };
+  }
+  return { status: 500, message: 'Something went wrong generating a reply.' };
+}
+
+/** Saves a shown reply under a new random id; without the id (the store failed) the page offers no rating. */
+async function saveShown(deps: GenerateDeps, shown: { speaker: Speaker; prompt: string; text: string; seed: number }): Promise<string | undefined> {
+  const id = newReplyId();
+  try {
+    await deps.feedback.saveReply({
+      surface: 'demo',
+      id,
+      model: shown.speaker.id,
+      prompt: shown.prompt,
+      text: shown.text,
+      seed: shown.seed,
+      settings: { ...deps.generation },
+      servedAt: Date.now(),
+    });
+    return id;
+  } catch (error) {
+    deps.log('save_reply_failed', { error: (error as Error).message });
+    return undefined;
+  }
+}
+
+export async function generateJson(deps: GenerateDeps, speaker: Speaker, prompt: string, res: Response): Promise<void> {
+  const seeds: number[] = [];
+  // Each request of the loop (one per draw) gets its own seed, kept by draw number.
+  const seeded = {
+    complete: (request: Parameters<ModelClient['complete']>[0], options?: Parameters<ModelClient['complete']>[1]) => {
+      const seed = deps.newSeed();
+      seeds.push(seed);
+      return speaker.model.complete({ ...request, seed }, options);
+    },
+  };
+  const outcome = await deps.replyLoop(seeded).reply(prompt);
+  deps.log('reply_decision', outcomeLogFields(outcome));
+  if (outcome.status === 'chosen') {
+    const { draft } = outcome;
+    const seed = seeds[draft.draw - 1] + draft.choice;
+    const replyId = await saveShown(deps, { speaker, prompt, text: draft.continuation, seed });
+    res.status(200).json({ prompt, text: draft.continuation, joined: joinToPrompt(prompt, draft.raw, draft.continuation), model: speaker.id, replyId });
+    return;
+  }
+  res.status(200).json({ prompt, text: '', ...nothingPassed(outcome.rejected), rejected: outcome.rejected });
+}
+
+export async function generateStream(deps: GenerateDeps, speaker: Speaker, prompt: string, res: Response): Promise<void> {
+  const visitor = new AbortController();
+  // The visitor left (closed the tab, pressed stop): stop generating for them.
+  res.on('close', () => visitor.abort());
+  // The seed of the draw in progress: `done` follows its own draw's stream, so it is that draw's seed.
+  let seed = 0;
+  const events = streamReply({
+    prompt,
+    draw: () => {
+      seed = deps.newSeed();
+      return speaker.model.stream({ prompt, ...deps.generation, seed }, { signal: visitor.signal });
+    },
+    steps: deps.steps,
+    streamingChecks: deps.streamingChecks,
+    maxDraws: deps.maxAttempts,
+  })[Symbol.asyncIterator]();
+  // Wait for the first event before committing to 200, so a server that is down still gets a JSON error.
+  const first = await events.next();
+  res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+  res.flushHeaders();
+  const send = (event: string, data: unknown) => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const relay = async (event: StreamEvent) => {
+    if (event.type === 'delta') send('delta', { text: event.text });
+    else if (event.type === 'reset') send('reset', {});
+    else if (event.type === 'done') {
+      deps.log('reply_decision', { status: 'chosen', draws: event.draws, drafts: event.draws, rejected: event.rejected, streaming: true });
+      const replyId = await saveShown(deps, { speaker, prompt: event.prompt, text: event.text, seed });
+      send('done', { prompt: event.prompt, text: event.text, joined: event.joined, model: speaker.id, replyId });
+    } else {
+      deps.log('reply_decision', { status: 'nothing_passed', draws: event.draws, drafts: event.draws, rejected: event.rejected, streaming: true });
+      const { blocked, message } = nothingPassed(event.rejected);
+      send(blocked ? 'blocked' : 'nothing', { message, rejected: event.rejected });
+    }
+  };
+  try {
+    for (let next = first; !next.done; next = await events.next()) await relay(next.value);
+  } catch (error) {
+    if (!visitor.signal.aborted) {
+      deps.log('generate_failed', { error: (error as Error).message, streaming: true });
+      send('error', { message: errorStatus(error).message });
+    }
+  } finally {
+    res.end();
+  }
+}
