@@ -4,7 +4,6 @@
  * answer the first request got, streamed or not; every setting that changes the output misses.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { tinyTestModel } from '@mimicbot/training/testing';
 import { writeLayoutModel } from '@mimicbot/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
