@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { ServerConfig } from '../config.js';
 import { startTokenizerThread, type TokenizerThread } from '../text/tokenizer-thread.js';
@@ -35,7 +36,7 @@ export async function openModels(options: OpenModelsOptions): Promise<{ models: 
   try {
     for (const folder of folders) {
       try {
-        opened.push(await openOne(folder.dir, options));
+        opened.push(await openOne(folder.dir, { ...options, threads: isFolderOfModels ? threadsPerEngine(options.threads, folders.length) : options.threads }));
       } catch (error) {
         throw isFolderOfModels ? new ModelStartError(folder.id, error) : error;
       }
@@ -45,6 +46,16 @@ export async function openModels(options: OpenModelsOptions): Promise<{ models: 
     throw error;
   }
   return { models: opened, isFolderOfModels };
+}
+
+/**
+ * THREADS=0 with several models: the CPUs split between the engines (at least one each) rather than every
+ * engine taking them all. Engines that each spin a thread per CPU fight over the cores while more than one
+ * is busy; split, the OS shares the cores fairly between busy engines and an idle one costs nothing
+ * (server/bench/multi.ts measures both). An explicit THREADS applies to each engine as it is.
+ */
+export function threadsPerEngine(threads: number, engines: number, cpus = availableParallelism()): number {
+  return threads > 0 ? threads : Math.max(1, Math.floor(cpus / engines));
 }
 
 export async function closeModels(models: readonly Pick<ServingModel, 'engine' | 'encoder'>[]): Promise<void> {
