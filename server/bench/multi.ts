@@ -64,7 +64,11 @@ async function floodA(url: string, stop: Promise<void>): Promise<number> {
   let generated = 0;
   await Promise.all(
     Array.from({ length: flood }, async (_, i) => {
-      for (let j = 0; !stopped; j++) generated += (await streamedCompletion(url, 'a', `${PROMPT} ${i}.${j}`, 64)).tokens;
+      for (let j = 0; !stopped; j++) {
+        // Not `generated += await ...`: that reads `generated` before the await and loses the other streams' tokens.
+        const { tokens: produced } = await streamedCompletion(url, 'a', `${PROMPT} ${i}.${j}`, 64);
+        generated += produced;
+      }
     }),
   );
   return (generated / (performance.now() - started)) * 1000;
