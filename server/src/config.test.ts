@@ -6,6 +6,7 @@ describe('parseConfig', () => {
     expect(parseConfig({})).toEqual({
       port: 8080,
       modelDir: DEFAULT_MODEL_DIR,
+      defaultModel: undefined,
       requestToken: undefined,
       apiKeys: [],
       maxPromptTokens: 768,
@@ -19,6 +20,9 @@ describe('parseConfig', () => {
       threads: 0,
       modelDtype: undefined,
       shutdownGraceMs: 8_000,
+      cacheTtlMs: 3_600_000,
+      cacheMaxEntries: 1024,
+      cacheMaxBytes: 16 * 1024 * 1024,
     });
     expect(DEFAULT_MODEL_DIR).toMatch(/server\/default-model\/$/);
   });
@@ -40,6 +44,18 @@ describe('parseConfig', () => {
     expect(parseConfig({ MODEL_DIR: 'models/probe', INIT_CWD: '/repo' }, '/repo/server').modelDir).toBe('/repo/models/probe');
     expect(parseConfig({ MODEL_DIR: 'models/probe' }, '/work').modelDir).toBe('/work/models/probe');
     expect(parseConfig({ MODEL_DIR: '/abs/model', INIT_CWD: '/repo' }, '/repo/server').modelDir).toBe('/abs/model');
+  });
+
+  it('reads DEFAULT_MODEL and the completion cache bounds, with 0 entries turning the cache off', () => {
+    expect(parseConfig({ DEFAULT_MODEL: ' bot-b ', CACHE_TTL_SECONDS: '60', CACHE_MAX_ENTRIES: '0', CACHE_MAX_BYTES: '2048' })).toMatchObject({
+      defaultModel: 'bot-b',
+      cacheTtlMs: 60_000,
+      cacheMaxEntries: 0,
+      cacheMaxBytes: 2048,
+    });
+    expect(parseConfig({ DEFAULT_MODEL: '' }).defaultModel).toBeUndefined();
+    expect(() => parseConfig({ CACHE_TTL_SECONDS: '0' })).toThrow(/^CACHE_TTL_SECONDS: /);
+    expect(() => parseConfig({ CACHE_MAX_BYTES: '10' })).toThrow(/^CACHE_MAX_BYTES: /);
   });
 
   it('names the variable when a value is bad', () => {

@@ -8,8 +8,10 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../default-model/', impo
 /** Everything the server reads from its environment. Nothing else in the server reads `process.env`. */
 export interface ServerConfig {
   port: number;
-  /** Absolute. */
+  /** Absolute. A model folder, or a folder of model folders (each subfolder's name is its model id). */
   modelDir: string;
+  /** The model requests without `model` get; undefined: the first id in sorted order. */
+  defaultModel?: string;
   /** A caller's secret; with API_KEYS, the set every route but /healthz and /readyz accepts (http/auth.ts). */
   requestToken?: string;
   /** More accepted secrets (one per client, so each can be revoked alone). */
@@ -27,6 +29,10 @@ export interface ServerConfig {
   /** The precision to serve; undefined: the best the folder offers (q4, then q8, then fp32). */
   modelDtype?: GraphDtype;
   shutdownGraceMs: number;
+  /** The completion cache (service/completion-cache.ts); `cacheMaxEntries` 0 turns it off. */
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
+  cacheMaxBytes: number;
 }
 
 /** A bad environment variable; start-up prints the message as one line and exits 1. */
@@ -75,6 +81,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig
     // Cloud Run sets PORT.
     port: int('PORT', 8080, 0, 65535),
     modelDir: modelDir(env.MODEL_DIR?.trim(), env.INIT_CWD?.trim() || cwd),
+    // With a folder of models: the subfolder name answering requests without `model` (start-up checks it is served).
+    defaultModel: env.DEFAULT_MODEL?.trim() || undefined,
     // REQUEST_TOKEN and API_KEYS both unset: every route is open, as gpt-2-cloud-run's server was.
     requestToken: secret('REQUEST_TOKEN'),
     // Comma-separated.
@@ -101,6 +109,13 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig
     modelDtype: dtype('MODEL_DTYPE'),
     // Cloud Run sends SIGKILL 10 s after SIGTERM.
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 8_000, 0),
+    // Greedy and seeded answers repeat until the model changes, which restarts the process; the TTL only
+    // bounds how long a popular prompt's answer occupies memory. An hour, 1024 answers, 16 MiB: a tweet-sized
+    // answer with logprobs is ~5 KB, so the entry bound is usually the one reached.
+    cacheTtlMs: int('CACHE_TTL_SECONDS', 3600, 1, 7 * 24 * 3600) * 1000,
+    // lru-cache allocates its index for all of them at start-up, hence the upper bound.
+    cacheMaxEntries: int('CACHE_MAX_ENTRIES', 1024, 0, 100_000),
+    cacheMaxBytes: int('CACHE_MAX_BYTES', 16 * 1024 * 1024, 1024),
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import { ConfigError, parseConfig } from './config.js';
 import { ModelLoadError } from './engine/errors.js';
-import { startMimicbotServer } from './start-server.js';
+import { ModelStartError } from './service/open-models.js';
+import { DefaultModelError, startMimicbotServer, type RunningModel } from './start-server.js';
 import { TokenizerFolderError } from './text/errors.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -30,14 +31,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  const m = server.engine.model;
-  if (server.cardProblem) log(`model card ignored: ${server.cardProblem}`);
+  for (const model of server.models) if (model.cardProblem) log(`${model.id}: model card ignored: ${model.cardProblem}`);
   // No secrets here: only whether auth is on.
   log(
     `mimicbot server ready on port ${server.port} in ${Math.round(performance.now() - started)} ms: ` +
-      `${m.graph.file} (${m.graph.dtype}, ${m.nLayer} layers, ${m.nEmbd} channels, context ${m.nPositions}, batch ${m.maxBatchSize}` +
-      `${m.canScorePrompt ? '' : ', cannot score prompts'}); ` +
-      `${server.description ? `"${server.description}"; ` : ''}` +
+      // One model: the line as it always was; several: each prefixed with its id.
+      `${server.models.map((model) => (server.models.length > 1 ? `${model.id}: ` : '') + describeModel(model)).join('; ')}; ` +
+      (server.models.length > 1 ? `default model ${server.models.find((m) => m.engine === server.engine)?.id}; ` : '') +
       `REQUEST_TOKEN ${config.requestToken ? 'set' : 'unset'}, API_KEYS ${config.apiKeys.length > 0 ? `${config.apiKeys.length} set` : 'unset'}`,
   );
 }
@@ -47,8 +47,18 @@ main().catch((error: unknown) => {
   process.exit(1);
 });
 
+function describeModel({ engine: { model: m }, description }: RunningModel): string {
+  return (
+    `${m.graph.file} (${m.graph.dtype}, ${m.nLayer} layers, ${m.nEmbd} channels, context ${m.nPositions}, batch ${m.maxBatchSize}` +
+    `${m.canScorePrompt ? '' : ', cannot score prompts'})${description ? `; "${description}"` : ''}`
+  );
+}
+
 function startupMessage(error: unknown): string {
   if (error instanceof ConfigError) return `${error.message} (fix the environment variable)`;
+  if (error instanceof DefaultModelError) return error.message;
+  // A model in a folder of models: its subfolder's name, then what is wrong with it.
+  if (error instanceof ModelStartError) return `MODEL_DIR's model ${error.modelId}: ${startupMessage(error.cause)}`;
   if (error instanceof ModelLoadError || error instanceof TokenizerFolderError) return `${error.message} (MODEL_DIR)`;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return 'the port is already in use: set PORT to a free port or stop the other process';

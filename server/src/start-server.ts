@@ -1,22 +1,32 @@
-import { resolve } from 'node:path';
 import type { ServerConfig } from './config.js';
 import type { OnnxEngine } from './engine/engine.js';
 import { createApp } from './http/app.js';
 import { listen, type Listening } from './http/listen.js';
-import { openModel } from './service/open-model.js';
-import { startTokenizerThread, type TokenizerThread } from './text/tokenizer-thread.js';
+import { closeModels, openModels, type ServingModel } from './service/open-models.js';
+
+/** One model as the running server serves it. */
+export interface RunningModel {
+  /** The folder's name: what `model` selects. */
+  id: string;
+  engine: OnnxEngine;
+  /** The model card's one line, and why there is none when its card could not be read. */
+  description?: string;
+  cardProblem?: string;
+}
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
+  /** Every model served, sorted by id. */
+  models: RunningModel[];
+  /** The default model's (requests without `model`); with one model, the model. */
   engine: OnnxEngine;
-  /** The model card's one line, and why there is none when its card could not be read. */
   description?: string;
   cardProblem?: string;
   /**
    * SIGTERM's work: not ready, new requests 503 and every response `Connection: close`, idle connections
-   * closed at once, in-flight requests finished within the grace period, then the model freed.
+   * closed at once, in-flight requests finished within the grace period, then the models freed.
    */
   shutdown(): Promise<{ cutOff: boolean }>;
 }
@@ -25,41 +35,45 @@ export interface StartOptions {
   /** Address to bind; Cloud Run and containers need 0.0.0.0, tests use 127.0.0.1. */
   host?: string;
   logError?: (message: string) => void;
-  /** Decorates the engine the app sees (tests observe results through it). */
-  wrapEngine?: (engine: OnnxEngine) => OnnxEngine;
+  /** Decorates each model's engine as the app sees it (tests observe results through it). */
+  wrapEngine?: (engine: OnnxEngine, modelId: string) => OnnxEngine;
 }
 
-/** The whole server: model, tokenizer thread, engine, app, socket. Used by main.ts and by the integration tests. */
+/** A DEFAULT_MODEL that names no served model; start-up says which ones there are. */
+export class DefaultModelError extends Error {
+  constructor(defaultModel: string, served: readonly string[]) {
+    super(`DEFAULT_MODEL=${defaultModel} is not among the models served (${served.join(', ')}); set it to one of them or unset it`);
+    this.name = 'DefaultModelError';
+  }
+}
+
+/** The whole server: models, tokenizer threads, engines, app, socket. Used by main.ts and by the integration tests. */
 export async function startMimicbotServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '0.0.0.0';
-  // The tokenizer thread loads while the engine does; it is closed again if the model cannot be served.
-  const starting = startTokenizerThread(resolve(config.modelDir));
-  starting.catch(() => {});
-  let opened;
-  try {
-    opened = await openModel(config);
-  } catch (error) {
-    await starting.then((thread) => thread.close(), () => {});
-    throw error;
-  }
-  const { tokenizer, modelId } = opened;
-  const engine = options.wrapEngine ? options.wrapEngine(opened.engine) : opened.engine;
-  let encoder: TokenizerThread | undefined;
+  const { models: opened, isFolderOfModels } = await openModels(config);
+  const served: (ServingModel & { wrapped: OnnxEngine })[] = opened.map((m) => ({ ...m, wrapped: options.wrapEngine ? options.wrapEngine(m.engine, m.modelId) : m.engine }));
+  const close = () => closeModels(served.map((m) => ({ engine: m.wrapped, encoder: m.encoder })));
   let listening: Listening;
   let shuttingDown = false;
   try {
-    encoder = await starting;
+    const ids = served.map((m) => m.modelId);
+    if (config.defaultModel !== undefined && !ids.includes(config.defaultModel)) throw new DefaultModelError(config.defaultModel, ids);
     const { app, metrics } = createApp({
-      engine,
-      tokenizer,
-      encoder,
-      modelId,
-      modelDetails: {
-        ...(opened.description === undefined ? {} : { description: opened.description }),
-        graph: engine.model.graph,
-        canScorePrompt: engine.model.canScorePrompt,
-      },
-      contextLength: engine.model.nPositions,
+      models: served.map((m) => ({
+        id: m.modelId,
+        engine: m.wrapped,
+        tokenizer: m.tokenizer,
+        encoder: m.encoder,
+        details: {
+          ...(m.description === undefined ? {} : { description: m.description }),
+          graph: m.wrapped.model.graph,
+          canScorePrompt: m.wrapped.model.canScorePrompt,
+        },
+        contextLength: m.wrapped.model.nPositions,
+      })),
+      ...(config.defaultModel === undefined ? {} : { defaultModelId: config.defaultModel }),
+      modelMustMatch: isFolderOfModels,
+      cache: { ttlMs: config.cacheTtlMs, maxEntries: config.cacheMaxEntries, maxBytes: config.cacheMaxBytes },
       limits: config,
       auth: { requestToken: config.requestToken, apiKeys: config.apiKeys },
       isShuttingDown: () => shuttingDown,
@@ -69,27 +83,35 @@ export async function startMimicbotServer(config: ServerConfig, options: StartOp
       port: config.port,
       host,
       bodyTimeoutMs: config.bodyTimeoutMs,
-      onClientError: (status) => metrics.observeRequest('unparsed', 'unknown', status, 0),
+      onClientError: (status) => metrics.observeRequest('unparsed', '', 'unknown', status, 0),
     });
   } catch (error) {
-    await encoder?.close();
-    await engine.close();
+    await close();
     throw error;
   }
-  const thread = encoder;
   const port = listening.port;
+  const models = served.map(
+    (m): RunningModel => ({
+      id: m.modelId,
+      engine: m.wrapped,
+      ...(m.description === undefined ? {} : { description: m.description }),
+      ...(m.cardProblem === undefined ? {} : { cardProblem: m.cardProblem }),
+    }),
+  );
+  const fallback = models.find((m) => m.id === config.defaultModel) ?? models[0];
   let shutdown: Promise<{ cutOff: boolean }> | undefined;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
-    engine,
-    ...(opened.description === undefined ? {} : { description: opened.description }),
-    ...(opened.cardProblem === undefined ? {} : { cardProblem: opened.cardProblem }),
+    models,
+    engine: fallback.engine,
+    ...(fallback.description === undefined ? {} : { description: fallback.description }),
+    ...(fallback.cardProblem === undefined ? {} : { cardProblem: fallback.cardProblem }),
     shutdown() {
       shutdown ??= (async () => {
         shuttingDown = true;
         const drained = await listening.drain(config.shutdownGraceMs);
-        await Promise.all([engine.close(), thread.close()]);
+        await close();
         return drained;
       })();
       return shutdown;

@@ -335,12 +335,12 @@ describe('health and metrics', () => {
   it('exports request, latency, time-to-first-token, token, queue and batch metrics', async () => {
     await completion({ prompt: 'm', max_tokens: 3 });
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    expect(text).toMatch(/mimicbot_http_requests_total\{route="\/v1\/completions",method="POST",status="200"\} \d+/);
-    expect(text).toMatch(/mimicbot_http_requests_total\{route="\/v1\/completions",method="POST",status="400"\} \d+/);
-    expect(text).toMatch(/mimicbot_http_request_duration_seconds_bucket\{le="0.5",route="\/v1\/completions"\}/);
-    expect(text).toMatch(/mimicbot_time_to_first_token_seconds_count\{route="\/v1\/completions"\} [1-9]/);
-    expect(text).toMatch(/mimicbot_tokens_generated_total\{route="\/v1\/completions"\} [1-9]/);
-    expect(text).toMatch(/mimicbot_queue_depth 0/);
-    expect(text).toMatch(/mimicbot_batch_size \d+/);
+    expect(text).toMatch(/mimicbot_http_requests_total\{route="\/v1\/completions",model="[^"]+",method="POST",status="200"\} \d+/);
+    expect(text).toMatch(/mimicbot_http_requests_total\{route="\/v1\/completions",(model="[^"]+",)?method="POST",status="400"\} \d+/);
+    expect(text).toMatch(/mimicbot_http_request_duration_seconds_bucket\{le="0.5",route="\/v1\/completions",model="[^"]+"\}/);
+    expect(text).toMatch(/mimicbot_time_to_first_token_seconds_count\{route="\/v1\/completions",model="[^"]+"\} [1-9]/);
+    expect(text).toMatch(/mimicbot_tokens_generated_total\{route="\/v1\/completions",model="[^"]+"\} [1-9]/);
+    expect(text).toMatch(/mimicbot_queue_depth\{model="[^"]+"\} 0/);
+    expect(text).toMatch(/mimicbot_batch_size\{model="[^"]+"\} \d+/);
   });
 });

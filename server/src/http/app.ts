@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
 import { CallerAuth, requireSecret } from './auth.js';
 import { Backlog, withBacklog } from './backlog.js';
-import type { AppOptions, RouteDeps } from './deps.js';
+import { CompletionCache } from '../service/completion-cache.js';
+import type { AppEnv, AppOptions, RouteDeps } from './deps.js';
 import { errorResponse, methodNotAllowed, notFound, shuttingDown } from './errors.js';
 import { GPT2_CLOUD_RUN_SECRET_FIELD, registerGpt2CloudRunRoutes } from './gpt2-cloud-run-routes.js';
 import { HEALTH_PATHS, registerHealthRoutes } from './health-routes.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { registerOpenAiRoutes } from './openai-routes.js';
+import { ServedModels, type RouteModel } from './served-models.js';
 import { toApiError } from './to-api-error.js';
 
 /** Paths echoed in 404/405 messages are cut here (a path may be up to 16 KB). */
@@ -16,29 +18,53 @@ const MAX_ECHOED_PATH = 200;
  * The whole HTTP surface. Routes convert wire fields and delegate to the service; every error they throw
  * reaches the one `onError` boundary below and becomes `{"error": {...}}` with its status.
  */
-export function createApp(options: AppOptions): { app: Hono; metrics: ServerMetrics } {
-  const backlog = new Backlog();
-  const engine = withBacklog(options.engine, backlog);
-  const metrics = createMetrics(() => engine.stats());
+export function createApp(options: AppOptions): { app: Hono<AppEnv>; metrics: ServerMetrics } {
+  if (options.models.length === 0) throw new Error('createApp: no models to serve');
+  const cache = new CompletionCache<object>(options.cache ?? { ttlMs: 1, maxEntries: 0, maxBytes: 1 });
+  // One backlog per model: each engine works through its own queue at its own rate.
+  const backlogs: Backlog[] = [];
+  const routeModels = options.models.map((model): RouteModel => {
+    const backlog = new Backlog();
+    backlogs.push(backlog);
+    const engine = withBacklog(model.engine, backlog);
+    return {
+      id: model.id,
+      ...(model.details === undefined ? {} : { details: model.details }),
+      engine,
+      service: {
+        engine,
+        tokenizer: model.tokenizer,
+        encoder: model.encoder,
+        limits: { maxPromptTokens: options.limits.maxPromptTokens, contextLength: model.contextLength },
+        cache,
+        modelId: model.id,
+      },
+    };
+  });
+  const fallback = routeModels.find((m) => m.id === options.defaultModelId) ?? routeModels[0];
+  if (options.defaultModelId !== undefined && fallback.id !== options.defaultModelId) {
+    throw new Error(`createApp: the default model ${JSON.stringify(options.defaultModelId)} is not among ${routeModels.map((m) => m.id).join(', ')}`);
+  }
+  const models = new ServedModels(routeModels, fallback, !options.modelMustMatch);
+  const metrics = createMetrics(
+    routeModels.map((m) => ({ id: m.id, stats: () => m.engine.stats() })),
+    cache,
+  );
   const deps: RouteDeps = {
     ...options,
-    engine,
     auth: new CallerAuth(options.auth),
-    service: {
-      engine,
-      tokenizer: options.tokenizer,
-      encoder: options.encoder,
-      limits: { maxPromptTokens: options.limits.maxPromptTokens, contextLength: options.contextLength },
-    },
+    models,
+    cache,
     metrics,
     errors: {
       requestTimeoutMs: options.limits.requestTimeoutMs,
-      // Waiting longer than a request may take is pointless.
-      retryAfterSeconds: () => backlog.retryAfterSeconds(Math.ceil(options.limits.requestTimeoutMs / 1000)),
+      // Waiting longer than a request may take is pointless. With several models the busiest one's backlog
+      // answers: the error does not say which model's queue was full.
+      retryAfterSeconds: () => Math.max(...backlogs.map((b) => b.retryAfterSeconds(Math.ceil(options.limits.requestTimeoutMs / 1000)))),
     },
     now: options.now ?? Date.now,
   };
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   // Filled once the routes are registered: path -> the methods it answers.
   const routes = new Map<string, string[]>();
 
@@ -49,7 +75,7 @@ export function createApp(options: AppOptions): { app: Hono; metrics: ServerMetr
     if (c.res.headers.get('content-type')?.startsWith('text/event-stream')) return;
     // Unknown paths share one label, so a scan cannot grow the metrics without bound.
     const route = routes.has(c.req.path) ? c.req.path : 'unmatched';
-    metrics.observeRequest(route, c.req.method, c.res.status, (performance.now() - started) / 1000);
+    metrics.observeRequest(route, c.get('model') ?? '', c.req.method, c.res.status, (performance.now() - started) / 1000);
   });
   app.use(async function refuseWhileShuttingDown(c, next) {
     // Requests still arriving on kept-alive connections after SIGTERM; health checks answer for themselves.

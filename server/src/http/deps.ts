@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import type { Engine } from '../engine/types.js';
-import type { ServiceDeps } from '../service/completions.js';
+import type { CompletionCache, CompletionCacheLimits } from '../service/completion-cache.js';
 import type { PromptEncoder } from '../text/prompt-encoder.js';
 import type { TextTokenizer } from '../text/tokenizer.js';
 import type { CallerAuth } from './auth.js';
 import type { ServerMetrics } from './metrics.js';
+import type { ServedModels } from './served-models.js';
 import type { ErrorContext } from './to-api-error.js';
 
 export interface HttpLimits {
@@ -18,17 +19,29 @@ export interface HttpLimits {
   requestTimeoutMs: number;
 }
 
-export interface AppOptions {
+/** One model the app serves. */
+export interface AppModel {
+  /** The id `/v1/models` lists, `model` selects and responses carry. */
+  id: string;
   engine: Engine;
   tokenizer: TextTokenizer;
   /** Prompt text to ids, off the event loop in the server (text/tokenizer-thread.ts). */
   encoder: PromptEncoder;
-  /** The id `/v1/models` lists and responses carry. */
-  modelId: string;
   /** What `/v1/models` says about the model besides its id. */
-  modelDetails?: ModelDetails;
+  details?: ModelDetails;
   /** The model's n_positions. */
   contextLength: number;
+}
+
+export interface AppOptions {
+  /** At least one; listed in this order. */
+  models: readonly AppModel[];
+  /** The model requests without `model` get (DEFAULT_MODEL); default: the first. */
+  defaultModelId?: string;
+  /** MODEL_DIR is a folder of models: a `model` that names none of them is a 404 (else every name means the one model). */
+  modelMustMatch?: boolean;
+  /** The completion cache's bounds; absent: no cache. */
+  cache?: CompletionCacheLimits;
   limits: HttpLimits;
   /** REQUEST_TOKEN and API_KEYS: both unset means open (http/auth.ts). */
   auth: { requestToken?: string; apiKeys: readonly string[] };
@@ -49,12 +62,18 @@ export interface ModelDetails {
   canScorePrompt: boolean;
 }
 
-export interface RouteDeps extends Omit<AppOptions, 'auth'> {
+export interface RouteDeps extends Omit<AppOptions, 'auth' | 'models' | 'cache'> {
   auth: CallerAuth;
-  service: ServiceDeps;
+  models: ServedModels;
+  cache: CompletionCache<object>;
   metrics: ServerMetrics;
   errors: ErrorContext;
   now: () => number;
+}
+
+/** What the routes tell the metrics middleware: the model a request ran on, once it is known. */
+export interface AppEnv {
+  Variables: { model: string };
 }
 
 /** The request's own abort signal (client gone) combined with its deadline. */

@@ -1,7 +1,8 @@
 import type { Context, Hono } from 'hono';
-import { runGpt2CloudRun, type Gpt2CloudRunJob } from '../service/gpt2-cloud-run.js';
+import { runCachedGpt2CloudRun } from '../service/cached-completions.js';
+import type { Gpt2CloudRunJob } from '../service/gpt2-cloud-run.js';
 import { bearerToken, type SecretFieldRoute } from './auth.js';
-import { type RouteDeps, requestSignal } from './deps.js';
+import { type AppEnv, type RouteDeps, requestSignal } from './deps.js';
 import { unauthorized } from './errors.js';
 import { Fields, readSharedSampling } from './fields.js';
 import { readJsonObject } from './read-json.js';
@@ -14,21 +15,25 @@ export const GPT2_CLOUD_RUN_SECRET_FIELD: SecretFieldRoute = { path: '/', method
  * the query string (GET) or a JSON body (POST); numbers may be strings, as Python's `int(...)` accepted them.
  * Answers `{"text": first sample}`, plus `"texts": [every sample]` when `count` > 1.
  */
-export function registerGpt2CloudRunRoutes(app: Hono, deps: RouteDeps): void {
-  const handle = async (c: Context, source: Record<string, unknown>) => {
+export function registerGpt2CloudRunRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const handle = async (c: Context<AppEnv>, source: Record<string, unknown>) => {
     const fields = new Fields(source, true);
     const token = fields.has('token') ? String(fields.raw('token')) : undefined;
     if (!deps.auth.accepts(bearerToken(c.req.header('authorization')), token)) {
       throw unauthorized('token', 'token: missing or wrong; send the secret as the token field or as Authorization: Bearer (the server has REQUEST_TOKEN or API_KEYS set)');
     }
     const job = parseGpt2CloudRunRequest(fields, deps);
+    // An extension: gpt-2-cloud-run served one model per deployment.
+    const model = deps.models.pick(fields.optionalString('model'));
+    c.set('model', model.id);
     const started = performance.now();
-    const outcome = await runGpt2CloudRun(deps.service, {
+    const { outcome, cache } = await runCachedGpt2CloudRun(model.service, {
       ...job,
       signal: requestSignal(c, deps.limits.requestTimeoutMs),
-      onFirstToken: () => deps.metrics.observeTimeToFirstToken('/', (performance.now() - started) / 1000),
+      onFirstToken: () => deps.metrics.observeTimeToFirstToken('/', model.id, (performance.now() - started) / 1000),
     });
-    deps.metrics.addTokens('/', outcome.completionTokens);
+    deps.metrics.observeCache(model.id, cache);
+    if (cache !== 'hit') deps.metrics.addTokens('/', model.id, outcome.completionTokens);
     return c.json(outcome.texts.length > 1 ? { text: outcome.texts[0], texts: outcome.texts } : { text: outcome.texts[0] });
   };
   app.get('/', (c) => handle(c, c.req.query()));

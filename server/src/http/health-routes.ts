@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { RouteDeps } from './deps.js';
+import type { AppEnv, RouteDeps } from './deps.js';
 
 /** Health checks carry no secret (Cloud Run's probes, load balancers): open even when auth is on. */
 export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
@@ -9,10 +9,10 @@ export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']
  * the caller's secret when one is set: it tells anyone who asks how busy the server is, and Prometheus sends
  * a Bearer token from its scrape config (`authorization: { credentials: ... }`).
  */
-export function registerHealthRoutes(app: Hono, deps: RouteDeps): void {
+export function registerHealthRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) =>
-    deps.isShuttingDown() ? c.json({ status: 'not ready' }, 503) : c.json({ status: 'ready', model: deps.modelId }),
+    deps.isShuttingDown() ? c.json({ status: 'not ready' }, 503) : c.json({ status: 'ready', model: deps.models.fallback.id }),
   );
   app.get('/metrics', async (c) => {
     const body = await deps.metrics.registry.metrics();

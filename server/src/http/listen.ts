@@ -26,7 +26,7 @@ export interface Listening {
 }
 
 /** Serves `app` on `host:port` (port 0: any free port). */
-export async function listen(app: Hono, options: ListenOptions): Promise<Listening> {
+export async function listen(app: Pick<Hono, 'fetch'>, options: ListenOptions): Promise<Listening> {
   let draining = false;
   /** Responses that started before draining began. */
   const inFlight = new Set<ServerResponse>();

@@ -8,6 +8,8 @@ export interface ParsedCompletionRequest {
   job: Omit<CompletionJob, 'signal' | 'onText' | 'onFinish' | 'onFirstToken'>;
   stream: boolean;
   includeUsage: boolean;
+  /** The model asked for; undefined: the server's default. */
+  model?: string;
 }
 
 /** OpenAI allows up to 4 stop sequences. */
@@ -22,7 +24,7 @@ const MAX_STOP_SEQUENCES = 4;
  */
 export function parseCompletionRequest(body: Record<string, unknown>, limits: HttpLimits): ParsedCompletionRequest {
   const fields = new Fields(body);
-  fields.optionalString('model');
+  const model = fields.optionalString('model');
   const prompts = readPrompts(fields.raw('prompt'));
   const echo = fields.boolean('echo', false);
   // 0 new tokens only makes sense when the prompt comes back: that is how a text is scored.
@@ -68,6 +70,7 @@ export function parseCompletionRequest(body: Record<string, unknown>, limits: Ht
     },
     stream: fields.boolean('stream', false),
     includeUsage: streamOptions === undefined ? false : new Fields(streamOptions as Record<string, unknown>).boolean('include_usage', false),
+    ...(model === undefined ? {} : { model }),
   };
 }
 

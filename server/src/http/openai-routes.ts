@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { runCompletions } from '../service/completions.js';
+import { runCachedCompletions } from '../service/cached-completions.js';
+import type { CacheOutcome } from '../service/completion-cache.js';
 import type { TextGenerationResult } from '../service/generate-text.js';
 import { emptyLogprobs, type TextLogprobs } from '../text/logprobs-recorder.js';
-import { type ModelDetails, type RouteDeps, requestSignal } from './deps.js';
+import { type AppEnv, type ModelDetails, type RouteDeps, requestSignal } from './deps.js';
 import { invalidField } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import { parseCompletionRequest } from './openai-request.js';
@@ -14,33 +15,40 @@ import { toApiError } from './to-api-error.js';
 const ROUTE = '/v1/completions';
 
 /** `GET /v1/models` and `POST /v1/completions`, OpenAI-compatible. */
-export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
+export function registerOpenAiRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.get('/v1/models', (c) =>
     c.json({
       object: 'list',
-      data: [{ id: deps.modelId, object: 'model', created: 0, owned_by: 'mimicbot', ...modelFields(deps.modelDetails) }],
+      data: deps.models.list.map((model) => ({ id: model.id, object: 'model', created: 0, owned_by: 'mimicbot', ...modelFields(model.details) })),
     }),
   );
 
   app.post(ROUTE, async (c) => {
     const started = performance.now();
     const request = parseCompletionRequest(await readJsonObject(c, deps.limits), deps.limits);
-    if (request.job.echo && request.job.logprobs !== undefined && deps.modelDetails?.canScorePrompt === false) {
-      throw invalidField('echo', `with logprobs needs every prompt position's logits, and the served graph (${deps.modelDetails.graph.file}) returns the last position's only; re-export the model with the training package to score prompts`);
+    const model = deps.models.pick(request.model);
+    c.set('model', model.id);
+    if (request.job.echo && request.job.logprobs !== undefined && model.details?.canScorePrompt === false) {
+      throw invalidField('echo', `with logprobs needs every prompt position's logits, and the served graph (${model.details.graph.file}) returns the last position's only; re-export the model with the training package to score prompts`);
     }
     const id = `cmpl-${randomUUID()}`;
     const created = Math.floor(deps.now() / 1000);
     const signal = requestSignal(c, deps.limits.requestTimeoutMs);
-    const onFirstToken = () => deps.metrics.observeTimeToFirstToken(ROUTE, (performance.now() - started) / 1000);
+    const onFirstToken = () => deps.metrics.observeTimeToFirstToken(ROUTE, model.id, (performance.now() - started) / 1000);
+    const generated = (cache: CacheOutcome, tokens: number) => {
+      deps.metrics.observeCache(model.id, cache);
+      // A cached answer generated nothing now.
+      if (cache !== 'hit') deps.metrics.addTokens(ROUTE, model.id, tokens);
+    };
 
     if (!request.stream) {
-      const outcome = await runCompletions(deps.service, { ...request.job, signal, onFirstToken });
-      deps.metrics.addTokens(ROUTE, outcome.completionTokens);
+      const { outcome, cache } = await runCachedCompletions(model.service, { ...request.job, signal, onFirstToken });
+      generated(cache, outcome.completionTokens);
       return c.json({
         id,
         object: 'text_completion',
         created,
-        model: deps.modelId,
+        model: model.id,
         choices: outcome.choices.map((choice) => ({
           text: choice.text,
           index: choice.index,
@@ -51,7 +59,7 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
       });
     }
 
-    const chunk = (choices: object[], extra: object = {}) => ({ id, object: 'text_completion', created, model: deps.modelId, choices, ...extra });
+    const chunk = (choices: object[], extra: object = {}) => ({ id, object: 'text_completion', created, model: model.id, choices, ...extra });
     const asked = request.job.logprobs !== undefined;
     const textChunk = (index: number, text: string, finishReason: TextGenerationResult['finishReason'] | null, logprobs?: TextLogprobs) =>
       chunk([{ text, index, logprobs: asked ? wireLogprobs(logprobs ?? emptyLogprobs()) : null, finish_reason: finishReason }]);
@@ -62,7 +70,7 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
     let failure: { error: unknown } | undefined;
     let markStarted: () => void = () => {};
     const firstToken = new Promise<void>((resolve) => (markStarted = resolve));
-    const done = runCompletions(deps.service, {
+    const done = runCachedCompletions(model.service, {
       ...request.job,
       signal,
       onFirstToken: () => {
@@ -73,8 +81,8 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
       onText: (index, text, logprobs) => events.push(textChunk(index, text, null, logprobs)),
       onFinish: (index, result) => events.push(textChunk(index, '', result.finishReason)),
     }).then(
-      (outcome) => {
-        deps.metrics.addTokens(ROUTE, outcome.completionTokens);
+      ({ outcome, cache }) => {
+        generated(cache, outcome.completionTokens);
         if (request.includeUsage) events.push(chunk([], { usage: usage(outcome.promptTokens, outcome.completionTokens) }));
         events.end();
       },
@@ -96,7 +104,7 @@ export function registerOpenAiRoutes(app: Hono, deps: RouteDeps): void {
         status = c.req.raw.signal.aborted ? 499 : apiError.status;
         if (!c.req.raw.signal.aborted) await stream.writeSSE({ data: JSON.stringify(apiError.toJSON()) });
       } finally {
-        deps.metrics.observeRequest(ROUTE, 'POST', status, (performance.now() - started) / 1000);
+        deps.metrics.observeRequest(ROUTE, model.id, 'POST', status, (performance.now() - started) / 1000);
       }
     });
   });
