@@ -151,8 +151,7 @@ describe('the fast path: a read-only folder', () => {
     const outdir = join(import.meta.dirname, '..', '.tmp', `dist-fast-${process.pid}`);
     await buildServer(outdir);
     entry = join(outdir, 'main.js');
-    folder = (await writeLayoutModel(root, 'read-only', MODEL)).dir;
-    await rm(join(folder, 'model.onnx')); // onnx/model.onnx only
+    folder = (await writeLayoutModel(join(root, 'read-only'), 'transformersjs', MODEL)).dir; // onnx/model.onnx only
     cacheDir = join(root, 'cache');
     await mkdir(cacheDir);
     if (asRoot) await chown(cacheDir, NOBODY, NOBODY);
@@ -195,7 +194,7 @@ describe('the fast path: a read-only folder', () => {
     const first = startProcess({ MODEL_DIR: folder, MODEL_CACHE_DIR: cacheDir });
     try {
       const port = await first.port;
-      expect(first.stderr()).toContain(`fast path: ${folder} is read-only: building server_decoder.onnx from onnx/model.onnx in ${cacheDir}/read-only-`);
+      expect(first.stderr()).toContain(`fast path: ${folder} is read-only: building server_decoder.onnx from onnx/model.onnx in ${cacheDir}/transformersjs-`);
       expect(first.stderr()).toMatch(/ready on port \d+ in \d+ ms: server_decoder\.onnx \(fp32,/);
       expect(await greedyText(port)).toBe(expected.json.text);
     } finally {

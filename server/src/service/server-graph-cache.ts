@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { graphFile, pickGraph, readModelConfig, type GraphDtype } from '@mimicbot/model-format';
-import { buildServerGraphFrom, SERVER_GRAPH_BUILD, writeOnnxModel, type ServerGraphSource } from '@mimicbot/training/onnx';
+import { buildServerGraphFrom, OnnxModelError, SERVER_GRAPH_BUILD, writeOnnxModel, type ServerGraphSource } from '@mimicbot/training/onnx';
 
 export interface ServerGraphOptions {
   /** MODEL_DTYPE; undefined: the best graph the folder offers (fp32 for a checkpoint). */
@@ -60,7 +60,9 @@ export async function prepareServerGraph(modelDir: string, options: ServerGraphO
   try {
     return await prepare(modelDir, options, log);
   } catch (error) {
-    // The export itself may still be servable: the engine's own checks say whether it is.
+    // A file that is no ONNX model at all is the engine's to report, once, as the reason start-up fails.
+    if (error instanceof OnnxModelError && error.code === 'ONNX_UNREADABLE') return { dir: modelDir, outcome: 'none' };
+    // Otherwise the export itself may still be servable: the engine's own checks say whether it is.
     log(`fast path: ${modelDir}: no server graph (${error instanceof Error ? error.message : String(error)}); serving the folder as it is`);
     return { dir: modelDir, outcome: 'none' };
   }
