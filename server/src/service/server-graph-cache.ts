@@ -79,8 +79,7 @@ async function prepare(modelDir: string, options: ServerGraphOptions, log: (line
   const staging = await stagingIn(modelDir);
   if (staging) {
     try {
-      log(`fast path: building ${target} from ${sourceFile} in ${modelDir}`);
-      const bytes = await buildInto(staging, wanted.source, modelDir, target, log);
+      const bytes = await buildInto(staging, wanted.source, modelDir, target, log, `fast path: building ${target} from ${sourceFile} in ${modelDir}`);
       // The stamp first, then the graph: a crash between them leaves a stamp that matches no graph, so the next start rebuilds.
       await writeFile(join(staging, 'stamp.json'), JSON.stringify({ ...stamp, graphBytes: bytes } satisfies Stamp));
       await rename(join(staging, 'stamp.json'), join(modelDir, stampName(target)));
@@ -165,12 +164,15 @@ async function stagingIn(dir: string): Promise<string | undefined> {
   }
 }
 
-/** Builds the graph and writes it as `<staging>/<basename(target)>`; returns its size in bytes. */
-async function buildInto(staging: string, source: ServerGraphSource, modelDir: string, target: string, log: (line: string) => void): Promise<number> {
+/**
+ * Builds the graph and writes it as `<staging>/<basename(target)>`; returns its size in bytes. `building` is
+ * logged once the weights are read, so a file that is no model at all gets one line, the engine's, at start-up.
+ */
+async function buildInto(staging: string, source: ServerGraphSource, modelDir: string, target: string, log: (line: string) => void, building: string): Promise<number> {
   const started = performance.now();
   const config = await readModelConfig(modelDir);
   const quarter = quarters((percent) => log(`fast path: ${target}: reading the checkpoint ${percent}%`));
-  const model = await buildServerGraphFrom(source, config, { onRead: quarter });
+  const model = await buildServerGraphFrom(source, config, { onRead: quarter, onWeightsRead: () => log(building) });
   const written = quarters((percent) => log(`fast path: ${target}: written ${percent}%`));
   const out = await writeOnnxModel(join(staging, basename(target)), model, { onProgress: written });
   if (out.externalData) throw new Error(`${target}: the built graph needs external data (over 2 GB), which the fast path does not cache; export the folder with the training package instead`);
@@ -200,8 +202,8 @@ async function cacheEntry(modelDir: string, cacheDir: string, wanted: Wanted, st
   const staging = join(cacheDir, `.${basename(entry)}-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(join(staging, dirname(wanted.target)), { recursive: true });
-    log(`fast path: ${modelDir} is read-only: building ${wanted.target} from ${wanted.sourceFile} in ${entry} (MODEL_CACHE_DIR)`);
-    await buildInto(join(staging, dirname(wanted.target)), wanted.source, modelDir, wanted.target, log);
+    const building = `fast path: ${modelDir} is read-only: building ${wanted.target} from ${wanted.sourceFile} in ${entry} (MODEL_CACHE_DIR)`;
+    await buildInto(join(staging, dirname(wanted.target)), wanted.source, modelDir, wanted.target, log, building);
     for (const f of CONFIG_FILES) if (existsSync(join(modelDir, f))) await copyFile(join(modelDir, f), join(staging, f));
     try {
       await rename(staging, entry);

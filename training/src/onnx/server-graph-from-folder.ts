@@ -29,14 +29,18 @@ export interface BuildServerGraphHooks {
   onRead?: (done: number, total: number) => void;
   /** Parameters quantized so far, of the total (a checkpoint served at q8 or q4). */
   onQuantize?: (done: number, total: number) => void;
+  /** The weights are read: the source was one we can build from. */
+  onWeightsRead?: () => void;
 }
 
 export async function buildServerGraphFrom(source: ServerGraphSource, config: Gpt2Config, hooks: BuildServerGraphHooks = {}): Promise<ModelProto> {
   if (source.kind === 'onnx') {
     const { weights, quantized } = await readExportWeights(source.path, config);
+    hooks.onWeightsRead?.();
     return buildGpt2ServerDecoder(config, weights, quantized ? { quantized } : {});
   }
   const checkpoint = await loadHfCheckpoint(source.dir, { onProgress: hooks.onRead });
+  hooks.onWeightsRead?.();
   if (source.dtype === 'fp32') return buildGpt2ServerDecoder(checkpoint.config, checkpoint.weights);
   // `mimicbot quantize`'s defaults: block 32, asymmetric, head quantized (docs/quantization.md).
   const spec = { bits: source.dtype === 'q8' ? 8 : 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } as const;
