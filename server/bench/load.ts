@@ -27,7 +27,10 @@ export interface ConcurrencyResult {
 
 export interface SideResult {
   name: string;
+  /** Process start to ready (the server's READY line, transformers.js loaded and warmed). */
   coldStartMs: number;
+  /** Process start to the first token of the first request (issue 10's definition of cold start). */
+  coldStartFirstTokenMs: number;
   singleStream: { tps: number; ttftMs: number; tokens: number };
   concurrent: ConcurrencyResult[];
   peakRssMb: number;

@@ -28,6 +28,8 @@ export interface ServerConfig {
   threads: number;
   /** The precision to serve; undefined: the best the folder offers (q4, then q8, then fp32). */
   modelDtype?: GraphDtype;
+  /** Absolute. Where the server graph built for a read-only folder is kept (service/server-graph-cache.ts); unset: such a folder is served as it is. */
+  modelCacheDir?: string;
   shutdownGraceMs: number;
   /** The completion cache (service/completion-cache.ts); `cacheMaxEntries` 0 turns it off. */
   cacheTtlMs: number;
@@ -107,6 +109,9 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig
     // fp32 | q8 | q4 (`mimicbot quantize` writes q8 and q4). Unset: the fewest bits the folder has; q4 stays
     // within 3% of fp32's perplexity on the models measured and decodes fastest (docs/quantization.md).
     modelDtype: dtype('MODEL_DTYPE'),
+    // A folder with only an optimum export or a checkpoint gets the server's own graph built at start-up, kept in
+    // the folder, or here when the folder is read-only (e.g. baked into an image: point it at a writable volume).
+    ...(env.MODEL_CACHE_DIR?.trim() ? { modelCacheDir: resolvePath(env.MODEL_CACHE_DIR.trim(), env.INIT_CWD?.trim() || cwd) } : {}),
     // Cloud Run sends SIGKILL 10 s after SIGTERM.
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 8_000, 0),
     // Greedy and seeded answers repeat until the model changes, which restarts the process; the TTL only
@@ -121,5 +126,9 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig
 
 function modelDir(raw: string | undefined, base: string): string {
   if (!raw) return DEFAULT_MODEL_DIR;
+  return resolvePath(raw, base);
+}
+
+function resolvePath(raw: string, base: string): string {
   return isAbsolute(raw) ? raw : resolve(base, raw);
 }

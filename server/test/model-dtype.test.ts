@@ -114,14 +114,15 @@ describe('MODEL_DTYPE: which graph the server runs', () => {
     for (const margin of divergenceMargins(MODEL, fp32, q4)) expect(margin).toBeLessThan(1);
   });
 
-  it('serves the standard quantized graph when it is the only q4 graph', async () => {
+  it('builds the server q4 graph from the standard one when that is the only q4 graph, with the same tokens', async () => {
     const standardOnly = join(root, 'standard-q4');
     await cp(quantized, standardOnly, { recursive: true });
     await rm(join(standardOnly, 'server_decoder_q4.onnx'));
+    // The fast path (test/fast-path.test.ts) builds it from onnx/model_q4.onnx's own blocks.
     const server = await start(standardOnly, { MODEL_DTYPE: 'q4' });
-    expect(server.engine.model.graph).toEqual({ file: 'onnx/model_q4.onnx', contract: 'standard', dtype: 'q4' });
+    expect(server.engine.model.graph).toEqual({ file: 'server_decoder_q4.onnx', contract: 'server', dtype: 'q4' });
     const fromServerGraph = await start(quantized, { MODEL_DTYPE: 'q4' });
-    // Same quantized weights, same math: the two contracts agree token for token.
+    // Same quantized weights, same math: the quantizer's server graph and the one built from its export agree token for token.
     expect(await greedy(server)).toEqual(await greedy(fromServerGraph));
   });
 

@@ -8,6 +8,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildByteLevelTokenizer, buildGpt2Tokenizer, initGpt2Weights, tinyGpt2Config, writeModelFolder } from '@mimicbot/training';
+import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
+import { buildGpt2ServerDecoder } from '@mimicbot/training/onnx';
 import { buildServer } from '../scripts/build.js';
 import { makeTempDir, sseData, writeTestModel } from './helpers.js';
 
@@ -137,7 +139,9 @@ describe('the bundled server process', () => {
     // A model with the byte-level vocabulary (257) next to GPT-2's tokenizer (50257 tokens).
     const mismatched = join(root, 'mismatched');
     const config = tinyGpt2Config();
-    await writeModelFolder(mismatched, { config, weights: initGpt2Weights(config, 1), tokenizer: buildByteLevelTokenizer(config.nPositions) });
+    // With its server graph, as `mimicbot export` writes it (a folder without one would first log the fast path's build).
+    const weights = initGpt2Weights(config, 1);
+    await writeModelFolder(mismatched, { config, weights, tokenizer: buildByteLevelTokenizer(config.nPositions) }, { extraModels: { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) } });
     const gpt2 = buildGpt2Tokenizer();
     await writeFile(join(mismatched, 'tokenizer.json'), JSON.stringify(gpt2.tokenizerJson));
     await writeFile(join(mismatched, 'tokenizer_config.json'), JSON.stringify(gpt2.tokenizerConfig));

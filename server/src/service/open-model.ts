@@ -4,6 +4,7 @@ import { createEngine, type OnnxEngine } from '../engine/engine.js';
 import { ModelLoadError } from '../engine/errors.js';
 import { findModelGraph } from '../engine/model-files.js';
 import { loadTextTokenizer, type TextTokenizer } from '../text/tokenizer.js';
+import { prepareServerGraph } from './server-graph-cache.js';
 
 export interface OpenModelOptions {
   modelDir: string;
@@ -11,6 +12,8 @@ export interface OpenModelOptions {
   threads: number;
   /** MODEL_DTYPE; undefined: the best graph the folder offers. */
   modelDtype?: GraphDtype;
+  /** MODEL_CACHE_DIR: where a read-only folder's built server graph goes. */
+  modelCacheDir?: string;
   maxBatch: number;
   queueSize: number;
 }
@@ -34,10 +37,12 @@ export interface OpenModel {
  */
 export async function openModel(options: OpenModelOptions): Promise<OpenModel> {
   const modelDir = resolve(options.modelDir);
-  findModelGraph(modelDir, options.modelDtype); // a missing folder or graph is reported before the tokenizer files
+  // The fast path: the folder, or the cache entry holding the server graph built from its export or checkpoint.
+  const { dir: graphDir } = await prepareServerGraph(modelDir, { dtype: options.modelDtype, cacheDir: options.modelCacheDir });
+  findModelGraph(graphDir, options.modelDtype); // a missing folder or graph is reported before the tokenizer files
   const tokenizer = await loadTextTokenizer(modelDir);
   const engine = await createEngine({
-    modelDir,
+    modelDir: graphDir,
     intraOpNumThreads: options.threads > 0 ? options.threads : undefined,
     dtype: options.modelDtype,
     maxBatchSize: options.maxBatch,

@@ -34,12 +34,34 @@ interface RawTensor {
   external: Record<string, string>;
 }
 
+/** An initializer's bytes as stored (float32 or uint8), for weights that are not plain floats (packed 4-bit blocks). */
+export interface OnnxRawTensor {
+  dims: number[];
+  dataType: number;
+  /** A view into the file's buffer when stored inline. */
+  bytes: Uint8Array;
+}
+
+/** Bytes per element of the initializer types read here: float32 weights and uint8 packed blocks. */
+const ELEMENT_BYTES: Readonly<Record<number, number>> = { [DataType.FLOAT]: 4, [DataType.UINT8]: 1 };
+
 /** `names`: read only these initializers (all float ones when absent). */
 export async function readOnnxWeights(path: string, names?: ReadonlySet<string>): Promise<OnnxWeights> {
+  const raw = await readOnnxInitializers(path, (name, dataType) => dataType === DataType.FLOAT && (!names || names.has(name)));
+  const tensors = new Map<string, OnnxFloatTensor>();
+  for (const [name, t] of raw.tensors) tensors.set(name, { dims: t.dims, data: floatView(t.bytes) });
+  return { tensors, metadata: raw.metadata };
+}
+
+/**
+ * The initializers `accept` picks (float32 and uint8 only; others are skipped), as bytes, and the metadata.
+ * The file is read whole, once, within the 2 GB a protobuf can be; external data only at the offsets named.
+ */
+export async function readOnnxInitializers(path: string, accept: (name: string, dataType: number) => boolean): Promise<{ tensors: Map<string, OnnxRawTensor>; metadata: Record<string, string> }> {
   const size = await stat(path).then((s) => s.size);
   if (size > MAX_MODEL_BYTES) throw new OnnxModelError('ONNX_UNREADABLE', path, `is ${size} bytes, more than an ONNX protobuf can hold`);
   const bytes = await readFile(path);
-  const tensors = new Map<string, OnnxFloatTensor>();
+  const tensors = new Map<string, OnnxRawTensor>();
   const metadata: Record<string, string> = {};
   const external: { name: string; tensor: RawTensor }[] = [];
   try {
@@ -49,16 +71,16 @@ export async function readOnnxWeights(path: string, names?: ReadonlySet<string>)
       for (const g of protoFields(f.bytes)) {
         if (g.field !== 5 || g.wireType !== WireType.LEN) continue; // GraphProto.initializer
         const t = parseTensor(g.bytes);
-        if (t.dataType !== DataType.FLOAT || (names && !names.has(t.name))) continue;
+        if (ELEMENT_BYTES[t.dataType] === undefined || !accept(t.name, t.dataType)) continue;
         if (t.external.location !== undefined) external.push({ name: t.name, tensor: t });
-        else tensors.set(t.name, { dims: t.dims, data: floatsOf(t, path) });
+        else tensors.set(t.name, { dims: t.dims, dataType: t.dataType, bytes: bytesOf(t, path) });
       }
     }
   } catch (cause) {
     if (!(cause instanceof ProtobufError)) throw cause;
     throw new OnnxModelError('ONNX_UNREADABLE', path, `not a readable ONNX model (${cause.message})`, { cause });
   }
-  for (const { name, tensor } of external) tensors.set(name, { dims: tensor.dims, data: await readExternal(tensor, path) });
+  for (const { name, tensor } of external) tensors.set(name, { dims: tensor.dims, dataType: tensor.dataType, bytes: await readExternal(tensor, path) });
   return { tensors, metadata };
 }
 
@@ -89,14 +111,20 @@ function elementCount(t: RawTensor): number {
   return t.dims.reduce((a, b) => a * b, 1);
 }
 
-function floatsOf(t: RawTensor, path: string): Float32Array {
-  const count = elementCount(t);
+function bytesOf(t: RawTensor, path: string): Uint8Array {
+  const byteLength = elementCount(t) * ELEMENT_BYTES[t.dataType];
+  // float_data holds floats (packed, or one fixed32 each); uint8 would be in int32_data, which our writers never use.
   const source = t.raw ?? concat(t.floatData);
-  if (source.byteLength !== count * 4) {
-    throw new OnnxModelError('ONNX_BAD_TENSOR', path, `initializer "${t.name}" has ${source.byteLength} bytes of data, expected ${count * 4} for [${t.dims.join(', ')}]`);
+  if (source.byteLength !== byteLength) {
+    throw new OnnxModelError('ONNX_BAD_TENSOR', path, `initializer "${t.name}" has ${source.byteLength} bytes of data, expected ${byteLength} for [${t.dims.join(', ')}]`);
   }
-  // A view when aligned (the file's buffer stays alive while the weights do); a copy otherwise.
-  return source.byteOffset % 4 === 0 ? new Float32Array(source.buffer, source.byteOffset, count) : new Float32Array(new Uint8Array(source).buffer); // (Buffer.slice would not copy)
+  return source;
+}
+
+/** Float32 over `bytes`: a view when aligned (the file's buffer stays alive while the weights do), a copy otherwise. */
+function floatView(bytes: Uint8Array): Float32Array {
+  const count = bytes.byteLength / 4;
+  return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(new Uint8Array(bytes).buffer); // (Buffer.slice would not copy)
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -110,28 +138,27 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-async function readExternal(t: RawTensor, path: string): Promise<Float32Array> {
+async function readExternal(t: RawTensor, path: string): Promise<Uint8Array> {
   const { location = '', offset = '0', length } = t.external;
   const fail = (problem: string) => new OnnxModelError('ONNX_EXTERNAL_DATA', path, `initializer "${t.name}": ${problem}`);
   // Only a file beside the model (or below it): a location may not climb out of the model's folder.
   if (location === '' || isAbsolute(location) || normalize(location).split(sep).includes('..')) throw fail(`external data location ${JSON.stringify(location)} is not a file beside the model`);
-  const byteLength = elementCount(t) * 4;
+  const byteLength = elementCount(t) * ELEMENT_BYTES[t.dataType];
   const start = Number(offset);
   if (!Number.isSafeInteger(start) || start < 0) throw fail(`bad external data offset ${JSON.stringify(offset)}`);
-  if (length !== undefined && Number(length) !== byteLength) throw fail(`external data length ${length} does not match [${t.dims.join(', ')}] float32`);
+  if (length !== undefined && Number(length) !== byteLength) throw fail(`external data length ${length} does not match [${t.dims.join(', ')}]`);
   const file = join(dirname(path), location);
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
     if (start + byteLength > size) throw fail(`external data ${location} has ${size} bytes; the tensor needs bytes ${start}..${start + byteLength}`);
-    const data = new Float32Array(elementCount(t));
-    const target = new Uint8Array(data.buffer);
+    const target = new Uint8Array(byteLength);
     for (let done = 0; done < byteLength; ) {
       const { bytesRead } = await handle.read(target, done, Math.min(byteLength - done, 2 ** 30), start + done);
       if (bytesRead === 0) throw fail(`external data ${location} ended early`);
       done += bytesRead;
     }
-    return data;
+    return target;
   } finally {
     await handle.close();
   }
