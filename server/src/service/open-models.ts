@@ -21,7 +21,7 @@ export class ModelStartError extends Error {
   }
 }
 
-export type OpenModelsOptions = Pick<ServerConfig, 'modelDir' | 'threads' | 'modelDtype' | 'maxBatch' | 'queueSize'>;
+export type OpenModelsOptions = Pick<ServerConfig, 'modelDir' | 'threads' | 'modelDtype' | 'modelCacheDir' | 'maxBatch' | 'queueSize'>;
 
 /**
  * Every model MODEL_DIR names (service/model-folders.ts), each with its own engine worker and tokenizer
