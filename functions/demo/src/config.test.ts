@@ -49,4 +49,11 @@ describe('parseConfig (demo)', () => {
     })();
     expect(error?.problems.map((p) => p.variable)).toEqual(['MODEL_ENDPOINT', 'TEMPERATURE', 'RATE_LIMIT_PER_MINUTE']);
   });
+
+  it('reads how long feedback is kept and the voter key as every function does, and names a short key', () => {
+    const day = 24 * 60 * 60 * 1000;
+    expect(parseConfig(endpoint).feedback).toEqual({ replyTtlMs: 7 * day, ratedTtlMs: 180 * day, voterKey: undefined });
+    expect(parseConfig({ ...endpoint, FEEDBACK_REPLY_DAYS: '2', FEEDBACK_RATED_DAYS: '30' }).feedback).toMatchObject({ replyTtlMs: 2 * day, ratedTtlMs: 30 * day });
+    expect(() => parseConfig({ ...endpoint, FEEDBACK_VOTER_KEY: 'short' })).toThrow(/FEEDBACK_VOTER_KEY: must be at least 16 characters/);
+  });
 });

@@ -1,5 +1,5 @@
 /** Everything the demo function reads from its environment, checked at start-up; the only reader of `process.env`. */
-import { envReader, readSharedConfig, type Env, type EnvReader, type SharedConfig } from '@mimicbot/functions-shared';
+import { envReader, readFeedbackConfig, readSharedConfig, type Env, type EnvReader, type FeedbackConfig, type SharedConfig } from '@mimicbot/functions-shared';
 
 export interface DemoConfig {
   shared: SharedConfig;
@@ -25,6 +25,12 @@ export interface DemoConfig {
   modelNames: string[];
   /** FEEDBACK_PER_MINUTE (default 30): 👍/👎 per client per minute. */
   feedbackPerMinute: number;
+  /**
+   * How long shown replies and their ratings are kept (FEEDBACK_REPLY_DAYS, FEEDBACK_RATED_DAYS) and the key
+   * voter ids are hashed under (FEEDBACK_VOTER_KEY; the demo holds no other secret to derive one from, and
+   * its voter ids are random per-browser ids, so unset hashes them unkeyed).
+   */
+  feedback: FeedbackConfig;
   /** SUGGESTED_PROMPTS: the maker's own prompts to suggest, separated by `|` (prompts may hold commas). */
   suggestedPrompts: string[];
   /** SUGGEST_MIN_VOTERS (default 3): distinct 👍 a visitor's prompt needs (and more 👍 than 👎) to be suggested to others. */
@@ -46,6 +52,7 @@ export function parseConfig(env: Env = process.env): DemoConfig {
     maxAttempts: read.number('MAX_ATTEMPTS', 3, { min: 1, max: 10, integer: true }),
     trustedProxyHops: read.number('TRUSTED_PROXY_HOPS', read.string('K_SERVICE') ? 1 : 0, { min: 0, max: 10, integer: true }),
     feedbackPerMinute: read.number('FEEDBACK_PER_MINUTE', 30, { min: 1, max: 10_000, integer: true }),
+    feedback: readFeedbackConfig(read),
     suggestedPrompts: (read.string('SUGGESTED_PROMPTS') ?? '').split('|').map((p) => p.trim()).filter((p) => p !== ''),
     suggestMinVoters: read.number('SUGGEST_MIN_VOTERS', 3, { min: 1, max: 1_000_000, integer: true }),
   });

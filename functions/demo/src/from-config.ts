@@ -2,8 +2,8 @@
 import {
   blockFiltered,
   createKeyValueStore,
-  createMemoryFeedbackStore,
   createReplyLoop,
+  feedbackStoreFromConfig,
   jsonLog,
   modelClientFromConfig,
   outputFilterFromConfig,
@@ -22,12 +22,13 @@ import { createServedModels } from './served-models.js';
 import { createSuggestions } from './suggestions.js';
 
 /**
- * `feedback` is where shown replies and their ratings are kept. The Firestore feedback store plugs in here
- * (feedbackStoreFromConfig(shared.store)) once it lands; until then the default keeps them in this
- * instance's memory, for as long as it runs.
+ * `feedback` is where shown replies and their ratings are kept: by default where the function's other state
+ * goes (Firestore with STORE=firestore, this instance's memory otherwise), as feedbackStoreFromConfig says
+ * in its start-up line.
  */
-export function demoDepsFromConfig(config: DemoConfig, log: Log = jsonLog, feedback: FeedbackStore = createMemoryFeedbackStore()): DemoDeps {
+export function demoDepsFromConfig(config: DemoConfig, log: Log = jsonLog, feedback?: FeedbackStore): DemoDeps {
   const { shared } = config;
+  feedback ??= feedbackStoreFromConfig(shared.store, config.feedback, { log });
   const models = config.modelNames.length > 0 ? config.modelNames.map((model) => modelClientFromConfig(shared, { model })) : [modelClientFromConfig(shared)];
   const filter = outputFilterFromConfig(shared);
   const steps = replySteps(filter, shared.gate);
