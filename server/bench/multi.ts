@@ -76,7 +76,7 @@ async function floodA(url: string, stop: Promise<void>): Promise<number> {
 
 async function serverScenario(folder: string, threads: number) {
   const server = await startMimicbotServer(
-    parseConfig({ PORT: '0', MODEL_DIR: folder, MODEL_DTYPE: dtype, THREADS: String(threads), CACHE_MAX_ENTRIES: '0', MAX_BATCH: '16', QUEUE_SIZE: '64' }),
+    parseConfig({ PORT: '0', MODEL_DIR: folder, MODEL_DTYPE: dtype, THREADS: String(threads), CACHE_MAX_ENTRIES: '0', MAX_BATCH: '16', QUEUE_SIZE: '64', REQUEST_TIMEOUT_MS: '600000' }),
     { host: '127.0.0.1' },
   );
   try {
