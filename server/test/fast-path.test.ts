@@ -5,7 +5,7 @@
  * start, redone when the export changes, and put in MODEL_CACHE_DIR when the folder is read-only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, chown, cp, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeModelFolder, buildByteLevelTokenizer } from '@mimicbot/training';
@@ -100,6 +100,13 @@ describe('the fast path: a folder with only an optimum export', () => {
     expect(lines.at(-1)).toMatch(/^fast path: server_decoder\.onnx built in \d+ ms \(\d+ MB\)$/);
     // Nothing is left behind but the graph and its stamp.
     expect((await readdir(folder)).filter((f) => f.startsWith('.'))).toEqual(['.server_decoder.onnx.source.json']);
+  });
+
+  it('takes a stamp naming a file out of the folder for no stamp: the graph is served as exported, nothing is read', async () => {
+    const stampFile = join(folder, '.server_decoder.onnx.source.json');
+    const stamp = JSON.parse(await readFile(stampFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(stampFile, JSON.stringify({ ...stamp, source: '../../etc/passwd', size: 1 }));
+    expect(await prepareServerGraph(folder, { log: quiet })).toEqual({ dir: folder, outcome: 'none' });
   });
 });
 

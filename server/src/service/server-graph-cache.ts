@@ -19,7 +19,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { graphFile, pickGraph, readModelConfig, type GraphDtype } from '@mimicbot/model-format';
+import { GRAPH_CANDIDATES, graphFile, pickGraph, readModelConfig, type GraphDtype } from '@mimicbot/model-format';
 import { buildServerGraphFrom, OnnxModelError, SERVER_GRAPH_BUILD, writeOnnxModel, type ServerGraphSource } from '@mimicbot/training/onnx';
 
 export interface ServerGraphOptions {
@@ -43,6 +43,9 @@ const CONFIG_FILES = ['config.json', 'generation_config.json'];
 
 /** Files that mark a folder as a Hugging Face checkpoint (single file or shards). */
 const CHECKPOINT_FILES = ['model.safetensors', 'model.safetensors.index.json'];
+
+/** Every file a server graph may be built from: the standard-contract graphs and the checkpoints. */
+const SOURCE_FILES = [...GRAPH_CANDIDATES.filter((g) => g.contract === 'standard').map((g) => g.file), ...CHECKPOINT_FILES];
 
 /** A stamp: which source a built graph came from, and the graph's own size (a graph renamed without its stamp, or the reverse, does not match). */
 interface Stamp {
@@ -136,10 +139,16 @@ function stampName(target: string): string {
   return join(dirname(target), `.${basename(target)}.source.json`);
 }
 
+/** A stamp is a few hundred bytes; anything else is not ours. */
+const MAX_STAMP_BYTES = 4096;
+
+/** The stamp beside a built graph, if there is one we wrote: bounded, and naming a source we build from (never a path out of the folder). */
 async function readStamp(dir: string, target: string): Promise<Stamp | undefined> {
+  const file = join(dir, stampName(target));
   try {
-    const text = await readFile(join(dir, stampName(target)), 'utf8');
-    return text.length < 4096 ? (JSON.parse(text) as Stamp) : undefined;
+    if ((await stat(file)).size > MAX_STAMP_BYTES) return undefined;
+    const stamp = JSON.parse(await readFile(file, 'utf8')) as Partial<Stamp>;
+    return typeof stamp.source === 'string' && SOURCE_FILES.includes(stamp.source) ? (stamp as Stamp) : undefined;
   } catch {
     return undefined;
   }
