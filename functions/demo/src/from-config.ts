@@ -44,6 +44,7 @@ export function demoDepsFromConfig(config: DemoConfig, log: Log = jsonLog, feedb
         maxDraws: config.maxAttempts,
         draftsPerDraw: shared.gate.candidates,
         rank: rankByLikelihood(shared.gate.priorTokens),
+        seed: newSeed,
       }),
     steps,
     streamingChecks: [...streamingChecks(shared.gate), blockFiltered(filter)],

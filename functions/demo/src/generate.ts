@@ -2,8 +2,8 @@
  * One persona's reply to one prompt, as JSON or as a stream of events (see handler.ts for the wire), and
  * the saving of what was shown so 👍/👎 can find it. Every draw carries a fresh random seed: the saved
  * reply's seed draws the same text again (same model, prompt and settings, n = 1). The reply loop asks for
- * `n` drafts with one seed, and the server gives choice j the seed + j, so the chosen draft's own seed is
- * its draw's plus its choice.
+ * `n` drafts with one seed, and the server gives choice j the seed + j, so the chosen draft's own seed (the
+ * loop's Draft.seed) is its draw's plus its choice; a streamed draw is one choice with its draw's seed.
  */
 import type { Response } from '@google-cloud/functions-framework';
 import {
@@ -22,7 +22,7 @@ import { newReplyId } from './reply-id.js';
 import { streamReply, type StreamEvent } from './stream-reply.js';
 
 export interface GenerateDeps {
-  /** With the quality gate and MAX_ATTEMPTS draws, over the model given (one persona's, seeded per draw). */
+  /** With the quality gate and MAX_ATTEMPTS draws, over the model given (one persona's), each draw seeded by newSeed. */
   replyLoop: (model: Pick<ModelClient, 'complete'>) => ReplyLoop;
   /** The whole-draft steps a streamed draft is judged by at its end: the reply loop's own. */
   steps: readonly DraftStep[];
@@ -63,7 +63,7 @@ export function errorStatus(error: unknown): { status: number; message: string }
 }
 
 /** Saves a shown reply under a new random id; without the id (the store failed) the page offers no rating. */
-async function saveShown(deps: GenerateDeps, shown: { speaker: Speaker; prompt: string; text: string; seed: number }): Promise<string | undefined> {
+async function saveShown(deps: GenerateDeps, shown: { speaker: Speaker; prompt: string; text: string; seed?: number }): Promise<string | undefined> {
   const id = newReplyId();
   try {
     await deps.feedback.saveReply({
@@ -72,7 +72,7 @@ async function saveShown(deps: GenerateDeps, shown: { speaker: Speaker; prompt: 
       model: shown.speaker.id,
       prompt: shown.prompt,
       text: shown.text,
-      seed: shown.seed,
+      ...(shown.seed !== undefined ? { seed: shown.seed } : {}),
       settings: { ...deps.generation },
       servedAt: Date.now(),
     });
@@ -84,21 +84,12 @@ async function saveShown(deps: GenerateDeps, shown: { speaker: Speaker; prompt: 
 }
 
 export async function generateJson(deps: GenerateDeps, speaker: Speaker, prompt: string, res: Response): Promise<void> {
-  const seeds: number[] = [];
-  // Each request of the loop (one per draw) gets its own seed, kept by draw number.
-  const seeded = {
-    complete: (request: Parameters<ModelClient['complete']>[0], options?: Parameters<ModelClient['complete']>[1]) => {
-      const seed = deps.newSeed();
-      seeds.push(seed);
-      return speaker.model.complete({ ...request, seed }, options);
-    },
-  };
-  const outcome = await deps.replyLoop(seeded).reply(prompt);
+  const outcome = await deps.replyLoop(speaker.model).reply(prompt);
   deps.log('reply_decision', outcomeLogFields(outcome));
   if (outcome.status === 'chosen') {
     const { draft } = outcome;
-    const seed = seeds[draft.draw - 1] + draft.choice;
-    const replyId = await saveShown(deps, { speaker, prompt, text: draft.continuation, seed });
+    // The reply loop seeds every draw and gives the chosen draft its own seed (its draw's plus its choice).
+    const replyId = await saveShown(deps, { speaker, prompt, text: draft.continuation, seed: draft.seed });
     res.status(200).json({ prompt, text: draft.continuation, joined: joinToPrompt(prompt, draft.raw, draft.continuation), model: speaker.id, replyId });
     return;
   }
