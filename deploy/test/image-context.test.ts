@@ -44,7 +44,8 @@ function workspacesTheServerImports(): string[] {
   const needed = new Set<string>(['server']);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const file of tracked.filter((path) => [...needed].some((dir) => path.startsWith(`${dir}/src/`)) && path.endsWith('.ts'))) {
+    // Test files are not bundled: a workspace only the server's tests import (training) pulls in nothing more.
+    for (const file of tracked.filter((path) => [...needed].some((dir) => path.startsWith(`${dir}/src/`)) && path.endsWith('.ts') && !path.endsWith('.test.ts'))) {
       for (const [, name] of readFileSync(join(ROOT, file), 'utf8').matchAll(/from '(@mimicbot\/[\w-]+)/g)) {
         const dir = dirByName.get(name);
         if (dir && !needed.has(dir)) {
