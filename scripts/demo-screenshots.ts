@@ -4,16 +4,16 @@
  * (functions-framework, its own process), real Chromium. Writes assets/demo.png (desktop, two replies),
  * assets/demo-phone.png (a phone) and assets/demo-side-by-side.png: two personas answering one prompt, one
  * reply rated 👍 and the other 👎, and the suggestions under the prompt box. The second persona is the
- * model in SECOND_MODEL_DIR, or the same model again while the project has one trained model; the two
- * servers sit behind the router the demo's tests use, until one server serves both. Replies are drawn
- * with random seeds, so each run shows new ones.
+ * model in SECOND_MODEL_DIR, or the same model again while the project has one trained model: one server
+ * serves both from a folder of links to the two model folders. Replies are drawn with random seeds, so
+ * each run shows new ones.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startFunctionProcess } from '@mimicbot/functions-shared/testing';
 import { parseConfig, startMimicbotServer } from '@mimicbot/server';
-import { startTwoModelRouter } from '../functions/demo/test/two-model-router.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ASSETS = join(ROOT, 'assets');
@@ -26,14 +26,18 @@ async function ask(page: Page, index: number, prompt: string, press: (button: Re
   return (await bubble.locator('.text').textContent()) ?? '';
 }
 
-const server = await startMimicbotServer(parseConfig({ ...process.env, PORT: '0' }), { host: '127.0.0.1' });
+const first = parseConfig({ ...process.env, PORT: '0' }).modelDir;
 const secondDir = process.env.SECOND_MODEL_DIR;
-const second = secondDir ? await startMimicbotServer(parseConfig({ ...process.env, MODEL_DIR: secondDir, PORT: '0' }), { host: '127.0.0.1' }) : server;
-const router = await startTwoModelRouter({ fortunes: server.url, [secondDir ? 'second' : 'fortunes-again']: second.url });
+const secondId = secondDir ? 'second' : 'fortunes-again';
+// One server, two personas: a folder of links, each link's name the model id.
+const personas = mkdtempSync(join(tmpdir(), 'mimicbot-personas-'));
+symlinkSync(first, join(personas, 'fortunes'));
+symlinkSync(resolve(secondDir ?? first), join(personas, secondId));
+const server = await startMimicbotServer(parseConfig({ ...process.env, MODEL_DIR: personas, PORT: '0' }), { host: '127.0.0.1' });
 const demo = await startFunctionProcess('demo', { MODEL_ENDPOINT: server.url, STORE: 'memory', RATE_LIMIT_PER_MINUTE: '100' });
 const pair = await startFunctionProcess('demo', {
-  MODEL_ENDPOINT: router.url,
-  MODEL_NAMES: `fortunes,${secondDir ? 'second' : 'fortunes-again'}`,
+  MODEL_ENDPOINT: server.url,
+  MODEL_NAMES: `fortunes,${secondId}`,
   STORE: 'memory',
   RATE_LIMIT_PER_MINUTE: '100',
   SUGGESTED_PROMPTS: 'Never trust|Never say never|The meaning of life is',
@@ -61,13 +65,15 @@ try {
   await columns.nth(0).getByRole('button', { name: 'Good reply' }).click();
   await columns.nth(1).getByRole('button', { name: 'Bad reply' }).click();
   await sideBySide.getByLabel('Start the bot off (optional)').pressSequentially('Never');
-  await sideBySide.getByRole('list', { name: 'Suggested prompts' }).getByRole('button').first().waitFor();
+  const suggestions = sideBySide.getByRole('list', { name: 'Suggested prompts' }).getByRole('button');
+  await suggestions.first().waitFor();
+  // The list shown on focus is every suggestion; wait for the one that answers what was typed.
+  await sideBySide.getByRole('list', { name: 'Suggested prompts' }).getByRole('button', { name: 'The meaning of life is' }).waitFor({ state: 'detached' });
   await sideBySide.screenshot({ path: join(ASSETS, 'demo-side-by-side.png') });
   console.log(`wrote demo.png, demo-phone.png and demo-side-by-side.png in ${ASSETS}`);
 } finally {
   await browser.close();
   await Promise.all([demo.stop(), pair.stop()]);
-  await router.stop();
   await server.shutdown();
-  if (second !== server) await second.shutdown();
+  rmSync(personas, { recursive: true, force: true });
 }

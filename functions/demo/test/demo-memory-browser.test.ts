@@ -1,7 +1,7 @@
 /**
  * The demo's personas, feedback and memory in real Chromium, against the demo function under
- * functions-framework on a real socket, with two real model servers on two different tiny random models
- * (behind a router that stands in for one server serving both, two-model-router.ts): both personas answer
+ * functions-framework on a real socket, with one real model server serving a folder of two different tiny
+ * random models (zippy and dril): both personas answer
  * one prompt side by side, each with its own description; 👍/👎 land in the feedback store, with the seed
  * that draws the same reply again; the conversation survives a reload and is gone after "Delete my
  * history"; suggestions appear as the visitor types, and a prompt liked by too few never does. The
@@ -17,14 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
-import { startTwoModelRouter, type TwoModelRouter } from './two-model-router.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const assets = process.env.DEMO_SCREENSHOTS ? resolve(ROOT, process.env.DEMO_SCREENSHOTS) : join(tmpdir(), `mimicbot-demo-screenshots-${process.pid}`);
 
-let zippy: RunningModelServer;
-let dril: RunningModelServer;
-let router: TwoModelRouter;
+let server: RunningModelServer;
 let feedback: FeedbackStore;
 let fn: RunningFunction;
 let browser: Browser;
@@ -34,7 +31,7 @@ const env = { MAX_TOKENS: '12', TEMPERATURE: '0.9', TOP_P: '0.95' };
 function startDemo(store: FeedbackStore): Promise<RunningFunction> {
   const config = parseConfig({
     ...env,
-    MODEL_ENDPOINT: router.url,
+    MODEL_ENDPOINT: server.url,
     MODEL_NAMES: 'zippy,dril',
     // More draws than the default, so a random model seldom fails the gate on every one.
     MAX_ATTEMPTS: '8',
@@ -46,8 +43,8 @@ function startDemo(store: FeedbackStore): Promise<RunningFunction> {
 }
 
 beforeAll(async () => {
-  [zippy, dril] = await Promise.all([startTinyModelServer({}, { seed: 7 }), startTinyModelServer({}, { seed: 11 })]);
-  router = await startTwoModelRouter({ zippy: zippy.url, dril: dril.url });
+  // No completion cache: a redraw with the saved seed must run the model again, not replay the first answer.
+  server = await startTinyModelServer({ CACHE_MAX_ENTRIES: '0' }, { models: { zippy: 7, dril: 11 } });
   feedback = createMemoryFeedbackStore();
   fn = await startDemo(feedback);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
@@ -56,8 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await fn?.stop();
-  await router?.stop();
-  await Promise.all([zippy?.stop(), dril?.stop()]);
+  await server?.stop();
 });
 
 async function rated(): Promise<RatedReply[]> {
@@ -75,8 +71,8 @@ async function pairDone(page: Page, index: number) {
 }
 
 /** What the real server says to this prompt with this seed and the demo's settings, drawn directly. */
-async function drawDirectly(server: RunningModelServer, prompt: string, seed: number): Promise<string> {
-  const body = { prompt, seed, max_tokens: Number(env.MAX_TOKENS), temperature: Number(env.TEMPERATURE), top_p: Number(env.TOP_P) };
+async function drawDirectly(model: string, prompt: string, seed: number): Promise<string> {
+  const body = { model, prompt, seed, max_tokens: Number(env.MAX_TOKENS), temperature: Number(env.TEMPERATURE), top_p: Number(env.TOP_P) };
   const response = await fetch(`${server.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return ((await response.json()) as { choices: { text: string }[] }).choices[0].text;
 }
@@ -118,8 +114,8 @@ describe('the demo page with two personas, feedback and memory, in Chromium', ()
     expect(shown[0]).toBe(`${prompt}${shown[0].slice(prompt.length)}`);
     expect(shown[0].endsWith(up.reply.text)).toBe(true);
     expect(shown[1].endsWith(down.reply.text)).toBe(true);
-    expect(cleanGeneratedText(await drawDirectly(zippy, prompt, up.reply.seed!)).trim()).toContain(up.reply.text);
-    expect(cleanGeneratedText(await drawDirectly(dril, prompt, down.reply.seed!)).trim()).toContain(down.reply.text);
+    expect(cleanGeneratedText(await drawDirectly('zippy', prompt, up.reply.seed!)).trim()).toContain(up.reply.text);
+    expect(cleanGeneratedText(await drawDirectly('dril', prompt, down.reply.seed!)).trim()).toContain(down.reply.text);
     expect(await columns.nth(0).getByRole('button', { name: 'Good reply' }).getAttribute('aria-pressed')).toBe('true');
 
     // 👍 again takes it back.
