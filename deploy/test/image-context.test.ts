@@ -6,11 +6,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadBuildContext } from './build-context.js';
 import { parseDockerfile } from './dockerfile.js';
+import { serverBuildOptions } from '../../server/scripts/build.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DOCKERFILE = readFileSync(join(ROOT, 'server/Dockerfile'), 'utf8');
@@ -37,25 +40,15 @@ const UNTRACKED_LEFT_OUT = [
   'npm-debug.log',
 ];
 
-/** Workspaces the server's bundle imports (transitively): their sources must reach `npm run build -w server`. */
-function workspacesTheServerImports(): string[] {
-  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
-  const dirByName = new Map(root.workspaces.map((dir) => [(JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as { name: string }).name, dir]));
-  const needed = new Set<string>(['server']);
-  for (let grew = true; grew; ) {
-    grew = false;
-    // Test files are not bundled: a workspace only the server's tests import (training) pulls in nothing more.
-    for (const file of tracked.filter((path) => [...needed].some((dir) => path.startsWith(`${dir}/src/`)) && path.endsWith('.ts') && !path.endsWith('.test.ts'))) {
-      for (const [, name] of readFileSync(join(ROOT, file), 'utf8').matchAll(/from '(@mimicbot\/[\w-]+)/g)) {
-        const dir = dirByName.get(name);
-        if (dir && !needed.has(dir)) {
-          needed.add(dir);
-          grew = true;
-        }
-      }
-    }
-  }
-  return [...needed];
+/**
+ * Every file of the repository that the server's bundle is built from, as esbuild itself lists them (its
+ * metafile, from the build's own options): what `npm run build -w server` reads, and so what the context must
+ * hold. A workspace the server imports only in part (training: the graph builder, not the CLI) adds only
+ * the part it imports.
+ */
+async function sourcesTheServerBundleReads(): Promise<string[]> {
+  const result = await build({ ...serverBuildOptions(join(tmpdir(), 'mimicbot-image-context')), absWorkingDir: ROOT, write: false, metafile: true, logLevel: 'silent' });
+  return Object.keys(result.metafile.inputs).filter((path) => !path.split('/').includes('node_modules'));
 }
 
 describe('the image build context', () => {
@@ -91,14 +84,14 @@ describe('the image build context', () => {
     for (const file of tracked.filter((path) => path.startsWith('server/default-model/'))) expect(context.inContext(file), file).toBe(true);
   });
 
-  it('holds what `npm ci` and the server build read: manifests, lockfile, and the sources of every workspace the server imports', () => {
+  it('holds what `npm ci` and the server build read: manifests, lockfile, and the sources of every workspace the server imports', async () => {
     const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
-    for (const file of ['package.json', 'package-lock.json', ...root.workspaces.map((dir) => `${dir}/package.json`), 'server/scripts/build.ts']) {
+    for (const file of ['package.json', 'package-lock.json', ...root.workspaces.map((dir) => `${dir}/package.json`), 'server/scripts/build.ts', 'server/scripts/prepare-graphs.ts']) {
       expect(context.inContext(file), file).toBe(true);
     }
-    const workspaces = workspacesTheServerImports();
-    const sources = tracked.filter((path) => workspaces.some((dir) => path.startsWith(`${dir}/src/`)) && !path.endsWith('.test.ts'));
+    const sources = await sourcesTheServerBundleReads();
     expect(sources).toContain('server/src/main.ts');
+    expect(sources.filter((file) => !tracked.includes(file))).toEqual([]);
     expect(sources.filter((file) => !context.inContext(file))).toEqual([]);
     // training/src/data/ is source code: a bare `data/` rule in gitignore syntax would drop it.
     expect(context.inContext('training/src/data/clean-tweet.ts')).toBe(true);

@@ -4,7 +4,7 @@
  * onnxruntime-node (native) and @huggingface/tokenizers stay external and are installed in the image's
  * node_modules.
  */
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
@@ -15,9 +15,10 @@ export const WORKER_ENTRY_POINTS = {
   'tokenizer-worker': 'src/text/tokenizer-worker.ts',
 } as const;
 
-export async function buildServer(outdir = `${serverDir}dist`): Promise<void> {
+/** esbuild's options for the server's bundles; the image test builds with them too, to list what the bundle reads. */
+export function serverBuildOptions(outdir = `${serverDir}dist`): BuildOptions {
   const workers = Object.fromEntries(Object.entries(WORKER_ENTRY_POINTS).map(([name, path]) => [name, `${serverDir}${path}`]));
-  await build({
+  return {
     entryPoints: { main: `${serverDir}src/main.ts`, ...workers },
     outdir,
     bundle: true,
@@ -28,7 +29,11 @@ export async function buildServer(outdir = `${serverDir}dist`): Promise<void> {
     // prom-client and other CommonJS dependencies call require() inside an ES module bundle.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
-  });
+  };
+}
+
+export async function buildServer(outdir = `${serverDir}dist`): Promise<void> {
+  await build(serverBuildOptions(outdir));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
