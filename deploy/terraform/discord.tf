@@ -45,6 +45,7 @@ resource "google_cloudfunctions2_function" "discord" {
     environment_variables = {
       MODEL_ENDPOINT                 = google_cloud_run_v2_service.server.uri
       MODEL_AUDIENCE                 = google_cloud_run_v2_service.server.uri
+      MODEL_NAME                     = var.discord_model
       STORE                          = "firestore"
       GOOGLE_CLOUD_PROJECT           = var.project
       FIRESTORE_DATABASE             = google_firestore_database.store.name

@@ -54,6 +54,7 @@ resource "google_cloudfunctions2_function" "slack" {
     environment_variables = {
       MODEL_ENDPOINT               = google_cloud_run_v2_service.server.uri
       MODEL_AUDIENCE               = google_cloud_run_v2_service.server.uri
+      MODEL_NAME                   = var.slack_model
       STORE                        = "firestore"
       GOOGLE_CLOUD_PROJECT         = var.project
       FIRESTORE_DATABASE           = google_firestore_database.store.name
@@ -110,6 +111,7 @@ resource "google_cloudfunctions2_function" "twitter" {
     environment_variables = {
       MODEL_ENDPOINT            = google_cloud_run_v2_service.server.uri
       MODEL_AUDIENCE            = google_cloud_run_v2_service.server.uri
+      MODEL_NAME                = var.x_model
       STORE                     = "firestore"
       GOOGLE_CLOUD_PROJECT      = var.project
       FIRESTORE_DATABASE        = google_firestore_database.store.name
@@ -191,6 +193,7 @@ resource "google_cloudfunctions2_function" "demo" {
     environment_variables = {
       MODEL_ENDPOINT        = google_cloud_run_v2_service.server.uri
       MODEL_AUDIENCE        = google_cloud_run_v2_service.server.uri
+      MODEL_NAMES           = var.demo_models
       STORE                 = "firestore"
       GOOGLE_CLOUD_PROJECT  = var.project
       FIRESTORE_DATABASE    = google_firestore_database.store.name

@@ -31,7 +31,8 @@ variable "server_image" {
 
 variable "model_mb" {
   description = <<-EOT
-    Size in MB of the graph file the server loads (server_decoder.onnx plus any .onnx_data beside it; `du -m`).
+    Size in MB of the graph file the server loads (server_decoder.onnx plus any .onnx_data beside it; `du -m`;
+    for a folder of models, the sum over the models it serves).
     The server's memory follows from it: max(1, ceil((512 + 3 * model_mb) / 1024)) GiB. Three times the
     weights cover onnxruntime's copy while loading, the weights themselves, and the KV cache of a full batch
     (MAX_BATCH 16 x 1024 positions is ~1.2 GB for the 124M shape); 512 MB is Node, onnxruntime and HTTP.
@@ -85,6 +86,36 @@ variable "reply_to_mentions" {
   description = "After each scheduled post, the X poster also answers mentions that arrived since its last run."
   type        = bool
   default     = false
+}
+
+# Personas: which served model each surface speaks as, by model id (the subfolder's name when the server's
+# image was built from a folder of model folders, MODEL=models/bots). Empty: the server's default model.
+variable "slack_model" {
+  description = "Model id the Slack bot speaks as (its MODEL_NAME); empty: the server's default model."
+  type        = string
+  default     = ""
+}
+
+variable "x_model" {
+  description = "Model id the X poster speaks as (its MODEL_NAME); empty: the server's default model."
+  type        = string
+  default     = ""
+}
+
+variable "discord_model" {
+  description = "Model id the Discord bot speaks as (its MODEL_NAME); empty: the server's default model."
+  type        = string
+  default     = ""
+}
+
+variable "demo_models" {
+  description = "One or two model ids, comma-separated, the demo page shows (its MODEL_NAMES; two side by side); empty: the server's default model."
+  type        = string
+  default     = ""
+  validation {
+    condition     = length(compact(split(",", var.demo_models))) <= 2
+    error_message = "demo_models: at most two model ids, comma-separated."
+  }
 }
 
 variable "post_mode" {

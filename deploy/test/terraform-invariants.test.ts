@@ -280,6 +280,24 @@ describe('deploy/terraform', () => {
     }
   });
 
+  it('gives each function the persona its variable names: MODEL_NAME for Slack, X and Discord, one or two MODEL_NAMES for the demo', async () => {
+    const plain = tf;
+    tf = new Evaluator(files, {
+      projectNumber: PROJECT_NUMBER,
+      variables: { ...variables, slack_model: 'bot-a', x_model: 'bot-b', discord_model: 'bot-a', demo_models: 'bot-a,bot-b' },
+    });
+    try {
+      for (const [fn, model] of [['slack', 'bot-a'], ['twitter', 'bot-b'], ['discord', 'bot-a']] as const) {
+        const { parseConfig } = await FUNCTION_CONFIGS[fn]();
+        expect((parseConfig(withSamples(functionEnv(fn))) as { shared: { modelName?: string } }).shared.modelName, fn).toBe(model);
+      }
+      const { parseConfig } = await FUNCTION_CONFIGS.demo();
+      expect((parseConfig(withSamples(functionEnv('demo'))) as { modelNames: string[] }).modelNames).toEqual(['bot-a', 'bot-b']);
+    } finally {
+      tf = plain;
+    }
+  });
+
   it("has the Scheduler call the X function's URL with an OIDC token for that URL, which the function expects", () => {
     const job = resource('google_cloud_scheduler_job', 'post');
     const target = one(job, 'http_target');
