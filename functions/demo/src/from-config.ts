@@ -36,7 +36,7 @@ export function demoDepsFromConfig(config: DemoConfig, log: Log = jsonLog, feedb
   return {
     modelNames: config.modelNames,
     models,
-    replyLoop: (model) =>
+    replyLoop: (model, seed) =>
       createReplyLoop({
         model,
         generation: shared.generation,
@@ -44,7 +44,7 @@ export function demoDepsFromConfig(config: DemoConfig, log: Log = jsonLog, feedb
         maxDraws: config.maxAttempts,
         draftsPerDraw: shared.gate.candidates,
         rank: rankByLikelihood(shared.gate.priorTokens),
-        seed: newSeed,
+        seed,
       }),
     steps,
     streamingChecks: [...streamingChecks(shared.gate), blockFiltered(filter)],

@@ -22,8 +22,8 @@ import { newReplyId } from './reply-id.js';
 import { streamReply, type StreamEvent } from './stream-reply.js';
 
 export interface GenerateDeps {
-  /** With the quality gate and MAX_ATTEMPTS draws, over the model given (one persona's), each draw seeded by newSeed. */
-  replyLoop: (model: Pick<ModelClient, 'complete'>) => ReplyLoop;
+  /** With the quality gate and MAX_ATTEMPTS draws, over the model given (one persona's), each draw seeded by `seed`. */
+  replyLoop: (model: Pick<ModelClient, 'complete'>, seed: () => number) => ReplyLoop;
   /** The whole-draft steps a streamed draft is judged by at its end: the reply loop's own. */
   steps: readonly DraftStep[];
   /** The checks each streamed word must pass before it is sent: the gate's streaming checks and the filter. */
@@ -84,7 +84,7 @@ async function saveShown(deps: GenerateDeps, shown: { speaker: Speaker; prompt: 
 }
 
 export async function generateJson(deps: GenerateDeps, speaker: Speaker, prompt: string, res: Response): Promise<void> {
-  const outcome = await deps.replyLoop(speaker.model).reply(prompt);
+  const outcome = await deps.replyLoop(speaker.model, deps.newSeed).reply(prompt);
   deps.log('reply_decision', outcomeLogFields(outcome));
   if (outcome.status === 'chosen') {
     const { draft } = outcome;

@@ -39,7 +39,9 @@ function startDemo(store: FeedbackStore): Promise<RunningFunction> {
     SUGGESTED_PROMPTS: 'Mondays are for|Coffee or tea?',
     SUGGEST_MIN_VOTERS: '2',
   });
-  return runFunction(createDemoHandler(demoDepsFromConfig(config, () => {}, store)));
+  // Seeds from a fixed sequence, so a run is the same every time (a random model can fail the gate on every draw).
+  let draws = 0;
+  return runFunction(createDemoHandler({ ...demoDepsFromConfig(config, () => {}, store), newSeed: () => 2000 + 7919 * ++draws }));
 }
 
 beforeAll(async () => {
