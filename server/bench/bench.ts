@@ -123,7 +123,8 @@ async function measureServer(modelDir: string, name: string, dtype?: GraphDtype)
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [join(OUT_DIR, 'serve-local.js')], {
-    env: { ...process.env, MODEL_DIR: modelDir, ...(dtype ? { MODEL_DTYPE: dtype } : {}), PORT: String(port), MAX_BATCH: '16', QUEUE_SIZE: '64', MAX_NEW_TOKENS: String(Math.max(workload.singleTokens, workload.concurrentTokens)) },
+    // No completion cache: the bench repeats greedy prompts, and a cached answer would measure the cache, not the model.
+    env: { ...process.env, MODEL_DIR: modelDir, ...(dtype ? { MODEL_DTYPE: dtype } : {}), PORT: String(port), MAX_BATCH: '16', QUEUE_SIZE: '64', CACHE_MAX_ENTRIES: '0', MAX_NEW_TOKENS: String(Math.max(workload.singleTokens, workload.concurrentTokens)) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
