@@ -43,11 +43,7 @@ async function start(env: Record<string, string> = {}, lines = LINES): Promise<T
   x = new FakeXApi(credentials);
   [slack, model] = await Promise.all([startCurationSlack(), startStandInModel([...lines]), x.start()]);
   const config = parseConfig({
-    X_APP_KEY: credentials.appKey,
-    X_APP_SECRET: credentials.appSecret,
-    X_ACCESS_TOKEN: credentials.accessToken,
-    X_ACCESS_SECRET: credentials.accessSecret,
-    X_API_URL: x.url,
+    ...x.clientEnv(),
     MODEL_ENDPOINT: model.url,
     MODEL_RETRIES: '0',
     TRIGGER_SECRET,
@@ -261,11 +257,7 @@ describe('curated mode as deployed code (src/index.ts, config from the environme
       TRIGGER_SECRET,
       MODEL_ENDPOINT: model.url,
       MODEL_RETRIES: '0',
-      X_APP_KEY: credentials.appKey,
-      X_APP_SECRET: credentials.appSecret,
-      X_ACCESS_TOKEN: credentials.accessToken,
-      X_ACCESS_SECRET: credentials.accessSecret,
-      X_API_URL: x.url,
+      ...x.clientEnv(),
       POST_MODE: 'curated',
       CURATED_CHANNEL: CURATION_CHANNEL,
       SLACK_BOT_TOKEN: BOT_TOKEN,

@@ -76,6 +76,17 @@ export class FakeXApi {
 
   constructor(private readonly credentials: FakeXCredentials) {}
 
+  /** The X poster's environment for this fake: the four OAuth 1.0a keys it checks, and (once started) its URL. */
+  clientEnv(): Record<string, string> {
+    return {
+      X_APP_KEY: this.credentials.appKey,
+      X_APP_SECRET: this.credentials.appSecret,
+      X_ACCESS_TOKEN: this.credentials.accessToken,
+      X_ACCESS_SECRET: this.credentials.accessSecret,
+      ...(this.url ? { X_API_URL: this.url } : {}),
+    };
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

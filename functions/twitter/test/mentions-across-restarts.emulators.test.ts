@@ -27,11 +27,7 @@ beforeAll(async () => {
     MAX_TOKENS: '8',
     TRIGGER_SECRET,
     REPLY_TO_MENTIONS: '1',
-    X_API_URL: x.url,
-    X_APP_KEY: credentials.appKey,
-    X_APP_SECRET: credentials.appSecret,
-    X_ACCESS_TOKEN: credentials.accessToken,
-    X_ACCESS_SECRET: credentials.accessSecret,
+    ...x.clientEnv(),
   };
 }, 180_000);
 

@@ -43,11 +43,7 @@ async function start(env: Record<string, string> = {}, overrides: Partial<Twitte
   x = new FakeXApi(credentials);
   await x.start();
   const config = parseConfig({
-    X_APP_KEY: credentials.appKey,
-    X_APP_SECRET: credentials.appSecret,
-    X_ACCESS_TOKEN: credentials.accessToken,
-    X_ACCESS_SECRET: credentials.accessSecret,
-    X_API_URL: x.url,
+    ...x.clientEnv(),
     MODEL_ENDPOINT: modelUrl,
     MODEL_RETRIES: '0',
     MAX_TOKENS: '8',
@@ -298,10 +294,7 @@ describe('the X function as deployed code (src/index.ts, config from the environ
       TRIGGER_SECRET,
       MODEL_ENDPOINT: model.url,
       MAX_TOKENS: '8',
-      X_APP_KEY: credentials.appKey,
-      X_APP_SECRET: credentials.appSecret,
-      X_ACCESS_TOKEN: credentials.accessToken,
-      X_ACCESS_SECRET: credentials.accessSecret,
+      ...x.clientEnv(),
     });
     try {
       const response = await fetch(fn.url, { method: 'POST', headers: { 'x-trigger-secret': TRIGGER_SECRET } });

@@ -32,11 +32,7 @@ async function start(lines: StandInLine[], env: Record<string, string> = {}) {
   await x.start();
   logs = [];
   const config = parseConfig({
-    X_APP_KEY: credentials.appKey,
-    X_APP_SECRET: credentials.appSecret,
-    X_ACCESS_TOKEN: credentials.accessToken,
-    X_ACCESS_SECRET: credentials.accessSecret,
-    X_API_URL: x.url,
+    ...x.clientEnv(),
     MODEL_ENDPOINT: model.url,
     MODEL_RETRIES: '0',
     TRIGGER_SECRET,
