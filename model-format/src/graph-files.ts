@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { ModelFolderError } from './model-folder-error.js';
 
 /**
- * - `server`: our own graph for the inference server (time-major past in, new K/V rows and last-position
- *   logits out), written by training's `buildGpt2ServerDecoder`.
+ * - `server`: our own graph for the inference server (the engine's cache slab in, new K/V rows and
+ *   last-position logits out), written by training's `buildGpt2ServerDecoder`.
  * - `standard`: optimum's text-generation-with-past, what transformers.js and optimum export.
  */
 export type GraphContract = 'server' | 'standard';

@@ -3,17 +3,24 @@
  * written once by the training package (model.onnx, onnx/model.onnx for transformers.js, and our
  * server_decoder.onnx) and reused from `models/bench-gpt2-124m/` (git-ignored) afterwards. The quantized
  * graphs a run asks for (q8, q4: both contracts, by the training package's quantizer) are added when missing.
+ * A folder whose server graphs an older builder wrote (`bench-build.json` records SERVER_GRAPH_BUILD) gets
+ * them written again, so the bench never measures a layout the server has moved on from.
  */
 import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { graphFile, SERVER_DECODER_FILE, type GraphDtype } from '@mimicbot/model-format';
 import { buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
-import { buildGpt2ServerDecoder, DEFAULT_BLOCK_SIZE, quantizeModelFolder } from '@mimicbot/training/onnx';
+import { buildGpt2ServerDecoder, DEFAULT_BLOCK_SIZE, quantizeModelFolder, SERVER_GRAPH_BUILD } from '@mimicbot/training/onnx';
 
 export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
 
+const BUILD_STAMP = 'bench-build.json';
+
 export async function ensureBenchModel(dtypes: readonly GraphDtype[] = ['fp32'], dir = BENCH_MODEL_DIR): Promise<string> {
+  await dropStaleServerGraphs(dir);
   await ensureFp32Model(dir);
+  await writeFile(join(dir, BUILD_STAMP), `${JSON.stringify({ serverGraphBuild: SERVER_GRAPH_BUILD })}\n`);
   for (const dtype of dtypes) {
     if (dtype === 'fp32' || (['standard', 'server'] as const).every((contract) => existsSync(join(dir, graphFile(dtype, contract))))) continue;
     process.stderr.write(`quantizing the benchmark model to ${dtype}\n`);
@@ -22,6 +29,15 @@ export async function ensureBenchModel(dtypes: readonly GraphDtype[] = ['fp32'],
     bar.stop();
   }
   return dir;
+}
+
+/** Server graphs written by an older builder go; the next steps write them again from the same seeded weights. */
+async function dropStaleServerGraphs(dir: string): Promise<void> {
+  if (!existsSync(join(dir, 'config.json'))) return;
+  const stamp = await readFile(join(dir, BUILD_STAMP), 'utf8').then((text) => JSON.parse(text) as { serverGraphBuild?: number }, () => ({ serverGraphBuild: undefined }));
+  if (stamp.serverGraphBuild === SERVER_GRAPH_BUILD) return;
+  process.stderr.write(`the benchmark model's server graphs predate server graph build ${SERVER_GRAPH_BUILD}: writing them again\n`);
+  for (const dtype of ['fp32', 'q8', 'q4'] as const) await rm(join(dir, graphFile(dtype, 'server')), { force: true });
 }
 
 async function ensureFp32Model(dir: string): Promise<void> {

@@ -14,7 +14,9 @@ import { tinyTestModel } from '@mimicbot/training/testing';
 export type TestLayout =
   /** model.onnx + our server_decoder.onnx (what the server prefers) */
   | 'server'
-  /** model.onnx + a server_decoder.onnx as exported before `logits_positions`: last-position logits only */
+  /** model.onnx + a server_decoder.onnx as exported before the heads cache layout: time-major past `[P, B, C]` */
+  | 'server-time-major'
+  /** model.onnx + a server_decoder.onnx as exported before `logits_positions` (time-major): last-position logits only */
   | 'server-last-only'
   /** model.onnx only (+ onnx/model.onnx, as writeModelFolder writes it) */
   | 'standard'
@@ -40,7 +42,8 @@ export async function writeLayoutModel(root: string, layout: TestLayout, model: 
   const { config, weights } = model;
   const extraModels: Record<string, ModelProto> =
     layout === 'server' ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights) }
-    : layout === 'server-last-only' ? { [SERVER_DECODER_FILE]: withLastPositionOnly(buildGpt2ServerDecoder(config, weights)) }
+    : layout === 'server-time-major' ? { [SERVER_DECODER_FILE]: buildGpt2ServerDecoder(config, weights, { layout: 'time-major' }) }
+    : layout === 'server-last-only' ? { [SERVER_DECODER_FILE]: withLastPositionOnly(buildGpt2ServerDecoder(config, weights, { layout: 'time-major' })) }
     : {};
   await writeModelFolder(dir, { config, weights, tokenizer: buildByteLevelTokenizer(config.nPositions) }, { extraModels });
   if (layout === 'transformersjs') await unlink(join(dir, 'model.onnx'));

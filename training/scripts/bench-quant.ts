@@ -82,7 +82,7 @@ async function measure(graph: string): Promise<ChildResult> {
       // The last position's logits only, as the server asks while decoding.
       logits_positions: i64([-1], [1]),
     };
-    const past = new ort.Tensor('float32', maxPast.subarray(0, P * B * C), [P, B, C]);
+    const past = new ort.Tensor('float32', maxPast.subarray(0, P * B * C), [B, CONFIG.nHead, P, C / CONFIG.nHead]); // the server's slab, every slot in use
     for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = past;
     await session.run(feeds); // warm-up: first runs allocate and pick kernels
     await session.run(feeds);

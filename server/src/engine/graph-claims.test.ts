@@ -5,7 +5,7 @@ import type { ModelConfig } from './types.js';
 
 const files: ModelFiles = { configFile: '/m/config.json', graphFile: '/m/model.onnx' };
 const config: ModelConfig = { nLayer: 2, nHead: 2, nEmbd: 32, vocabSize: 257, nPositions: 256, eosTokenId: 256, bosTokenId: 256 };
-const layout = (contract: 'standard' | 'server', hasPositionIds = true) => ({ contract, hasPositionIds }) as DecoderLayout;
+const layout = (contract: 'standard' | 'server', hasPositionIds = true, cache: 'heads' | 'time-major' = contract === 'server' ? 'time-major' : 'heads') => ({ contract, cache, hasPositionIds }) as DecoderLayout;
 
 /** A graph with `positions` rows in its position table, counting its runs. */
 function graph(positions: number, reveals = { vocabSize: 257, cacheDims: [1, 2, 1, 16] }) {
@@ -58,6 +58,8 @@ describe('checkAgainstRuns', () => {
     expect(await messageOf(checkAgainstRuns(files, { ...config, nHead: 4 }, layout('standard'), graph(256).probe))).toMatch(/"n_head" is 4, but .* has a cache of 2 heads/);
     const server = graph(256, { vocabSize: 257, cacheDims: [1, 1, 32] });
     expect(await messageOf(checkAgainstRuns(files, { ...config, nEmbd: 64 }, layout('server'), server.probe))).toMatch(/"n_embd" is 64, but .* has a cache of 32 channels/);
+    const heads = graph(256, { vocabSize: 257, cacheDims: [1, 2, 1, 16] });
+    expect(await messageOf(checkAgainstRuns(files, { ...config, nHead: 4 }, layout('server', true, 'heads'), heads.probe))).toMatch(/"n_head" is 4, but .* has a cache of 2 heads/);
   });
 
   it('says a graph that cannot run one token is invalid, in one line', async () => {
@@ -84,10 +86,10 @@ describe('checkLayerCount', () => {
 
 describe('checkCacheShape', () => {
   it('checks the dimensions that are numbers and skips the symbolic ones', () => {
-    expect(() => checkCacheShape(files, config, 'standard', ['batch_size', 2, 'past_sequence_length', 16])).not.toThrow();
-    expect(() => checkCacheShape(files, config, 'standard', ['batch_size', 'heads', 'past', 'head_size'])).not.toThrow();
-    expect(() => checkCacheShape(files, { ...config, nEmbd: 48 }, 'standard', ['batch_size', 2, 'past', 16])).toThrow(/"n_embd" is 48, but .* 2 heads of 16 channels \(32\)/);
-    expect(() => checkCacheShape(files, { ...config, nEmbd: 48 }, 'standard', ['batch_size', 'heads', 'past', 16])).toThrow(/"n_embd" is 48/);
-    expect(() => checkCacheShape(files, { ...config, nEmbd: 48 }, 'server', ['past', 'batch_size', 32])).toThrow(/"n_embd" is 48, .* 32 channels/);
+    expect(() => checkCacheShape(files, config, 'heads', ['batch_size', 2, 'past_sequence_length', 16])).not.toThrow();
+    expect(() => checkCacheShape(files, config, 'heads', ['batch_size', 'heads', 'past', 'head_size'])).not.toThrow();
+    expect(() => checkCacheShape(files, { ...config, nEmbd: 48 }, 'heads', ['batch_size', 2, 'past', 16])).toThrow(/"n_embd" is 48, but .* 2 heads of 16 channels \(32\)/);
+    expect(() => checkCacheShape(files, { ...config, nEmbd: 48 }, 'heads', ['batch_size', 'heads', 'past', 16])).toThrow(/"n_embd" is 48/);
+    expect(() => checkCacheShape(files, { ...config, nEmbd: 48 }, 'time-major', ['past', 'batch_size', 32])).toThrow(/"n_embd" is 48, .* 32 channels/);
   });
 });

@@ -11,7 +11,7 @@
  * the decoder passes names, shapes and a probe in.
  */
 import { ModelLoadError } from './errors.js';
-import type { DecoderLayout } from './model-files.js';
+import type { CacheLayout, DecoderLayout } from './model-files.js';
 import type { ModelConfig } from './types.js';
 
 export interface ModelFiles {
@@ -22,7 +22,7 @@ export interface ModelFiles {
 /** What one token run alone at a position shows: the logits' last dimension, and the first layer's new cache dims. */
 export interface ProbeResult {
   vocabSize: number;
-  /** standard `present.0.key` `[B, NH, P, HS]`; server `new_key.0` `[T, B, C]`. */
+  /** standard `present.0.key` `[B, NH, P, HS]`; server `new_key.0` `[B, NH, T, HS]` (time-major: `[T, B, C]`). */
   cacheDims: readonly number[];
 }
 
@@ -49,12 +49,12 @@ export function checkLayerCount(files: ModelFiles, config: ModelConfig, inputNam
 }
 
 /**
- * n_head and n_embd against a cache tensor's dimensions, where they are numbers: standard `[B, NH, P, HS]`,
- * server `[P, B, C]` (a server graph's heads are inside it, so only n_embd shows).
+ * n_head and n_embd against a cache tensor's dimensions, where they are numbers: `[B, NH, P, HS]`, or
+ * time-major `[P, B, C]` (whose heads are inside the graph, so only n_embd shows).
  */
-export function checkCacheShape(files: ModelFiles, config: ModelConfig, contract: DecoderLayout['contract'], dims: readonly (number | string)[]): void {
+export function checkCacheShape(files: ModelFiles, config: ModelConfig, cache: CacheLayout, dims: readonly (number | string)[]): void {
   const fixed = (i: number) => (typeof dims[i] === 'number' ? (dims[i] as number) : undefined);
-  if (contract === 'server') {
+  if (cache === 'time-major') {
     const C = fixed(2);
     if (C !== undefined && C !== config.nEmbd) throw mismatch(files, 'n_embd', config.nEmbd, `has a cache of ${C} channels`, C);
     return;
@@ -82,7 +82,7 @@ export async function checkAgainstRuns(files: ModelFiles, config: ModelConfig, l
   for (const [field, id] of [['eos_token_id', config.eosTokenId], ['bos_token_id', config.bosTokenId]] as const) {
     if (id >= first.vocabSize) throw mismatch(files, field, id, `has tokens 0..${first.vocabSize - 1} only`, first.vocabSize - 1);
   }
-  checkCacheShape(files, config, layout.contract, first.cacheDims);
+  checkCacheShape(files, config, layout.cache, first.cacheDims);
   if (!layout.hasPositionIds || config.nPositions <= 1) return;
   const last = config.nPositions - 1;
   if (await runs(probe, last)) return;

@@ -96,6 +96,10 @@ describe('describeDecoder', () => {
     const inputs = ['input_ids', 'attention_mask', 'position_ids', 'past_key.0', 'past_value.0'];
     const outputs = ['logits', 'new_key.0', 'new_value.0'];
     expect(describeDecoder('s.onnx', inputs, outputs, 1)).toMatchObject({ contract: 'server', outKeys: ['new_key.0'], hasLogitsPositions: false, canScorePrompt: false });
+    // The cache layout from the past's rank: [B, NH, P, HS] today, [P, B, C] in folders exported before.
+    expect(describeDecoder('s.onnx', inputs, outputs, 1, ['batch_size', 2, 'past_sequence_length', 16])).toMatchObject({ contract: 'server', cache: 'heads' });
+    expect(describeDecoder('s.onnx', inputs, outputs, 1, ['past_sequence_length', 'batch_size', 32])).toMatchObject({ contract: 'server', cache: 'time-major' });
+    expect(describeDecoder('m.onnx', standardInputs(1), standardOutputs(1), 1, ['batch_size', 2, 'past_sequence_length', 16])).toMatchObject({ contract: 'standard', cache: 'heads' });
     expect(describeDecoder('s.onnx', [...inputs, 'logits_positions'], outputs, 1)).toMatchObject({ contract: 'server', hasLogitsPositions: true, canScorePrompt: true });
     // Standard graphs return every position's logits anyway, and logits_positions is not one of their inputs.
     expect(describeDecoder('m.onnx', standardInputs(1), standardOutputs(1), 1)).toMatchObject({ hasLogitsPositions: false, canScorePrompt: true });

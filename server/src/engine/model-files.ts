@@ -51,14 +51,23 @@ function asModelLoadError(error: unknown): unknown {
  * The two decoder contracts the engine speaks.
  * - `standard`: optimum's text-generation-with-past. `past_key_values.{i}.key|value` `[B, NH, P, H]` in,
  *   `logits` `[B, S, V]` and the whole `present.{i}.key|value` `[B, NH, P+S, H]` out.
- * - `server`: our own. `past_key.{i}|past_value.{i}` time-major `[P, B, C]` in, `logits` `[B, V]` (last
- *   position only) and only the new rows `new_key.{i}|new_value.{i}` `[S, B, C]` out. Graphs exported since
- *   `logits_positions` exists take that `[K]` input and return `[B * K, V]` for the positions it lists.
+ * - `server`: our own. `past_key.{i}|past_value.{i}` in, `logits` `[B, V]` (last position only) and only the
+ *   new rows `new_key.{i}|new_value.{i}` out, in one of two cache layouts (`CacheLayout`). Graphs exported
+ *   since `logits_positions` exists take that `[K]` input and return `[B * K, V]` for the positions it lists.
  */
 export type DecoderContract = 'standard' | 'server';
 
+/**
+ * How a graph's cache tensors are laid out.
+ * - `heads`: `[B, NH, P, HS]`. Standard graphs' past and present; server graphs' past is the engine's whole
+ *   slab (P = its slots, the free ones masked out) and their new rows are `[B, NH, T, HS]`.
+ * - `time-major`: `[P, B, C]` past and `[T, B, C]` new rows: server graphs exported before the heads layout.
+ */
+export type CacheLayout = 'heads' | 'time-major';
+
 export interface DecoderLayout {
   contract: DecoderContract;
+  cache: CacheLayout;
   /** Graphs without it compute positions themselves, which is only right without padding (batch 1). */
   hasPositionIds: boolean;
   /** Legacy merged decoders (`decoder_model_merged.onnx`) pick their branch from this bool `[1]` input. */
@@ -75,7 +84,14 @@ export interface DecoderLayout {
   logits: string;
 }
 
-export function describeDecoder(graphFile: string, inputNames: readonly string[], outputNames: readonly string[], nLayer: number): DecoderLayout {
+/** `pastKeyDims`: the first past key input's declared shape, where the runtime knows it (a server graph's rank tells its cache layout). */
+export function describeDecoder(
+  graphFile: string,
+  inputNames: readonly string[],
+  outputNames: readonly string[],
+  nLayer: number,
+  pastKeyDims?: readonly (number | string)[],
+): DecoderLayout {
   const inputs = new Set(inputNames);
   const outputs = new Set(outputNames);
   const fail = (problem: string) =>
@@ -96,6 +112,7 @@ export function describeDecoder(graphFile: string, inputNames: readonly string[]
     contract === 'server'
       ? {
           contract,
+          cache: pastKeyDims?.length === 3 ? 'time-major' : 'heads',
           hasPositionIds: inputs.has('position_ids'),
           hasUseCacheBranch: false,
           hasLogitsPositions: inputs.has('logits_positions'),
@@ -108,6 +125,7 @@ export function describeDecoder(graphFile: string, inputNames: readonly string[]
         }
       : {
           contract,
+          cache: 'heads',
           hasPositionIds: inputs.has('position_ids'),
           hasUseCacheBranch: inputs.has('use_cache_branch'),
           hasLogitsPositions: false,

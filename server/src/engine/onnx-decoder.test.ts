@@ -16,7 +16,7 @@ const dirs = new Map<TestLayout, string>();
 
 beforeAll(async () => {
   root = await makeTempDir();
-  for (const layout of ['server', 'standard', 'transformersjs', 'no-position-ids', 'merged', 'server-last-only'] as const) {
+  for (const layout of ['server', 'server-time-major', 'standard', 'transformersjs', 'no-position-ids', 'merged', 'server-last-only'] as const) {
     dirs.set(layout, (await writeLayoutModel(root, layout, model)).dir);
   }
 });
@@ -43,7 +43,7 @@ function referenceRows(ids: number[]): Float32Array[] {
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
 
 describe('prefill with scorePrompt', () => {
-  it.each(['server', 'standard'] as const)('on the %s layout gives every prompt position the reference logits, left padding and all', async (layout) => {
+  it.each(['server', 'server-time-major', 'standard'] as const)('on the %s layout gives every prompt position the reference logits, left padding and all', async (layout) => {
     const decoder = await loadDecoder(dirs.get(layout)!, { intraOpNumThreads: 1 });
     try {
       expect(decoder.canScorePrompt).toBe(true);
@@ -75,12 +75,13 @@ describe('prefill with scorePrompt', () => {
 });
 
 describe('loadDecoder', () => {
-  it.each(['server', 'standard', 'transformersjs', 'no-position-ids', 'merged'] as const)('loads the %s layout and its greedy tokens equal the reference forward', async (layout) => {
+  it.each(['server', 'server-time-major', 'standard', 'transformersjs', 'no-position-ids', 'merged'] as const)('loads the %s layout and its greedy tokens equal the reference forward', async (layout) => {
     const decoder = await loadDecoder(dirs.get(layout)!, { intraOpNumThreads: 1 });
     try {
-      const expectedFile = { server: 'server_decoder.onnx', standard: 'model.onnx', transformersjs: 'onnx/model.onnx', 'no-position-ids': 'model.onnx', merged: 'onnx/decoder_model_merged.onnx' }[layout];
+      const expectedFile = { server: 'server_decoder.onnx', 'server-time-major': 'server_decoder.onnx', standard: 'model.onnx', transformersjs: 'onnx/model.onnx', 'no-position-ids': 'model.onnx', merged: 'onnx/decoder_model_merged.onnx' }[layout];
       expect(decoder.graphFile.endsWith(expectedFile)).toBe(true);
-      expect(decoder.layout.contract).toBe(layout === 'server' ? 'server' : 'standard');
+      expect(decoder.layout.contract).toBe(layout.startsWith('server') ? 'server' : 'standard');
+      expect(decoder.layout.cache).toBe(layout === 'server-time-major' ? 'time-major' : 'heads');
       expect(decoder.layout.hasUseCacheBranch).toBe(layout === 'merged');
       expect(decoder.maxBatchSize).toBe(layout === 'no-position-ids' ? 1 : Number.MAX_SAFE_INTEGER);
       for (const prompt of PROMPTS.slice(0, 2)) expect(await soloGreedy(decoder, prompt, NEW)).toEqual(referenceGreedy(model, prompt, NEW));
@@ -118,7 +119,9 @@ describe('loadDecoder', () => {
     ['standard', { n_layer: 3 }, /"n_layer" is 3, but .* takes past keys for 2 layers/],
     ['standard', { n_head: 4 }, /"n_head" is 4, but .* has a cache of 2 heads/],
     ['standard', { n_embd: 64 }, /"n_embd" is 64, but .* has a cache of 2 heads of 16 channels/],
-    ['server', { n_embd: 64 }, /"n_embd" is 64, but .* has a cache of 32 channels/],
+    ['server', { n_head: 4 }, /"n_head" is 4, but .* has a cache of 2 heads/],
+    ['server', { n_embd: 64 }, /"n_embd" is 64, but .* has a cache of 2 heads of 16 channels/],
+    ['server-time-major', { n_embd: 64 }, /"n_embd" is 64, but .* has a cache of 32 channels/],
   ] as const)('refuses a %s graph whose config.json claims %j, in one line naming the file and the field', async (layout, claim, expected) => {
     const dir = join(await makeTempDir(), layout);
     await cp(dirs.get(layout)!, dir, { recursive: true });
@@ -163,7 +166,7 @@ describe('loadDecoder', () => {
 });
 
 describe('batched steps', () => {
-  it.each(['server', 'standard'] as const)('%s: rows of different lengths, prefilled together, joined and dropped mid-way, get their solo greedy tokens', async (layout) => {
+  it.each(['server', 'server-time-major', 'standard'] as const)('%s: rows of different lengths, prefilled together, joined and dropped mid-way, get their solo greedy tokens', async (layout) => {
     const decoder = await loadDecoder(dirs.get(layout)!, { intraOpNumThreads: 1 });
     try {
       const solo = await Promise.all(PROMPTS.map((p) => soloGreedy(decoder, p, NEW)));

@@ -8,7 +8,7 @@
  */
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { GraphBuilder } from './graph-builder.js';
-import { checkedHeadDim, gpt2GraphParts, gpt2Opsets, type Gpt2GraphOptions, type KvCache } from './gpt2-graph-parts.js';
+import { checkedHeadDim, gpt2GraphParts, gpt2Opsets, type Gpt2GraphOptions, type CachedAttention } from './gpt2-graph-parts.js';
 import { DataType, type ModelProto } from './onnx-proto.js';
 import { describeQuantizeSpec } from './quantize/quantize-weights.js';
 
@@ -54,14 +54,14 @@ export function buildGpt2Decoder(config: Gpt2Config, weights: Gpt2Weights, optio
   for (let l = 0; l < L; l++) {
     past.push({ key: g.input(pastKeyName(l), DataType.FLOAT, kvShape), value: g.input(pastValueName(l), DataType.FLOAT, kvShape) });
   }
-  const { layerNorm, toHeads, embeddings, head, block } = gpt2GraphParts(g, config, weights, { inputIds, attentionMask, positionIds }, options);
+  const { layerNorm, toHeads, embeddings, head, attend, block } = gpt2GraphParts(g, config, weights, { inputIds, attentionMask, positionIds }, options);
 
   // The cache goes out whole: present = past ++ new, [B, NH, S, HS].
-  const presentCache: KvCache = (l, split) => {
+  const presentCache: CachedAttention = (l, split) => {
     const [q, k, v] = [split.q, split.k, split.v].map(toHeads); // [B, NH, T, HS]
     const keys = g.op('Concat', [past[l].key, k], { axis: { i: 2 } }, { output: presentKeyName(l) }); // [B, NH, S, HS]
     const values = g.op('Concat', [past[l].value, v], { axis: { i: 2 } }, { output: presentValueName(l) });
-    return { q, keys, values };
+    return attend(q, keys, values);
   };
 
   let x = embeddings(); // [B, T, C]

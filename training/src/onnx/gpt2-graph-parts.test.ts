@@ -37,7 +37,7 @@ describe('gpt2GraphParts', () => {
     expect(() => bad.weight('wpe.weight')).toThrow(/weight wpe.weight has 3 values, expected \[/);
   });
 
-  it('hands each block the split q/k/v rows of its own layer and attends over what the cache returns', () => {
+  it('hands each block the split q/k/v rows of its own layer and merges the heads its attention returns', () => {
     const { g, parts } = partsOnFreshGraph();
     const seen: number[] = [];
     let x = parts.embeddings();
@@ -45,7 +45,7 @@ describe('gpt2GraphParts', () => {
       x = parts.block(x, l, (layer, split) => {
         seen.push(layer);
         expect(new Set([split.q, split.k, split.v]).size).toBe(3);
-        return { q: parts.toHeads(split.q), keys: parts.toHeads(split.k), values: parts.toHeads(split.v) };
+        return parts.attend(parts.toHeads(split.q), parts.toHeads(split.k), parts.toHeads(split.v));
       });
     }
     expect(seen).toEqual([...Array(config.nLayer).keys()]);

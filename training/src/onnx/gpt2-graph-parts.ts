@@ -14,8 +14,11 @@ import { DataType } from './onnx-proto.js';
 import { addQuantizedData, addQuantizedTensors, gatherBlockQuantized, matMulNBits, MS_DOMAIN, type QuantizedTensors } from './quantize/matmul-nbits.js';
 import { HEAD_WEIGHT, type QuantizedGpt2Weights } from './quantize/quantize-weights.js';
 
-/** Joins one layer's new q/k/v rows `[B, T, C]` to its cache: `q` `[B, NH, T, HS]`, `keys`/`values` `[B, NH, S, HS]`. */
-export type KvCache = (layer: number, split: { q: string; k: string; v: string }) => { q: string; keys: string; values: string };
+/**
+ * One layer's attention over its cache: takes the layer's new q/k/v rows `[B, T, C]`, returns the attended
+ * values in heads, `[B, NH, T, HS]`. Each decoder meets its own cache layout here (usually through `attend`).
+ */
+export type CachedAttention = (layer: number, split: { q: string; k: string; v: string }) => string;
 
 export interface Gpt2GraphParts {
   /** Adds a checkpoint weight as an initializer (once) after checking its size, and returns its name. */
@@ -29,8 +32,15 @@ export interface Gpt2GraphParts {
   embeddings(): string;
   /** The LM head tied to wte: `[M, C]` -> `[M, V]`, optionally into a named output. */
   head(x: string, output?: string): string;
+  /**
+   * Scaled dot-product attention of `q` `[B, NH, T, HS]` over `keys`/`values` `[B, NH, S, HS]`, masked by the
+   * graph's causal and padding mask `[B, 1, T, S]` (S = attention_mask's width): `[B, NH, T, HS]`.
+   */
+  attend(q: string, keys: string, values: string): string;
+  /** Masked softmax of raw scores `[B, NH, T, S]` (scaled here, then masked as `attend` does). */
+  attentionWeights(scores: string): string;
   /** One transformer block (attention, then the MLP, each with its residual): `[B, T, C]` -> `[B, T, C]`. */
-  block(x: string, layer: number, cache: KvCache): string;
+  block(x: string, layer: number, attention: CachedAttention): string;
 }
 
 /** `headDim`, refusing a shape whose channels do not split evenly into heads. */
@@ -125,16 +135,19 @@ export function gpt2GraphParts(
     return q ? matMulNBits(g, x, q.m, q.tensors, { name: 'lm_head', output, accuracyLevel }) : g.op('Gemm', [x, weight('wte.weight')], { transB: { i: 1 } }, { name: 'lm_head', output });
   };
 
-  const block = (x: string, layer: number, cache: KvCache): string => {
+  const attentionWeights = (scores: string): string =>
+    g.op('Softmax', [g.op('Where', [allowed, g.op('Mul', [scores, scale]), maskedScore])], { axis: { i: -1 } });
+  const attend = (q: string, keys: string, values: string): string => {
+    const kT = g.op('Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } }); // [B, NH, HS, S]
+    return g.op('MatMul', [attentionWeights(g.op('MatMul', [q, kT])), values]); // [B, NH, T, HS]
+  };
+
+  const block = (x: string, layer: number, attention: CachedAttention): string => {
     const h = `h.${layer}`;
     // Attention.
     const qkv = linear(layerNorm(x, `${h}.ln_1`), `${h}.attn.c_attn`); // [B, T, 3C]
     const [q, k, v] = g.ops('Split', [qkv, qkvSplit], 3, { axis: { i: 2 } }, { name: `${h}.attn.split` }); // [B, T, C]
-    const { q: qHeads, keys, values } = cache(layer, { q, k, v });
-    const kT = g.op('Transpose', [keys], { perm: { ints: [0, 1, 3, 2] } }); // [B, NH, HS, S]
-    const scores = g.op('Mul', [g.op('MatMul', [qHeads, kT]), scale]); // [B, NH, T, S]
-    const att = g.op('Softmax', [g.op('Where', [allowed, scores, maskedScore])], { axis: { i: -1 } });
-    const y = g.op('MatMul', [att, values]); // [B, NH, T, HS]
+    const y = attention(layer, { q, k, v }); // [B, NH, T, HS]
     const merged = g.op('Reshape', [g.op('Transpose', [y], { perm: { ints: [0, 2, 1, 3] } }), mergedShape]); // [B, T, C]
     x = g.op('Add', [x, linear(merged, `${h}.attn.c_proj`)], {}, { name: `${h}.residual_1` });
     // MLP with gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
@@ -145,7 +158,7 @@ export function gpt2GraphParts(
     return g.op('Add', [x, linear(gelu, `${h}.mlp.c_proj`)], {}, { name: `${h}.residual_2` });
   };
 
-  return { weight, layerNorm, toHeads, headsShape, embeddings, head, block };
+  return { weight, layerNorm, toHeads, headsShape, embeddings, head, attend, attentionWeights, block };
 }
 
 /** Which keys each query may attend to: not in its future, and not padding.  allowed: [B, 1, T, S] */

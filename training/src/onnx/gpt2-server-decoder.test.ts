@@ -20,9 +20,70 @@ function timeMajorRows(cache: Float32Array, B: number, S: number, b: number, fro
   return out;
 }
 
+/** Reference cache [B, NH, S, HS], batch row b, positions [from, to) -> slots [0, to-from) of row j of a slab [rows, NH, cap, HS]. */
+function copyToSlab(cache: Float32Array, S: number, b: number, from: number, to: number, slab: Float32Array, j: number, cap: number): void {
+  for (let h = 0; h < NH; h++) slab.set(cache.subarray(((b * NH + h) * S + from) * HS, ((b * NH + h) * S + to) * HS), (j * NH + h) * cap * HS);
+}
+
 describe('buildGpt2ServerDecoder', () => {
-  it('gives the reference forward last-position logits and new K/V rows, in prefill and with a left-padded past', async () => {
+  it('gives the reference logits and new K/V rows in prefill, and in a step over a head-major slab whose rows hold different lengths and free slots', async () => {
     const session = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights)).concat());
+    // Prefill two prompts, the second left-padded by one among the new tokens: [a b c], [_ d e].
+    const ids = [10, 20, 30, 0, 40, 50];
+    const mask = [1, 1, 1, 0, 1, 1];
+    const pos = [0, 1, 2, 0, 0, 1];
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', i64(ids), [2, 3]),
+      attention_mask: new ort.Tensor('int64', i64(mask), [2, 3]),
+      position_ids: new ort.Tensor('int64', i64(pos), [2, 3]),
+      logits_positions: new ort.Tensor('int64', i64([-1]), [1]),
+    };
+    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), [2, NH, 0, HS]);
+    const prefill = await session.run(feeds);
+    const ref = gpt2Forward(config, weights, { batchSize: 2, inputIds: ids, attentionMask: mask, positionIds: pos });
+    expect(prefill.logits.dims).toEqual([2, V]);
+    const lastRows = new Float32Array(2 * V);
+    lastRows.set(ref.logits.subarray(2 * V, 3 * V), 0);
+    lastRows.set(ref.logits.subarray(5 * V, 6 * V), V);
+    expect(maxAbsDiff(prefill.logits.data as Float32Array, lastRows)).toBeLessThan(1e-4);
+    // new_key is [B, NH, T, HS]: the reference's own layout.
+    for (let l = 0; l < L; l++) {
+      expect(prefill[`new_key.${l}`].dims).toEqual([2, NH, 3, HS]);
+      expect(maxAbsDiff(prefill[`new_key.${l}`].data as Float32Array, ref.present.key[l])).toBeLessThan(1e-5);
+      expect(maxAbsDiff(prefill[`new_value.${l}`].data as Float32Array, ref.present.value[l])).toBeLessThan(1e-5);
+    }
+
+    // One step over a slab of 5 slots per row: row 0 holds its 3 positions in slots 0-2, row 1 its 2 real
+    // positions in slots 0-1 (no padding before them, unlike the reference's past); the rest are free.
+    const cap = 5;
+    const step: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', i64([60, 70]), [2, 1]),
+      attention_mask: new ort.Tensor('int64', i64([1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1]), [2, cap + 1]),
+      position_ids: new ort.Tensor('int64', i64([3, 2]), [2, 1]),
+      logits_positions: new ort.Tensor('int64', i64([-1]), [1]),
+    };
+    for (let l = 0; l < L; l++) {
+      for (const [name, cache] of [[`past_key.${l}`, ref.present.key[l]], [`past_value.${l}`, ref.present.value[l]]] as const) {
+        const slab = new Float32Array(2 * NH * cap * HS).fill(7); // free slots hold garbage: the mask must hide it
+        copyToSlab(cache, 3, 0, 0, 3, slab, 0, cap);
+        copyToSlab(cache, 3, 1, 1, 3, slab, 1, cap);
+        step[name] = new ort.Tensor('float32', slab, [2, NH, cap, HS]);
+      }
+    }
+    const decoded = await session.run(step);
+    const refStep = gpt2Forward(config, weights, { batchSize: 2, inputIds: [60, 70], attentionMask: [1, 1, 1, 1, 0, 1, 1, 1], positionIds: [3, 2], past: ref.present });
+    expect(maxAbsDiff(decoded.logits.data as Float32Array, refStep.logits)).toBeLessThan(1e-4);
+    expect(decoded['new_value.0'].dims).toEqual([2, NH, 1, HS]);
+    for (let l = 0; l < L; l++) {
+      const want = new Float32Array(2 * NH * HS);
+      for (let b = 0; b < 2; b++) copyToSlab(refStep.present.key[l], 4, b, 3, 4, want, b, 1);
+      expect(maxAbsDiff(decoded[`new_key.${l}`].data as Float32Array, want)).toBeLessThan(1e-5);
+    }
+    await session.release();
+  });
+
+  it('builds the earlier time-major layout on request: the reference logits and new rows [T, B, C], in prefill and with a left-padded past', async () => {
+    const session = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights, { layout: 'time-major' })).concat());
     // Prefill two prompts, the second left-padded by one: [a b c], [_ d e].
     const ids = [10, 20, 30, 0, 40, 50];
     const mask = [1, 1, 1, 0, 1, 1];
@@ -80,7 +141,7 @@ describe('buildGpt2ServerDecoder', () => {
       position_ids: new ort.Tensor('int64', i64(pos), [2, 3]),
       logits_positions: new ort.Tensor('int64', i64([0, 1, 2]), [3]),
     };
-    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), [0, 2, C]);
+    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), [2, NH, 0, HS]);
     const out = await session.run(feeds);
     const ref = gpt2Forward(config, weights, { batchSize: 2, inputIds: ids, attentionMask: mask, positionIds: pos });
     expect(out.logits.dims).toEqual([6, V]);

@@ -144,7 +144,7 @@ describe('quantized GPT-2 graphs', () => {
     const server = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights, { quantized })).concat());
     const i64 = (xs: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs, BigInt), [1, xs.length]);
     const feeds: Record<string, ort.Tensor> = { input_ids: i64(ids), attention_mask: i64(prompt.attentionMask), position_ids: i64(prompt.positionIds), logits_positions: new ort.Tensor('int64', BigInt64Array.from([-1n]), [1]) };
-    for (let l = 0; l < config.nLayer; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), [0, 1, config.nEmbd]);
+    for (let l = 0; l < config.nLayer; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), [1, config.nHead, 0, config.nEmbd / config.nHead]);
     const got = (await server.run(feeds)).logits.data as Float32Array;
     expect(maxAbsDiff(got, want)).toBeLessThan(1e-4);
     await server.release();
