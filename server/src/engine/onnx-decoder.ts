@@ -10,11 +10,11 @@
  * - standard graphs (optimum contract) return the whole `present` `[B, NH, P+1, HS]`, which becomes the next
  *   step's past as is (inputs are zero-copy); only the copy of the output out of onnxruntime remains.
  * - our server graph returns only the new rows `[B, NH, 1, HS]`, which are appended in place to a worker-owned
- *   slab `[B, NH, Tcap, HS]` per layer, fed whole (zero-copy); the graph attends over it where it lies. Here
- *   rows are not padded: row b's positions fill its first `lengths[b]` slots and the free slots after them
- *   are masked out, so a step writes each row's new key at its own length and a merge copies each row's
- *   positions as one run per head. (`npm run bench:attention -w training` measured this against the
- *   alternatives: 1.4-2.3x the time-major layout.)
+ *   buffer `[B, NH, slots, HS]` per layer (`heads-cache.ts`), fed whole (zero-copy); the graph attends over it
+ *   where it lies. Rows are not padded: row b's positions fill its first `lengths[b]` slots and the free slots
+ *   after them are masked out, so a step writes each row's new key at its own length, and rows join and leave
+ *   inside the same buffers. (`npm run bench:attention -w training` measured this against the alternatives:
+ *   1.4-2.3x the time-major layout.)
  * - server graphs exported before that take the past time-major, `[P, B, C]`: a slab `[Tcap, B, C]` per layer
  *   whose first P rows are fed as a zero-copy view and to which the new rows `[1, B, C]` are appended.
  */
@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { ModelLoadError } from './errors.js';
 import { checkAgainstRuns, checkCacheShape, checkLayerCount, type ModelFiles, type ProbeResult } from './graph-claims.js';
 import type { GraphDtype, GraphFile } from '@mimicbot/model-format';
+import { appendRows, cacheView, emptyHeadsCache, mergeRows, type HeadsCache, type HeadsShape } from './heads-cache.js';
 import { describeDecoder, findModelGraph, readModelConfig, type DecoderLayout, type ModelConfig } from './model-files.js';
 
 export interface DecoderOptions {
@@ -40,7 +41,7 @@ export interface KvBatch {
 }
 
 export interface StepResult {
-  /** One `[V]` row of next-token logits per batch row (each its own buffer, free to rewrite). */
+  /** One `[V]` row of next-token logits per batch row: views of the run's own output (rows never overlap), free to rewrite. */
   logits: Float32Array[];
   /**
    * Only from a prefill asked to `scorePrompt`: per batch row, one `[V]` row for each of its prompt positions
@@ -87,19 +88,11 @@ interface SlabKv extends KvBatch {
 
 interface HeadsKv extends KvBatch {
   kind: 'heads';
-  capacity: number; // Tcap, the slots fed to the graph
-  /** Per layer `[B, NH, Tcap, HS]`; row b's slots from `lengths[b]` on are free (masked out). */
-  keys: Float32Array[];
-  values: Float32Array[];
+  /** Per layer `[B, NH, slots, HS]`; pastLength is the longest row, the graph sees `cache.capacity` slots. */
+  cache: HeadsCache;
 }
 
 type AnyKv = StandardKv | SlabKv | HeadsKv;
-
-/**
- * Slots a heads slab gets for `positions`: rounded up to a multiple of this, so it grows every few dozen
- * steps rather than every step, and attention reads at most this many free slots. Never past n_positions.
- */
-const SLOT_CHUNK = 32;
 
 export interface PrefillOptions {
   /**
@@ -160,6 +153,7 @@ class OnnxBatchDecoder implements BatchDecoder {
   private readonly NH: number;
   private readonly HS: number;
   private readonly V: number;
+  private readonly heads: HeadsShape;
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -174,6 +168,7 @@ class OnnxBatchDecoder implements BatchDecoder {
     this.NH = config.nHead;
     this.HS = config.nEmbd / config.nHead;
     this.V = config.vocabSize;
+    this.heads = { layers: config.nLayer, heads: this.NH, headSize: this.HS, maxSlots: config.nPositions };
   }
 
   async prefill(prompts: readonly (readonly number[])[], options: PrefillOptions = {}): Promise<StepResult> {
@@ -243,8 +238,12 @@ class OnnxBatchDecoder implements BatchDecoder {
     if (this.layout.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([P > 0 ? 1 : 0]), [1]);
     const L = this.config.nLayer;
     for (let l = 0; l < L; l++) {
-      if (batch.kind === 'standard' || batch.kind === 'heads') {
-        const dims = [B, this.NH, P, this.HS]; // heads: the whole slab, free slots and all
+      if (batch.kind === 'heads') {
+        const dims = [B, this.NH, P, this.HS]; // every slot, the free ones masked out
+        feeds[this.layout.pastKeys[l]] = new ort.Tensor('float32', cacheView(this.heads, batch.cache, 'keys', l), dims);
+        feeds[this.layout.pastValues[l]] = new ort.Tensor('float32', cacheView(this.heads, batch.cache, 'values', l), dims);
+      } else if (batch.kind === 'standard') {
+        const dims = [B, this.NH, P, this.HS];
         feeds[this.layout.pastKeys[l]] = new ort.Tensor('float32', batch.keys[l], dims);
         feeds[this.layout.pastValues[l]] = new ort.Tensor('float32', batch.values[l], dims);
       } else {
@@ -268,7 +267,8 @@ class OnnxBatchDecoder implements BatchDecoder {
     if (batch.kind === 'standard') {
       next = { kind: 'standard', size: B, pastLength: P + T, lengths: newLengths, keys, values };
     } else if (batch.kind === 'heads') {
-      next = this.appendToHeads(batch, T, keys, values, newLengths);
+      const cache = appendRows(this.heads, batch.cache, T, keys, values, newLengths);
+      next = { kind: 'heads', size: B, pastLength: Math.max(...newLengths), lengths: newLengths, cache };
     } else {
       next = this.appendToSlab(batch, T, keys, values, newLengths);
     }
@@ -286,13 +286,16 @@ class OnnxBatchDecoder implements BatchDecoder {
     }));
   }
 
-  /** `[B, T, V]` (standard) or `[B, V]` (server) -> one fresh `[V]` row per sequence, for its last position. */
+  /**
+   * `[B, T, V]` (standard) or `[B, V]` (server) -> one `[V]` row per sequence, for its last position: a view, not a
+   * copy (onnxruntime-node hands each run's output over in a buffer of its own, which nothing else writes).
+   */
   private lastLogits(tensor: ort.Tensor, B: number, T: number): Float32Array[] {
     const data = tensor.data as Float32Array;
     const V = this.V;
     const perRow = data.length / B;
     if (perRow !== V && perRow !== T * V) throw new Error(`logits of shape [${tensor.dims.join(', ')}] do not fit vocab_size ${V}`);
-    return Array.from({ length: B }, (_, b) => data.slice((b + 1) * perRow - V, (b + 1) * perRow));
+    return Array.from({ length: B }, (_, b) => data.subarray((b + 1) * perRow - V, (b + 1) * perRow));
   }
 
   private appendToSlab(batch: SlabKv, T: number, newKeys: Float32Array[], newValues: Float32Array[], lengths: number[]): SlabKv {
@@ -306,53 +309,6 @@ class OnnxBatchDecoder implements BatchDecoder {
       slab.values[l].set(newValues[l], P * rowSize);
     }
     return { ...slab, pastLength: P + T, lengths };
-  }
-
-  /**
-   * New rows `[B, NH, T, HS]` into each row's next free slots. Row b's real new tokens are the last
-   * `lengths[b] - old length` of the T (prefill pads on the left); its padding rows are never kept.
-   */
-  private appendToHeads(batch: HeadsKv, T: number, newKeys: Float32Array[], newValues: Float32Array[], lengths: number[]): HeadsKv {
-    const { NH, HS } = this;
-    const B = batch.size;
-    const needed = Math.max(...lengths);
-    const slab = needed > batch.capacity ? this.regroupHeads(batch.lengths.map((_, row) => ({ batch, row })), slotsFor(needed + 1, this.config.nPositions)) : batch;
-    const cap = slab.capacity;
-    for (let b = 0; b < B; b++) {
-      const old = batch.lengths[b];
-      const added = lengths[b] - old;
-      for (let h = 0; h < NH; h++) {
-        const from = ((b * NH + h) * T + (T - added)) * HS;
-        const to = ((b * NH + h) * cap + old) * HS;
-        for (let l = 0; l < this.config.nLayer; l++) {
-          slab.keys[l].set(newKeys[l].subarray(from, from + added * HS), to);
-          slab.values[l].set(newValues[l].subarray(from, from + added * HS), to);
-        }
-      }
-    }
-    return { ...slab, pastLength: Math.max(...lengths), lengths };
-  }
-
-  /** A heads slab of `capacity` slots holding the given rows of heads slabs, each row's positions from slot 0: one copy per row, head and layer. */
-  private regroupHeads(rows: readonly { batch: HeadsKv; row: number }[], capacity: number): HeadsKv {
-    const { NH, HS } = this;
-    const B = rows.length;
-    const L = this.config.nLayer;
-    const keys = Array.from({ length: L }, () => new Float32Array(B * NH * capacity * HS));
-    const values = Array.from({ length: L }, () => new Float32Array(B * NH * capacity * HS));
-    const lengths = rows.map(({ batch, row }) => batch.lengths[row]);
-    rows.forEach(({ batch, row }, j) => {
-      const run = lengths[j] * HS;
-      for (let h = 0; h < NH; h++) {
-        const from = (row * NH + h) * batch.capacity * HS;
-        const to = (j * NH + h) * capacity * HS;
-        for (let l = 0; l < L; l++) {
-          keys[l].set(batch.keys[l].subarray(from, from + run), to);
-          values[l].set(batch.values[l].subarray(from, from + run), to);
-        }
-      }
-    });
-    return { kind: 'heads', size: B, pastLength: Math.max(0, ...lengths), lengths, capacity, keys, values };
   }
 
   private growSlab(batch: SlabKv, capacity: number): SlabKv {
@@ -391,7 +347,11 @@ class OnnxBatchDecoder implements BatchDecoder {
       const merged: StandardKv = { kind: 'standard', size: B, pastLength: P, lengths, keys, values };
       return merged;
     }
-    if (this.layout.cache === 'heads') return this.regroupHeads(rows as readonly { batch: HeadsKv; row: number }[], slotsFor(P + 1, this.config.nPositions));
+    if (this.layout.cache === 'heads' && this.layout.contract === 'server') {
+      const cache = mergeRows(this.heads, rows.map(({ batch, row }) => ({ cache: (batch as HeadsKv).cache, row })));
+      const merged: HeadsKv = { kind: 'heads', size: B, pastLength: P, lengths, cache };
+      return merged;
+    }
     const C = this.C;
     const capacity = Math.min(this.config.nPositions, Math.max(P + 64, P * 2)); // room for a few dozen steps before growing
     const keys = Array.from({ length: L }, () => new Float32Array(capacity * B * C));
@@ -417,7 +377,8 @@ class OnnxBatchDecoder implements BatchDecoder {
     const none = () => Array.from({ length: L }, () => new Float32Array(0));
     const lengths = new Array<number>(B).fill(0);
     if (this.layout.contract === 'standard') return { kind: 'standard', size: B, pastLength: 0, lengths, keys: none(), values: none() };
-    return { kind: this.layout.cache, size: B, pastLength: 0, lengths, capacity: 0, keys: none(), values: none() };
+    if (this.layout.cache === 'heads') return { kind: 'heads', size: B, pastLength: 0, lengths, cache: emptyHeadsCache(this.heads, B) };
+    return { kind: 'time-major', size: B, pastLength: 0, lengths, capacity: 0, keys: none(), values: none() };
   }
 
   async release(): Promise<void> {
@@ -427,10 +388,6 @@ class OnnxBatchDecoder implements BatchDecoder {
 
 /** The past's length as the graph sees it: a heads slab's slots (free ones masked out), else the padded length. */
 function pastSlots(batch: AnyKv): number {
-  return batch.kind === 'heads' ? batch.capacity : batch.pastLength;
+  return batch.kind === 'heads' ? batch.cache.capacity : batch.pastLength;
 }
 
-/** `positions` rounded up to a whole chunk of slots, within n_positions (a row never holds more). */
-function slotsFor(positions: number, nPositions: number): number {
-  return Math.max(positions, Math.min(nPositions, Math.ceil(positions / SLOT_CHUNK) * SLOT_CHUNK));
-}
