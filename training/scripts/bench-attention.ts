@@ -185,7 +185,7 @@ async function measure(graph: string, layout: Layout): Promise<ChildResult> {
           for (const [j, name] of [`new_key.${l}`, `new_value.${l}`].entries()) {
             const rows = out[name].data as Float32Array; // [B, NH, 1, HS]
             const slab = slabs[2 * l + j];
-            for (let bh = 0; bh < B * NH; bh++) slab.set(rows.subarray(bh * HS, (bh + 1) * HS), (bh * cap + p) * HS);
+            for (let bh = 0; bh < B * NH; bh++) for (let d = 0; d < HS; d++) slab[(bh * cap + p) * HS + d] = rows[bh * HS + d];
           }
         }
       } else if (layout === 'time-major') {

@@ -70,7 +70,12 @@ export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights,
     g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: { ints: [0, 2, 1, 3] } }, { output }); // [B, T, C] -> [B, NH, T, HS]
   const transposeLast = (x: string): string => g.op('Transpose', [x], { perm: { ints: [0, 1, 3, 2] } });
 
-  // Attention over the slab as it lies plus the new rows, which alone go out.
+  // Attention over the slab as it lies plus the new rows, which alone go out. The weights split back into
+  // past and new at [P, T], the same for every layer: computed once (at batch 1 each op's dispatch shows).
+  const pastAndNew =
+    layout === 'heads'
+      ? g.op('Concat', [g.op('Shape', [past[0].key], { start: { i: 2 }, end: { i: 3 } }), g.op('Shape', [inputIds], { start: { i: 1 }, end: { i: 2 } })], { axis: { i: 0 } }, { name: 'past_and_new' })
+      : '';
   const slabAttention: CachedAttention = (l, split) => {
     const q = toHeads(split.q); // [B, NH, T, HS]
     const k = headsInto(split.k, `new_key.${l}`);
@@ -78,9 +83,7 @@ export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights,
     const pastScores = g.op('MatMul', [q, transposeLast(past[l].key)]); // [B, NH, T, P]
     const newScores = g.op('MatMul', [q, transposeLast(k)]); // [B, NH, T, T]
     const weights = attentionWeights(g.op('Concat', [pastScores, newScores], { axis: { i: -1 } })); // [B, NH, T, S]
-    const P = g.op('Shape', [past[l].key], { start: { i: 2 }, end: { i: 3 } });
-    const T = g.op('Shape', [k], { start: { i: 2 }, end: { i: 3 } });
-    const [pastWeights, newWeights] = g.ops('Split', [weights, g.op('Concat', [P, T], { axis: { i: 0 } })], 2, { axis: { i: -1 } });
+    const [pastWeights, newWeights] = g.ops('Split', [weights, pastAndNew], 2, { axis: { i: -1 } });
     return g.op('Add', [g.op('MatMul', [pastWeights, past[l].value]), g.op('MatMul', [newWeights, v])]); // [B, NH, T, HS]
   };
 
