@@ -40,8 +40,11 @@ export function createWorkerClient(worker: Worker, options: WorkerClientOptions)
     else p.reject(outcome.error);
   };
 
-  worker.on('message', (m: FromWorker) => {
+  const receive = (m: FromWorker): void => {
     switch (m.type) {
+      case 'many':
+        for (const one of m.messages) receive(one);
+        break;
       case 'started': {
         const p = pending.get(m.id);
         if (p) p.started = true;
@@ -71,7 +74,8 @@ export function createWorkerClient(worker: Worker, options: WorkerClientOptions)
         onClosed?.();
         break;
     }
-  });
+  };
+  worker.on('message', receive);
   const fail = (error: Error) => {
     crashed = error;
     for (const id of [...pending.keys()]) settle(id, { error });

@@ -25,4 +25,6 @@ export type FromWorker =
   | { type: 'token'; id: number; token: number; logprob?: TokenLogprob }
   | { type: 'done'; id: number; result: TokenResult }
   | { type: 'failed'; id: number; error: SerializedError }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** Several of the above, in order: what one step (or one tick) of the worker said, in one message. */
+  | { type: 'many'; messages: FromWorker[] };
