@@ -34,7 +34,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { GPT2_124M, headDim, type Gpt2Config, type Gpt2Weights } from '../src/model/gpt2-config.js';
+import { headDim, type Gpt2Weights } from '../src/model/gpt2-config.js';
+import { BENCH_CONFIG, DECODE_CASES } from './decode-cases.js';
 import { initGpt2Weights } from '../src/model/init-weights.js';
 import { OPSET, quantizationMetadata } from '../src/onnx/gpt2-decoder.js';
 import { gpt2GraphParts, gpt2Opsets, type CachedAttention, type Gpt2GraphOptions } from '../src/onnx/gpt2-graph-parts.js';
@@ -45,15 +46,10 @@ import { MS_DOMAIN } from '../src/onnx/quantize/matmul-nbits.js';
 import { DEFAULT_BLOCK_SIZE, quantizeGpt2Weights } from '../src/onnx/quantize/quantize-weights.js';
 import { writeOnnxModel } from '../src/onnx/write-onnx-model.js';
 
-const CONFIG: Gpt2Config = { ...GPT2_124M, vocabSize: 50257 };
+const CONFIG = BENCH_CONFIG;
 const { nLayer: L, nEmbd: C, nHead: NH } = CONFIG;
 const HS = headDim(CONFIG);
-const CASES = [
-  { B: 1, P: 128 },
-  { B: 1, P: 512 },
-  { B: 16, P: 128 },
-  { B: 16, P: 512 },
-] as const;
+const CASES = DECODE_CASES;
 const LAYOUTS = ['time-major', 'heads', 'gqa shared', 'mha present'] as const;
 type Layout = (typeof LAYOUTS)[number];
 

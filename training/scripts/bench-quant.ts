@@ -22,20 +22,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { GPT2_124M, type Gpt2Config } from '../src/model/gpt2-config.js';
+import { BENCH_CONFIG, DECODE_CASES } from './decode-cases.js';
 import { initGpt2Weights } from '../src/model/init-weights.js';
 import { buildGpt2ServerDecoder } from '../src/onnx/gpt2-server-decoder.js';
 import { graphFile } from '@mimicbot/model-format';
 import { quantizeGpt2Weights, DEFAULT_BLOCK_SIZE, type QuantizeSpec } from '../src/onnx/quantize/quantize-weights.js';
 import { writeOnnxModel } from '../src/onnx/write-onnx-model.js';
 
-const CONFIG: Gpt2Config = { ...GPT2_124M, vocabSize: 50257 };
-const CASES = [
-  { B: 1, P: 128 },
-  { B: 1, P: 512 },
-  { B: 16, P: 128 },
-  { B: 16, P: 512 },
-] as const;
+const CONFIG = BENCH_CONFIG;
+const CASES = DECODE_CASES;
 /** What is measured: the three dtypes' graphs, and q4 with an 8-bit head (the head shares the embedding's table). */
 const VARIANTS: { name: string; file: string; spec?: QuantizeSpec }[] = [
   { name: 'fp32', file: graphFile('fp32', 'server') },

@@ -25,27 +25,36 @@ function copyToSlab(cache: Float32Array, S: number, b: number, from: number, to:
   for (let h = 0; h < NH; h++) slab.set(cache.subarray(((b * NH + h) * S + from) * HS, ((b * NH + h) * S + to) * HS), (j * NH + h) * cap * HS);
 }
 
+/** Two prompts, the second left-padded by one among the new tokens ([a b c], [_ d e]), on an empty past of the given shape. */
+const TWO = { ids: [10, 20, 30, 0, 40, 50], mask: [1, 1, 1, 0, 1, 1], pos: [0, 1, 2, 0, 0, 1] };
+function twoPromptFeeds(emptyPast: number[], logitsPositions: number[]): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', i64(TWO.ids), [2, 3]),
+    attention_mask: new ort.Tensor('int64', i64(TWO.mask), [2, 3]),
+    position_ids: new ort.Tensor('int64', i64(TWO.pos), [2, 3]),
+    logits_positions: new ort.Tensor('int64', i64(logitsPositions), [logitsPositions.length]),
+  };
+  for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), emptyPast);
+  return feeds;
+}
+const twoPromptReference = () => gpt2Forward(config, weights, { batchSize: 2, inputIds: TWO.ids, attentionMask: TWO.mask, positionIds: TWO.pos });
+
+/** Prefills the two prompts and checks their last-position logits against the reference forward; returns both runs. */
+async function prefillTwoPrompts(session: ort.InferenceSession, emptyPast: number[]) {
+  const prefill = await session.run(twoPromptFeeds(emptyPast, [-1]));
+  const ref = twoPromptReference();
+  expect(prefill.logits.dims).toEqual([2, V]);
+  const lastRows = new Float32Array(2 * V);
+  lastRows.set(ref.logits.subarray(2 * V, 3 * V), 0);
+  lastRows.set(ref.logits.subarray(5 * V, 6 * V), V);
+  expect(maxAbsDiff(prefill.logits.data as Float32Array, lastRows)).toBeLessThan(1e-4);
+  return { prefill, ref };
+}
+
 describe('buildGpt2ServerDecoder', () => {
   it('gives the reference logits and new K/V rows in prefill, and in a step over a head-major slab whose rows hold different lengths and free slots', async () => {
     const session = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights)).concat());
-    // Prefill two prompts, the second left-padded by one among the new tokens: [a b c], [_ d e].
-    const ids = [10, 20, 30, 0, 40, 50];
-    const mask = [1, 1, 1, 0, 1, 1];
-    const pos = [0, 1, 2, 0, 0, 1];
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', i64(ids), [2, 3]),
-      attention_mask: new ort.Tensor('int64', i64(mask), [2, 3]),
-      position_ids: new ort.Tensor('int64', i64(pos), [2, 3]),
-      logits_positions: new ort.Tensor('int64', i64([-1]), [1]),
-    };
-    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), [2, NH, 0, HS]);
-    const prefill = await session.run(feeds);
-    const ref = gpt2Forward(config, weights, { batchSize: 2, inputIds: ids, attentionMask: mask, positionIds: pos });
-    expect(prefill.logits.dims).toEqual([2, V]);
-    const lastRows = new Float32Array(2 * V);
-    lastRows.set(ref.logits.subarray(2 * V, 3 * V), 0);
-    lastRows.set(ref.logits.subarray(5 * V, 6 * V), V);
-    expect(maxAbsDiff(prefill.logits.data as Float32Array, lastRows)).toBeLessThan(1e-4);
+    const { prefill, ref } = await prefillTwoPrompts(session, [2, NH, 0, HS]);
     // new_key is [B, NH, T, HS]: the reference's own layout.
     for (let l = 0; l < L; l++) {
       expect(prefill[`new_key.${l}`].dims).toEqual([2, NH, 3, HS]);
@@ -84,25 +93,7 @@ describe('buildGpt2ServerDecoder', () => {
 
   it('builds the earlier time-major layout on request: the reference logits and new rows [T, B, C], in prefill and with a left-padded past', async () => {
     const session = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights, { layout: 'time-major' })).concat());
-    // Prefill two prompts, the second left-padded by one: [a b c], [_ d e].
-    const ids = [10, 20, 30, 0, 40, 50];
-    const mask = [1, 1, 1, 0, 1, 1];
-    const pos = [0, 1, 2, 0, 0, 1];
-    const empty = () => new ort.Tensor('float32', new Float32Array(0), [0, 2, C]);
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', i64(ids), [2, 3]),
-      attention_mask: new ort.Tensor('int64', i64(mask), [2, 3]),
-      position_ids: new ort.Tensor('int64', i64(pos), [2, 3]),
-      logits_positions: new ort.Tensor('int64', i64([-1]), [1]),
-    };
-    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = empty();
-    const prefill = await session.run(feeds);
-    const ref = gpt2Forward(config, weights, { batchSize: 2, inputIds: ids, attentionMask: mask, positionIds: pos });
-    expect(prefill.logits.dims).toEqual([2, V]);
-    const lastRows = new Float32Array(2 * V);
-    lastRows.set(ref.logits.subarray(2 * V, 3 * V), 0);
-    lastRows.set(ref.logits.subarray(5 * V, 6 * V), V);
-    expect(maxAbsDiff(prefill.logits.data as Float32Array, lastRows)).toBeLessThan(1e-4);
+    const { prefill, ref } = await prefillTwoPrompts(session, [0, 2, C]);
     // new_key is [T, B, C]: row (t, b) is the reference's key of batch b at position t.
     for (let l = 0; l < L; l++) {
       const got = prefill[`new_key.${l}`].data as Float32Array;
@@ -132,18 +123,8 @@ describe('buildGpt2ServerDecoder', () => {
 
   it('gives every asked position its reference logits, row b * K + k, when logits_positions lists them', async () => {
     const session = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights)).concat());
-    const ids = [10, 20, 30, 0, 40, 50];
-    const mask = [1, 1, 1, 0, 1, 1];
-    const pos = [0, 1, 2, 0, 0, 1];
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', i64(ids), [2, 3]),
-      attention_mask: new ort.Tensor('int64', i64(mask), [2, 3]),
-      position_ids: new ort.Tensor('int64', i64(pos), [2, 3]),
-      logits_positions: new ort.Tensor('int64', i64([0, 1, 2]), [3]),
-    };
-    for (let l = 0; l < L; l++) feeds[`past_key.${l}`] = feeds[`past_value.${l}`] = new ort.Tensor('float32', new Float32Array(0), [2, NH, 0, HS]);
-    const out = await session.run(feeds);
-    const ref = gpt2Forward(config, weights, { batchSize: 2, inputIds: ids, attentionMask: mask, positionIds: pos });
+    const out = await session.run(twoPromptFeeds([2, NH, 0, HS], [0, 1, 2]));
+    const ref = twoPromptReference();
     expect(out.logits.dims).toEqual([6, V]);
     // Row 3 is batch 1's padding position: computed, never read. Every real position matches.
     for (const row of [0, 1, 2, 4, 5]) expect(maxAbsDiff((out.logits.data as Float32Array).subarray(row * V, (row + 1) * V), ref.logits.subarray(row * V, (row + 1) * V))).toBeLessThan(1e-4);
