@@ -14,7 +14,7 @@
  *   where it lies. Rows are not padded: row b's positions fill its first `lengths[b]` slots and the free slots
  *   after them are masked out, so a step writes each row's new key at its own length, and rows join and leave
  *   inside the same buffers. (`npm run bench:attention -w training` measured this against the alternatives:
- *   1.4-2.3x the time-major layout.)
+ *   1.16-2.38x the time-major layout's decode step, more the larger the cache.)
  * - server graphs exported before that take the past time-major, `[P, B, C]`: a slab `[Tcap, B, C]` per layer
  *   whose first P rows are fed as a zero-copy view and to which the new rows `[1, B, C]` are appended.
  */
@@ -386,7 +386,7 @@ class OnnxBatchDecoder implements BatchDecoder {
   }
 }
 
-/** The past's length as the graph sees it: a heads slab's slots (free ones masked out), else the padded length. */
+/** The past's length as the graph sees it: a heads cache's slots (free ones masked out), else the padded length. */
 function pastSlots(batch: AnyKv): number {
   return batch.kind === 'heads' ? batch.cache.capacity : batch.pastLength;
 }
