@@ -1,26 +1,22 @@
 import { rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, postJson, startTestServer, waitFor, writeTestModel, type TestServer } from './helpers.js';
+import { makeTempDir, postJson, testServers, waitFor, writeTestModel, type TestServer } from './helpers.js';
 
 let root: string;
 let modelDir: string;
-const servers: TestServer[] = [];
+const servers = testServers();
 
 beforeAll(async () => {
   root = await makeTempDir();
   modelDir = await writeTestModel(join(root, 'model'));
 });
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.shutdown()));
+  await servers.shutdown();
   await rm(root, { recursive: true, force: true });
 });
 
-async function start(dir: string, env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer(dir, env);
-  servers.push(server);
-  return server;
-}
+const { start } = servers;
 
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 

@@ -16,7 +16,7 @@ import { buildServer } from '../scripts/build.js';
 import { createEngine } from '../src/engine/engine.js';
 import type { TokenRequest } from '../src/engine/types.js';
 import { prepareServerGraph } from '../src/service/server-graph-cache.js';
-import { makeTempDir, postJson, startTestServer, type TestServer } from './helpers.js';
+import { makeTempDir, postJson, testServers, type TestServer } from './helpers.js';
 
 // Scaled weights: greedy paths differ from prompt to prompt and token to token (a flat model hides mistakes).
 const MODEL = tinyTestModel(11, { nEmbd: 64, nHead: 4, nLayer: 3 });
@@ -25,21 +25,17 @@ const greedyRequest = (promptIds: number[]): TokenRequest => ({ promptIds, maxNe
 const quiet = () => undefined;
 
 let root: string;
-const servers: TestServer[] = [];
+const servers = testServers();
 
 beforeAll(async () => {
   root = await makeTempDir();
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.shutdown()));
+  await servers.shutdown();
   await rm(root, { recursive: true, force: true });
 });
 
-async function start(dir: string, env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer(dir, env);
-  servers.push(server);
-  return server;
-}
+const { start } = servers;
 
 /** Greedy tokens of each prompt from an engine on `dir` as it is (createEngine runs no fast path): the export's own graph. */
 async function engineGreedy(dir: string, dtype?: 'q4'): Promise<number[][]> {

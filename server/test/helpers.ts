@@ -29,6 +29,21 @@ export async function startTestServer(modelDir: string, env: Record<string, stri
   return Object.assign(server, { results, errorLog });
 }
 
+/** Servers a test file starts, shut down together in its afterAll: `const servers = testServers(); ... await servers.shutdown()`. */
+export function testServers(defaults: Record<string, string> = {}): { start(dir: string, env?: Record<string, string>): Promise<TestServer>; shutdown(): Promise<void> } {
+  const started: TestServer[] = [];
+  return {
+    async start(dir, env = {}) {
+      const server = await startTestServer(dir, { ...defaults, ...env });
+      started.push(server);
+      return server;
+    },
+    async shutdown() {
+      await Promise.all(started.splice(0).map((s) => s.shutdown()));
+    },
+  };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
   const response = await fetch(url, {

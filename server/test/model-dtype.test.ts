@@ -6,7 +6,7 @@ import { tinyTestModel } from '@mimicbot/training/testing';
 import { writeLayoutModel } from '@mimicbot/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../src/engine/errors.js';
-import { makeTempDir, postJson, startTestServer, type TestServer } from './helpers.js';
+import { makeTempDir, postJson, startTestServer, testServers, type TestServer } from './helpers.js';
 
 // The same scaled tiny model (greedy tokens that change from prompt to prompt) in fp32 and quantized by our
 // quantizer, served over a real socket on the real onnxruntime.
@@ -18,7 +18,7 @@ const MODEL = tinyTestModel(11, { nEmbd: 64, nHead: 4, nLayer: 3 });
 let root: string;
 let quantized: string;
 let fp32Only: string;
-const servers: TestServer[] = [];
+const servers = testServers();
 
 beforeAll(async () => {
   root = await makeTempDir();
@@ -30,15 +30,11 @@ beforeAll(async () => {
   await quantizeModelFolder(quantized, { bits: 4, blockSize: 32, symmetric: false, keepHead: false });
 }, 120_000);
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.shutdown()));
+  await servers.shutdown();
   await rm(root, { recursive: true, force: true });
 });
 
-async function start(dir: string, env: Record<string, string>): Promise<TestServer> {
-  const server = await startTestServer(dir, env);
-  servers.push(server);
-  return server;
-}
+const { start } = servers;
 
 interface Greedy {
   promptIds: number[];

@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { ModelStartError } from '../src/service/open-models.js';
 import { DefaultModelError, startMimicbotServer } from '../src/start-server.js';
-import { makeTempDir, postJson, startTestServer, type TestServer } from './helpers.js';
+import { makeTempDir, postJson, testServers, type TestServer } from './helpers.js';
 
 const PROMPTS = ['The cat', 'Hello, world', 'zq!'];
 
 let root: string;
 let models: string;
-const servers: TestServer[] = [];
+const servers = testServers({ CACHE_MAX_ENTRIES: '0' });
 
 beforeAll(async () => {
   root = await makeTempDir();
@@ -36,15 +36,11 @@ beforeAll(async () => {
   await writeFile(join(models, 'README.md'), 'two bots\n');
 }, 120_000);
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.shutdown()));
+  await servers.shutdown();
   await rm(root, { recursive: true, force: true });
 });
 
-async function start(dir: string, env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer(dir, { CACHE_MAX_ENTRIES: '0', ...env });
-  servers.push(server);
-  return server;
-}
+const { start } = servers;
 
 /** Each prompt's greedy completion from `url`, asking for `model` when given. */
 async function greedyTexts(url: string, model?: string): Promise<string[]> {

@@ -26,3 +26,4 @@ export * from './message-ledger.js';
 export * from './worker-endpoint.js';
 export * from './queue-config.js';
 export * from './feedback/index.js';
+export * from './slack-request-timestamp.js';

@@ -9,12 +9,11 @@
  * 500 "crash"). Everything it uses is passed in.
  */
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { createMessageLedger, createWorkerEndpoint, type KeyValueStore, type Log, type PubSubPublisher, type ReplyLoop, type WorkerAuth } from '@mimicbot/functions-shared';
+import { createMessageLedger, createWorkerEndpoint, futureTimestampProblem, type KeyValueStore, type Log, type PubSubPublisher, type ReplyLoop, type WorkerAuth } from '@mimicbot/functions-shared';
 import { HTTPReceiverDeferredRequestError, webApi, type HTTPReceiver } from '@slack/bolt';
 import { resolveBotIdentity } from './bot-identity.js';
 import { composeReply } from './compose-reply.js';
 import type { SlackSettings } from './config.js';
-import { futureTimestampProblem } from './request-timestamp.js';
 import type { SlackFeedback } from './reaction-feedback.js';
 import { createSlackApp } from './slack-app.js';
 import { inlineIntake, queueIntake } from './slack-intake.js';

@@ -5,7 +5,7 @@
  * Slack's signature instead of the trigger's credentials. Everything it uses is passed in.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { isModelError, KeyValueStoreError, type KeyValueStore, type Log, type ReplyLoop } from '@mimicbot/functions-shared';
+import { futureTimestampProblem, isModelError, KeyValueStoreError, type KeyValueStore, type Log, type ReplyLoop } from '@mimicbot/functions-shared';
 import { HTTPReceiverDeferredRequestError, type HTTPReceiver } from '@slack/bolt';
 import type { CuratedConfig, TwitterSettings } from './config.js';
 import { createCuratedActions } from './curated-actions.js';
@@ -76,6 +76,13 @@ export function createTwitterHandler(deps: TwitterDeps) {
     if (req.path === CURATOR_PATH) {
       if (!curator) {
         res.status(404).json({ error: { message: `no Slack actions here: ${CURATOR_PATH} answers curation buttons only with POST_MODE=curated`, type: 'not_found' } });
+        return;
+      }
+      // Bolt refuses only stale timestamps; a signed click dated ahead would stay replayable until then.
+      const future = futureTimestampProblem(req.headers['x-slack-request-timestamp'], (deps.now ?? Date.now)());
+      if (future) {
+        log('request_refused', { reason: 'timestamp_in_future' });
+        res.status(401).json({ error: { message: future, field: 'x-slack-request-timestamp' } });
         return;
       }
       try {

@@ -102,11 +102,14 @@ export function curatedActionsSuite(name: string, open: () => Promise<KeyValueSt
     });
 
     it('lets exactly one of an approval and a discard that race win', async () => {
-      const { ledger, opened, actions, click, tweets } = await setUp(2);
+      const { ledger, opened, actions, click, tweets, updates, told } = await setUp(2);
       await Promise.all([actions.handle(click('approve', 'U0ALICE')), actions.handle(click('discard', 'U0BOB'))]);
       const { state } = (await ledger.read(opened.id))!.set;
       expect(['posted', 'discarded']).toContain(state);
       expect(tweets).toHaveLength(state === 'posted' ? 1 : 0);
+      // One winner: the drafts message changes once, and the loser alone is told it lost.
+      expect(updates).toHaveLength(1);
+      expect(told).toHaveLength(1);
     });
 
     it('never posts from drafts a racing regenerate replaced, and never shows a new set an approval beat', async () => {

@@ -184,7 +184,7 @@ describe('curated posting (POST_MODE=curated)', () => {
     expect(callsTo('chat.postEphemeral').at(-1)!.params.text).toBe('These drafts have expired. Nothing was posted.');
   });
 
-  it('refuses a click whose Slack signature is wrong, before anything happens', async () => {
+  it('refuses a click whose Slack signature is wrong, stale or dated ahead, before anything happens', async () => {
     await start();
     const message = await draftsPosted();
     const button = buttonsOf(message)[0];
@@ -193,6 +193,11 @@ describe('curated posting (POST_MODE=curated)', () => {
     expect(response.status).toBe(401);
     const stale = blockActionsRequest({ actionId: button.actionId, value: button.value, messageTs: message.ts, signingSecret: SIGNING_SECRET, timestampSec: Math.floor(Date.now() / 1000) - 600 });
     expect((await fetch(new URL('/slack/actions', fn!.url), { method: 'POST', headers: stale.headers, body: stale.body })).status).toBe(401);
+    // Correctly signed but dated ahead: replayable until then, so refused too (Bolt alone checks only the past).
+    const ahead = blockActionsRequest({ actionId: button.actionId, value: button.value, messageTs: message.ts, signingSecret: SIGNING_SECRET, timestampSec: Math.floor(Date.now() / 1000) + 600 });
+    const refused = await fetch(new URL('/slack/actions', fn!.url), { method: 'POST', headers: ahead.headers, body: ahead.body });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { field: 'x-slack-request-timestamp', message: expect.stringMatching(/in the future/) } });
     expect(x.requests).toEqual([]);
     expect(callsTo('chat.update')).toEqual([]);
   });

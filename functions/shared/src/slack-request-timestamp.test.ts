@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { futureTimestampProblem } from './request-timestamp.js';
+import { futureTimestampProblem } from './slack-request-timestamp.js';
 
 const now = 1_800_000_000_000;
 const ts = (offsetS: number) => String(now / 1000 + offsetS);
