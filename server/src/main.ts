@@ -5,8 +5,8 @@
  */
 import { ConfigError, parseConfig } from './config.js';
 import { ModelLoadError } from './engine/errors.js';
-import { ModelStartError } from './service/open-models.js';
-import { DefaultModelError, startMimicbotServer, type RunningModel } from './start-server.js';
+import { DefaultModelError, ModelStartError } from './service/open-models.js';
+import { startMimicbotServer, type RunningModel } from './start-server.js';
 import { TokenizerFolderError } from './text/errors.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

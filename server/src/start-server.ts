@@ -39,14 +39,6 @@ export interface StartOptions {
   wrapEngine?: (engine: OnnxEngine, modelId: string) => OnnxEngine;
 }
 
-/** A DEFAULT_MODEL that names no served model; start-up says which ones there are. */
-export class DefaultModelError extends Error {
-  constructor(defaultModel: string, served: readonly string[]) {
-    super(`DEFAULT_MODEL=${defaultModel} is not among the models served (${served.join(', ')}); set it to one of them or unset it`);
-    this.name = 'DefaultModelError';
-  }
-}
-
 /** The whole server: models, tokenizer threads, engines, app, socket. Used by main.ts and by the integration tests. */
 export async function startMimicbotServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '0.0.0.0';
@@ -56,8 +48,6 @@ export async function startMimicbotServer(config: ServerConfig, options: StartOp
   let listening: Listening;
   let shuttingDown = false;
   try {
-    const ids = served.map((m) => m.modelId);
-    if (config.defaultModel !== undefined && !ids.includes(config.defaultModel)) throw new DefaultModelError(config.defaultModel, ids);
     const { app, metrics } = createApp({
       models: served.map((m) => ({
         id: m.modelId,

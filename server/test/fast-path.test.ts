@@ -5,7 +5,7 @@
  * start, redone when the export changes, and put in MODEL_CACHE_DIR when the folder is read-only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, chown, cp, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, cp, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeModelFolder, buildByteLevelTokenizer } from '@mimicbot/training';
@@ -99,10 +99,16 @@ describe('the fast path: a folder with only an optimum export', () => {
   });
 
   it('takes a stamp naming a file out of the folder for no stamp: the graph is served as exported, nothing is read', async () => {
+    // A real export outside the folder, so only the stamp's rule (never a path out of the folder) keeps it unread.
+    const outside = join(root, 'outside-export');
+    await mkdir(outside, { recursive: true });
+    await copyFile(join(folder, 'onnx', 'model.onnx'), join(outside, 'model.onnx'));
     const stampFile = join(folder, '.server_decoder.onnx.source.json');
     const stamp = JSON.parse(await readFile(stampFile, 'utf8')) as Record<string, unknown>;
-    await writeFile(stampFile, JSON.stringify({ ...stamp, source: '../../etc/passwd', size: 1 }));
-    expect(await prepareServerGraph(folder, { log: quiet })).toEqual({ dir: folder, outcome: 'none' });
+    await writeFile(stampFile, JSON.stringify({ ...stamp, source: '../outside-export/model.onnx' }));
+    const lines: string[] = [];
+    expect(await prepareServerGraph(folder, { log: (line) => lines.push(line) })).toEqual({ dir: folder, outcome: 'none' });
+    expect(lines).toEqual([]);
   });
 });
 

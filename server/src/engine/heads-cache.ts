@@ -44,7 +44,7 @@ export function emptyHeadsCache(shape: HeadsShape, rows: number): HeadsCache {
 }
 
 /** The slots a cache gets to hold `positions` per row: whole chunks, never more than n_positions unless a row needs them. */
-export function slotsFor(positions: number, maxSlots: number): number {
+function slotsFor(positions: number, maxSlots: number): number {
   return Math.max(positions, Math.min(maxSlots, Math.ceil(positions / SLOT_CHUNK) * SLOT_CHUNK));
 }
 

@@ -347,7 +347,7 @@ class OnnxBatchDecoder implements BatchDecoder {
       const merged: StandardKv = { kind: 'standard', size: B, pastLength: P, lengths, keys, values };
       return merged;
     }
-    if (this.layout.cache === 'heads' && this.layout.contract === 'server') {
+    if (this.layout.cache === 'heads') {
       const cache = mergeRows(this.heads, rows.map(({ batch, row }) => ({ cache: (batch as HeadsKv).cache, row })));
       const merged: HeadsKv = { kind: 'heads', size: B, pastLength: P, lengths, cache };
       return merged;

@@ -30,7 +30,6 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; metrics: Se
     return {
       id: model.id,
       ...(model.details === undefined ? {} : { details: model.details }),
-      engine,
       service: {
         engine,
         tokenizer: model.tokenizer,
@@ -47,7 +46,7 @@ export function createApp(options: AppOptions): { app: Hono<AppEnv>; metrics: Se
   }
   const models = new ServedModels(routeModels, fallback, !options.modelMustMatch);
   const metrics = createMetrics(
-    routeModels.map((m) => ({ id: m.id, stats: () => m.engine.stats() })),
+    routeModels.map((m) => ({ id: m.id, stats: () => m.service.engine.stats() })),
     cache,
   );
   const deps: RouteDeps = {

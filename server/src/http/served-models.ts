@@ -1,4 +1,3 @@
-import type { Engine } from '../engine/types.js';
 import type { CacheDeps } from '../service/cached-completions.js';
 import type { ServiceDeps } from '../service/completions.js';
 import { ApiError } from './errors.js';
@@ -10,7 +9,6 @@ export interface RouteModel {
   details?: ModelDetails;
   /** The model's engine (with its backlog counted), tokenizer and encoder, and the shared completion cache. */
   service: ServiceDeps & CacheDeps;
-  engine: Engine;
 }
 
 /** A requested model name is echoed back at most this long (it is the caller's text). */
@@ -42,7 +40,7 @@ export class ServedModels {
 }
 
 /** OpenAI's answer to an unknown model: 404, code `model_not_found`, `param` "model". */
-export function modelNotFound(requested: string, served: readonly string[]): ApiError {
+function modelNotFound(requested: string, served: readonly string[]): ApiError {
   const shown = requested.length > MAX_ECHOED_MODEL ? `${requested.slice(0, MAX_ECHOED_MODEL)}...` : requested;
   return new ApiError(404, 'invalid_request_error', 'model_not_found', `model: ${JSON.stringify(shown)} is not served here; this server serves ${served.map((id) => JSON.stringify(id)).join(', ')}`, 'model');
 }

@@ -21,7 +21,15 @@ export class ModelStartError extends Error {
   }
 }
 
-export type OpenModelsOptions = Pick<ServerConfig, 'modelDir' | 'threads' | 'modelDtype' | 'modelCacheDir' | 'maxBatch' | 'queueSize'>;
+/** A DEFAULT_MODEL that names no served model; start-up says which ones there are. */
+export class DefaultModelError extends Error {
+  constructor(defaultModel: string, served: readonly string[]) {
+    super(`DEFAULT_MODEL=${defaultModel} is not among the models served (${served.join(', ')}); set it to one of them or unset it`);
+    this.name = 'DefaultModelError';
+  }
+}
+
+export type OpenModelsOptions = Pick<ServerConfig, 'modelDir' | 'threads' | 'modelDtype' | 'modelCacheDir' | 'maxBatch' | 'queueSize' | 'defaultModel'>;
 
 /**
  * Every model MODEL_DIR names (service/model-folders.ts), each with its own engine worker and tokenizer
@@ -32,6 +40,9 @@ export type OpenModelsOptions = Pick<ServerConfig, 'modelDir' | 'threads' | 'mod
 export async function openModels(options: OpenModelsOptions): Promise<{ models: ServingModel[]; isFolderOfModels: boolean }> {
   const folders = listModelFolders(options.modelDir);
   const isFolderOfModels = folders[0].dir !== resolve(options.modelDir);
+  // Before any model is opened: a mistyped DEFAULT_MODEL should not cost a whole start-up to report.
+  const ids = folders.map((f) => f.id);
+  if (options.defaultModel !== undefined && !ids.includes(options.defaultModel)) throw new DefaultModelError(options.defaultModel, ids);
   const opened: ServingModel[] = [];
   try {
     for (const folder of folders) {

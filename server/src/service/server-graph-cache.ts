@@ -78,7 +78,7 @@ async function prepare(modelDir: string, options: ServerGraphOptions, log: (line
   const sourceStat = await stat(join(modelDir, sourceFile));
   const stamp: Omit<Stamp, 'graphBytes'> = { source: sourceFile, size: sourceStat.size, mtimeMs: sourceStat.mtimeMs, build: SERVER_GRAPH_BUILD };
 
-  if (await stampMatches(modelDir, target, stamp)) return { dir: modelDir, outcome: 'reused' };
+  if (await stampMatches(modelDir, target, wanted.stamp, stamp)) return { dir: modelDir, outcome: 'reused' };
   const staging = await stagingIn(modelDir);
   if (staging) {
     try {
@@ -105,6 +105,8 @@ interface Wanted {
   sourceFile: string;
   /** The server graph's name for the dtype, relative to the folder it goes in. */
   target: string;
+  /** The stamp beside a graph built by an earlier start (read once, here). */
+  stamp?: Stamp;
 }
 
 /** What the folder would be served from, when that is not already our server graph (nor a built one still fresh). */
@@ -123,7 +125,7 @@ async function findSource(modelDir: string, dtype: GraphDtype | undefined): Prom
     // Ours, exported or built by an earlier start; built ones name their source, which may have changed since.
     const stamp = await readStamp(modelDir, picked.file);
     if (!stamp || !existsSync(join(modelDir, stamp.source))) return undefined;
-    return sourceOf(modelDir, stamp.source, picked.dtype);
+    return { ...sourceOf(modelDir, stamp.source, picked.dtype), stamp };
   }
   // The legacy merged decoder keeps its weights inside If branches: served as it is.
   if (picked.file === 'onnx/decoder_model_merged.onnx') return undefined;
@@ -154,8 +156,8 @@ async function readStamp(dir: string, target: string): Promise<Stamp | undefined
   }
 }
 
-async function stampMatches(dir: string, target: string, wanted: Omit<Stamp, 'graphBytes'>): Promise<boolean> {
-  const stamp = await readStamp(dir, target);
+/** Whether `stamp` (the one beside `target`, if any) says the graph there was built from exactly `wanted`. */
+async function stampMatches(dir: string, target: string, stamp: Stamp | undefined, wanted: Omit<Stamp, 'graphBytes'>): Promise<boolean> {
   if (!stamp || stamp.source !== wanted.source || stamp.size !== wanted.size || stamp.mtimeMs !== wanted.mtimeMs || stamp.build !== wanted.build) return false;
   const graph = await stat(join(dir, target)).catch(() => undefined);
   return graph?.size === stamp.graphBytes;
