@@ -15,7 +15,7 @@ export interface Metric {
   digits: number;
 }
 
-export interface ChartBar {
+interface ChartBar {
   side: string;
   value: number;
 }
@@ -76,7 +76,7 @@ function panel(x0: number, y0: number, metric: Metric, bars: readonly ChartBar[]
   return out;
 }
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 

@@ -11,7 +11,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { graphFile, SERVER_DECODER_FILE, type GraphDtype } from '@mimicbot/model-format';
 import { buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
-import { buildGpt2ServerDecoder, DEFAULT_BLOCK_SIZE, quantizeModelFolder, SERVER_GRAPH_BUILD } from '@mimicbot/training/onnx';
+import { buildGpt2ServerDecoder, defaultQuantizeSpec, quantizeModelFolder, SERVER_GRAPH_BUILD } from '@mimicbot/training/onnx';
 
 export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -25,7 +25,7 @@ export async function ensureBenchModel(dtypes: readonly GraphDtype[] = ['fp32'],
     if (dtype === 'fp32' || (['standard', 'server'] as const).every((contract) => existsSync(join(dir, graphFile(dtype, contract))))) continue;
     process.stderr.write(`quantizing the benchmark model to ${dtype}\n`);
     const bar = createProgressBar(`quantize ${dtype}`, { unit: 'M params', scale: 1e6 });
-    await quantizeModelFolder(dir, { bits: dtype === 'q8' ? 8 : 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false }, { onQuantize: (done, total) => bar.update(done, total) });
+    await quantizeModelFolder(dir, defaultQuantizeSpec(dtype), { onQuantize: (done, total) => bar.update(done, total) });
     bar.stop();
   }
   return dir;

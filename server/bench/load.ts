@@ -46,10 +46,10 @@ export async function runConcurrent(clients: number, one: () => Promise<RequestT
   return { clients, tokens, wallMs, aggregateTps: (tokens / wallMs) * 1000, meanTtftMs: timings.reduce((a, t) => a + t.ttftMs, 0) / clients };
 }
 
-/** Peak resident set of a process (Linux VmHWM), in MB. */
-export async function peakRssMb(pid: number | 'self' = 'self'): Promise<number> {
+/** A process's resident set from Linux's /proc (VmHWM: its peak; VmRSS: now), in MB (MiB). */
+export async function peakRssMb(pid: number | 'self' = 'self', field: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<number> {
   const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }

@@ -8,7 +8,7 @@
  * Options: --dtype fp32,q8,q4, --models N (3).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, mkdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -16,17 +16,13 @@ import type { GraphDtype } from '@mimicbot/model-format';
 import { buildServer } from '../scripts/build.js';
 import { BENCH_MODEL_DIR, ensureBenchModel } from './bench-model.js';
 import { streamedCompletion } from './http-client.js';
+import { peakRssMb } from './load.js';
 
 const { values: args } = parseArgs({ options: { dtype: { type: 'string', default: 'fp32,q8,q4' }, models: { type: 'string', default: '3' } } });
 const dtypes = args.dtype!.split(',') as GraphDtype[];
 const many = Number(args.models);
 const OUT_DIR = join(BENCH_MODEL_DIR, '..', 'bench-memory-dist');
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function statusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024;
-}
 
 /** The server's port, from its ready line on stderr. */
 async function ready(child: ChildProcess): Promise<number> {
@@ -46,9 +42,9 @@ async function measure(folder: string, ids: string[], dtype: GraphDtype): Promis
   try {
     const url = `http://127.0.0.1:${await ready(child)}`;
     for (const id of ids) await streamedCompletion(url, id, 'The quick brown fox jumps over the lazy dog', 16);
-    const restMiB = await statusMiB(child.pid!, 'VmRSS');
+    const restMiB = await peakRssMb(child.pid!, 'VmRSS');
     await Promise.all(Array.from({ length: 16 }, (_, i) => streamedCompletion(url, ids[0], `The quick brown fox number ${i} jumps over`, 64)));
-    return { restMiB, burstPeakMiB: await statusMiB(child.pid!, 'VmHWM') };
+    return { restMiB, burstPeakMiB: await peakRssMb(child.pid!, 'VmHWM') };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -10,7 +10,8 @@
  * own; the loop below does exactly that and times B's tokens.
  *
  * Options: --dtype fp32|q8|q4 (q4: what the server serves by default), --tokens N per B request (64),
- * --rounds N (B's requests per measurement, 3; the median is reported), --threads 2,1.
+ * --rounds N (B's requests per measurement, 3; the median is reported), --threads (one per CPU),1 (onnxruntime threads
+ * per engine, each setting measured), --flood N (A's concurrent streams, 16).
  */
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';

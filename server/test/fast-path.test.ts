@@ -132,6 +132,15 @@ describe('the fast path: a quantized optimum export and a checkpoint', () => {
     expect(tokenIds).toEqual(referenceGreedy(saved, [1, 2, 3], 8));
   });
 
+  it('builds a quantized server graph from a checkpoint when MODEL_DTYPE asks, saying how far the quantizing is', async () => {
+    const folder = join(root, 'checkpoint-q4');
+    await writeTinyCheckpoint(folder, { seed: 4, config: { nEmbd: 32, nPositions: 32 } });
+    const lines: string[] = [];
+    expect(await prepareServerGraph(folder, { dtype: 'q4', log: (line) => lines.push(line) })).toEqual({ dir: folder, outcome: 'built' });
+    expect(lines).toContain('fast path: server_decoder_q4.onnx: quantized 100%');
+    expect(lines.at(-1)).toMatch(/^fast path: server_decoder_q4\.onnx built in \d+ ms/);
+  });
+
   it('serves an export whose weights it cannot read as it is, saying why', async () => {
     const folder = join(root, 'foreign-names');
     await writeModelFolder(folder, { ...MODEL, tokenizer: buildByteLevelTokenizer(MODEL.config.nPositions) });

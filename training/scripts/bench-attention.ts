@@ -35,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { headDim, type Gpt2Weights } from '../src/model/gpt2-config.js';
-import { BENCH_CONFIG, DECODE_CASES } from './decode-cases.js';
+import { BENCH_CONFIG, DECODE_CASES, median } from './decode-cases.js';
 import { initGpt2Weights } from '../src/model/init-weights.js';
 import { OPSET, quantizationMetadata } from '../src/onnx/gpt2-decoder.js';
 import { gpt2GraphParts, gpt2Opsets, type CachedAttention, type Gpt2GraphOptions } from '../src/onnx/gpt2-graph-parts.js';
@@ -43,7 +43,7 @@ import { buildGpt2ServerDecoder } from '../src/onnx/gpt2-server-decoder.js';
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { DataType, type ModelProto } from '../src/onnx/onnx-proto.js';
 import { MS_DOMAIN } from '../src/onnx/quantize/matmul-nbits.js';
-import { DEFAULT_BLOCK_SIZE, quantizeGpt2Weights } from '../src/onnx/quantize/quantize-weights.js';
+import { defaultQuantizeSpec, quantizeGpt2Weights } from '../src/onnx/quantize/quantize-weights.js';
 import { writeOnnxModel } from '../src/onnx/write-onnx-model.js';
 
 const CONFIG = BENCH_CONFIG;
@@ -225,22 +225,18 @@ function compact(slab: Float32Array, B: number, cap: number, P: number): Float32
   return out;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 if (values.child !== undefined) {
   process.stdout.write(`${JSON.stringify(await measure(JSON.parse(values.child) as Record<Layout, string>))}\n`);
 } else {
-  const dtype = values.dtype;
+  const dtype = values.dtype as 'fp32' | 'q8' | 'q4';
   if (!['fp32', 'q8', 'q4'].includes(dtype)) throw new Error(`--dtype ${dtype}: expected fp32, q8 or q4`);
   const rounds = Number(values.rounds);
   const dir = await mkdtemp(join(tmpdir(), 'bench-attention-'));
   try {
     process.stderr.write(`building GPT-2 124M (random weights, ${dtype}) in ${LAYOUTS.length} cache layouts into ${dir} ...\n`);
     const weights = initGpt2Weights(CONFIG, 1);
-    const quantized = dtype === 'fp32' ? undefined : quantizeGpt2Weights(CONFIG, weights, { bits: dtype === 'q8' ? 8 : 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false });
+    const quantized = dtype === 'fp32' ? undefined : quantizeGpt2Weights(CONFIG, weights, defaultQuantizeSpec(dtype));
     const options: Gpt2GraphOptions = quantized ? { quantized } : {};
     const graphs: Record<Layout, ModelProto> = {
       'time-major': buildGpt2ServerDecoder(CONFIG, weights, { ...options, layout: 'time-major' }),

@@ -22,11 +22,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { BENCH_CONFIG, DECODE_CASES } from './decode-cases.js';
+import { BENCH_CONFIG, DECODE_CASES, median } from './decode-cases.js';
 import { initGpt2Weights } from '../src/model/init-weights.js';
 import { buildGpt2ServerDecoder } from '../src/onnx/gpt2-server-decoder.js';
 import { graphFile } from '@mimicbot/model-format';
-import { quantizeGpt2Weights, DEFAULT_BLOCK_SIZE, type QuantizeSpec } from '../src/onnx/quantize/quantize-weights.js';
+import { defaultQuantizeSpec, quantizeGpt2Weights, type QuantizeSpec } from '../src/onnx/quantize/quantize-weights.js';
 import { writeOnnxModel } from '../src/onnx/write-onnx-model.js';
 
 const CONFIG = BENCH_CONFIG;
@@ -34,9 +34,9 @@ const CASES = DECODE_CASES;
 /** What is measured: the three dtypes' graphs, and q4 with an 8-bit head (the head shares the embedding's table). */
 const VARIANTS: { name: string; file: string; spec?: QuantizeSpec }[] = [
   { name: 'fp32', file: graphFile('fp32', 'server') },
-  { name: 'q8', file: graphFile('q8', 'server'), spec: { bits: 8, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } },
-  { name: 'q4', file: graphFile('q4', 'server'), spec: { bits: 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } },
-  { name: 'q4, head q8', file: 'server_decoder_q4_head8.onnx', spec: { bits: 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false, headBits: 8 } },
+  { name: 'q8', file: graphFile('q8', 'server'), spec: defaultQuantizeSpec('q8') },
+  { name: 'q4', file: graphFile('q4', 'server'), spec: defaultQuantizeSpec('q4') },
+  { name: 'q4, head q8', file: 'server_decoder_q4_head8.onnx', spec: { ...defaultQuantizeSpec('q4'), headBits: 8 } },
 ];
 
 const { values } = parseArgs({
@@ -117,10 +117,6 @@ async function buildGraphs(dir: string): Promise<{ file: string; mb: number }[]>
   return out;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 if (values.child !== undefined) {
   process.stdout.write(`${JSON.stringify(await measure(values.child))}\n`);

@@ -183,7 +183,8 @@ async function buildInto(staging: string, source: ServerGraphSource, modelDir: s
   const started = performance.now();
   const config = await readModelConfig(modelDir);
   const quarter = quarters((percent) => log(`fast path: ${target}: reading the checkpoint ${percent}%`));
-  const model = await buildServerGraphFrom(source, config, { onRead: quarter, onWeightsRead: () => log(building) });
+  const quantizing = quarters((percent) => log(`fast path: ${target}: quantized ${percent}%`));
+  const model = await buildServerGraphFrom(source, config, { onRead: quarter, onWeightsRead: () => log(building), onQuantize: quantizing });
   const written = quarters((percent) => log(`fast path: ${target}: written ${percent}%`));
   const out = await writeOnnxModel(join(staging, basename(target)), model, { onProgress: written });
   if (out.externalData) throw new Error(`${target}: the built graph needs external data (over 2 GB), which the fast path does not cache; export the folder with the training package instead`);

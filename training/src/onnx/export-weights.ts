@@ -17,7 +17,7 @@ import { OnnxModelError } from './onnx-model-error.js';
 import { DataType } from './onnx-proto.js';
 import type { BlockQuantized, QuantBits } from './quantize/block-quantize.js';
 import { EMBEDDING_BITS, HEAD_WEIGHT, linearWeightShapes, type QuantizedGpt2Weights, type QuantizeSpec } from './quantize/quantize-weights.js';
-import { readOnnxInitializers, type OnnxRawTensor } from './read-onnx-weights.js';
+import { floatView, readOnnxInitializers, type OnnxRawTensor } from './read-onnx-weights.js';
 
 export interface ExportWeights {
   /** fp32 weights; the quantized ones (and wte, when the head is quantized) are absent. */
@@ -46,7 +46,7 @@ export async function readExportWeights(path: string, config: Gpt2Config): Promi
       );
     }
     if (t.dims.join(',') !== shape.join(',')) throw new OnnxModelError('ONNX_BAD_TENSOR', path, `initializer "${name}" is [${t.dims.join(', ')}]; config.json's shape needs [${shape.join(', ')}]`);
-    weights.set(name, floatsOf(t));
+    weights.set(name, floatView(t.bytes));
   }
   return quantized ? { weights, quantized } : { weights };
 }
@@ -70,7 +70,7 @@ function quantizedOf(tensors: Map<string, OnnxRawTensor>, config: Gpt2Config, sp
     const scales = expectTensor(tensors, scalesName, DataType.FLOAT, N * kBlocks * 4, path);
     const zeroBytes = N * Math.ceil((kBlocks * bits) / 8);
     const zeroPoints = spec.symmetric ? undefined : expectTensor(tensors, zerosName, DataType.UINT8, zeroBytes, path).bytes;
-    return { N, K, bits, blockSize: spec.blockSize, kBlocks, data: data.bytes, scales: floatsOf(scales), ...(zeroPoints ? { zeroPoints } : {}) };
+    return { N, K, bits, blockSize: spec.blockSize, kBlocks, data: data.bytes, scales: floatView(scales.bytes), ...(zeroPoints ? { zeroPoints } : {}) };
   };
   const out = new Map<string, BlockQuantized>();
   for (const { name, K, N } of linearWeightShapes(config)) out.set(name, block(name, K, N, spec.bits));
@@ -92,10 +92,4 @@ function expectTensor(tensors: Map<string, OnnxRawTensor>, name: string, dataTyp
     throw new OnnxModelError('ONNX_BAD_TENSOR', path, `initializer "${name}" [${t.dims.join(', ')}] is not the ${byteLength}-byte ${dataType === DataType.FLOAT ? 'float32' : 'uint8'} tensor its quantization metadata implies`);
   }
   return t;
-}
-
-/** Float32 over a tensor's bytes: a view when aligned, a copy otherwise. */
-function floatsOf(t: OnnxRawTensor): Float32Array {
-  const count = t.bytes.byteLength / 4;
-  return t.bytes.byteOffset % 4 === 0 ? new Float32Array(t.bytes.buffer, t.bytes.byteOffset, count) : new Float32Array(new Uint8Array(t.bytes).buffer);
 }

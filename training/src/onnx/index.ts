@@ -10,7 +10,7 @@ export { writeOnnxModel, type WriteOnnxOptions, type WrittenOnnx } from './write
 export { DataType, type GraphProto, type ModelProto, type NodeProto } from './onnx-proto.js';
 // Weight-only quantization of a model folder's graphs (the server's benchmark quantizes its model with it).
 export { quantizeModelFolder, type QuantizeFolderHooks } from './quantize/quantize-model-folder.js';
-export { DEFAULT_BLOCK_SIZE, describeQuantizeSpec, type QuantizeSpec } from './quantize/quantize-weights.js';
+export { DEFAULT_BLOCK_SIZE, defaultQuantizeSpec, describeQuantizeSpec, type QuantizeSpec } from './quantize/quantize-weights.js';
 // The server's graph for a folder that lacks it, from the folder's export or checkpoint (the server's fast path).
 export { buildServerGraphFrom, SERVER_GRAPH_BUILD, type BuildServerGraphHooks, type ServerGraphSource } from './server-graph-from-folder.js';
 export { OnnxModelError } from './onnx-model-error.js';

@@ -122,7 +122,7 @@ function bytesOf(t: RawTensor, path: string): Uint8Array {
 }
 
 /** Float32 over `bytes`: a view when aligned (the file's buffer stays alive while the weights do), a copy otherwise. */
-function floatView(bytes: Uint8Array): Float32Array {
+export function floatView(bytes: Uint8Array): Float32Array {
   const count = bytes.byteLength / 4;
   return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(new Uint8Array(bytes).buffer); // (Buffer.slice would not copy)
 }

@@ -10,7 +10,7 @@ import type { Gpt2Config } from '../model/gpt2-config.js';
 import { readExportWeights } from './export-weights.js';
 import { buildGpt2ServerDecoder } from './gpt2-server-decoder.js';
 import type { ModelProto } from './onnx-proto.js';
-import { DEFAULT_BLOCK_SIZE, quantizeGpt2Weights } from './quantize/quantize-weights.js';
+import { defaultQuantizeSpec, quantizeGpt2Weights } from './quantize/quantize-weights.js';
 
 /**
  * Bump when the server graph built from the same weights changes (a new input, a different op), so that
@@ -43,7 +43,7 @@ export async function buildServerGraphFrom(source: ServerGraphSource, config: Gp
   hooks.onWeightsRead?.();
   if (source.dtype === 'fp32') return buildGpt2ServerDecoder(checkpoint.config, checkpoint.weights);
   // `mimicbot quantize`'s defaults: block 32, asymmetric, head quantized (docs/quantization.md).
-  const spec = { bits: source.dtype === 'q8' ? 8 : 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false } as const;
+  const spec = defaultQuantizeSpec(source.dtype);
   const quantized = quantizeGpt2Weights(checkpoint.config, checkpoint.weights, spec, hooks.onQuantize);
   return buildGpt2ServerDecoder(checkpoint.config, checkpoint.weights, { quantized });
 }

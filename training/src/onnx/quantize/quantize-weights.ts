@@ -26,6 +26,11 @@ export interface QuantizeSpec {
 
 export const DEFAULT_BLOCK_SIZE = 32;
 
+/** What `mimicbot quantize --bits 8|4` does unless told otherwise: the spec the fast path and the benches build with too. */
+export function defaultQuantizeSpec(dtype: 'q8' | 'q4'): QuantizeSpec {
+  return { bits: dtype === 'q8' ? 8 : 4, blockSize: DEFAULT_BLOCK_SIZE, symmetric: false, keepHead: false };
+}
+
 /** The tied LM head, quantized as wte `[V, C]` (one row per output logit): the name it goes by. */
 export const HEAD_WEIGHT = 'wte.weight';
 
