@@ -7,8 +7,11 @@
  */
 import type { Response } from '@google-cloud/functions-framework';
 import {
+  draftSource,
   isModelError,
   joinToPrompt,
+  servedReply,
+  type DraftSource,
   outcomeLogFields,
   type DraftStep,
   type FeedbackStore,
@@ -62,20 +65,14 @@ export function errorStatus(error: unknown): { status: number; message: string }
   return { status: 500, message: 'Something went wrong generating a reply.' };
 }
 
-/** Saves a shown reply under a new random id; without the id (the store failed) the page offers no rating. */
-async function saveShown(deps: GenerateDeps, shown: { speaker: Speaker; prompt: string; text: string; seed?: number }): Promise<string | undefined> {
+/**
+ * Saves a shown reply under a new random id (through servedReply, as Slack saves its replies); without the id
+ * (the store failed) the page offers no rating. The model recorded is the persona's id, on both paths.
+ */
+async function saveShown(deps: GenerateDeps, source: Omit<DraftSource, 'model'>, shown: { speaker: Speaker; prompt: string; text: string }): Promise<string | undefined> {
   const id = newReplyId();
   try {
-    await deps.feedback.saveReply({
-      surface: 'demo',
-      id,
-      model: shown.speaker.id,
-      prompt: shown.prompt,
-      text: shown.text,
-      ...(shown.seed !== undefined ? { seed: shown.seed } : {}),
-      settings: { ...deps.generation },
-      servedAt: Date.now(),
-    });
+    await deps.feedback.saveReply(servedReply(source, { surface: 'demo', id, prompt: shown.prompt, text: shown.text, model: shown.speaker.id, servedAt: Date.now() }));
     return id;
   } catch (error) {
     deps.log('save_reply_failed', { error: (error as Error).message });
@@ -89,7 +86,8 @@ export async function generateJson(deps: GenerateDeps, speaker: Speaker, prompt:
   if (outcome.status === 'chosen') {
     const { draft } = outcome;
     // The reply loop seeds every draw and gives the chosen draft its own seed (its draw's plus its choice).
-    const replyId = await saveShown(deps, { speaker, prompt, text: draft.continuation, seed: draft.seed });
+    const { model: _servedAs, ...source } = draftSource(outcome);
+    const replyId = await saveShown(deps, source, { speaker, prompt, text: draft.continuation });
     res.status(200).json({ prompt, text: draft.continuation, joined: joinToPrompt(prompt, draft.raw, draft.continuation), model: speaker.id, replyId });
     return;
   }
@@ -122,7 +120,7 @@ export async function generateStream(deps: GenerateDeps, speaker: Speaker, promp
     else if (event.type === 'reset') send('reset', {});
     else if (event.type === 'done') {
       deps.log('reply_decision', { status: 'chosen', draws: event.draws, drafts: event.draws, rejected: event.rejected, streaming: true });
-      const replyId = await saveShown(deps, { speaker, prompt: event.prompt, text: event.text, seed });
+      const replyId = await saveShown(deps, { seed, settings: deps.generation, continuation: event.text }, { speaker, prompt: event.prompt, text: event.text });
       send('done', { prompt: event.prompt, text: event.text, joined: event.joined, model: speaker.id, replyId });
     } else {
       deps.log('reply_decision', { status: 'nothing_passed', draws: event.draws, drafts: event.draws, rejected: event.rejected, streaming: true });

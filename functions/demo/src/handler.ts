@@ -124,7 +124,8 @@ export function createDemoHandler(deps: DemoDeps) {
     if (!persona.ok) return fail(res, { status: 400, message: persona.message, field: persona.field });
     const refused = await limited(req, deps.rateLimit);
     if (refused) return fail(res, refused);
-    const speaker = { model: deps.models[persona.index], id: (await personas())[persona.index].id };
+    // A named persona's id is its name; only the server's own model needs the list (cached) to be named.
+    const speaker = { model: deps.models[persona.index], id: deps.modelNames[persona.index] ?? (await personas())[0].id };
     const wantsStream = (req.get('accept') ?? '').includes('text/event-stream');
     try {
       if (wantsStream) await generateStream(deps, speaker, checked.prompt, res);

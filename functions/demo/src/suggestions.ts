@@ -55,10 +55,12 @@ const normalize = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase
 export function createSuggestions(options: SuggestionsOptions): Suggest {
   const { ttlMs = 60_000, maxScanned = 10_000, limit = 5, now = Date.now } = options;
   const curated = options.curated.filter((p) => validatePrompt({ prompt: p }, MAX_SUGGESTION_CHARS).ok);
-  let index: { prompts: string[]; until: number } | undefined;
-  let building: Promise<string[]> | undefined;
+  /** Each prompt with its normalized key, computed once per index rather than on every keystroke. */
+  type Indexed = { prompt: string; key: string }[];
+  let index: { prompts: Indexed; until: number } | undefined;
+  let building: Promise<Indexed> | undefined;
 
-  async function build(): Promise<string[]> {
+  async function build(): Promise<Indexed> {
     const score = new Map<string, { prompt: string; score: number }>();
     try {
       let scanned = 0;
@@ -75,12 +77,12 @@ export function createSuggestions(options: SuggestionsOptions): Suggest {
     }
     const liked = [...score.values()].sort((a, b) => b.score - a.score).map((e) => e.prompt);
     const seen = new Set<string>();
-    const prompts = [...curated, ...liked].filter((p) => !seen.has(normalize(p)) && seen.add(normalize(p)));
+    const prompts = [...curated, ...liked].map((prompt) => ({ prompt, key: normalize(prompt) })).filter(({ key }) => !seen.has(key) && seen.add(key));
     index = { prompts, until: now() + ttlMs };
     return prompts;
   }
 
-  async function prompts(): Promise<string[]> {
+  async function prompts(): Promise<Indexed> {
     if (index && now() < index.until) return index.prompts;
     building ??= build().finally(() => (building = undefined));
     // A stale index answers at once while the new one is read; only the very first request waits.
@@ -90,6 +92,6 @@ export function createSuggestions(options: SuggestionsOptions): Suggest {
   return async function suggest(prefix) {
     const wanted = normalize(prefix);
     const all = await prompts();
-    return all.filter((p) => normalize(p).startsWith(wanted) && normalize(p) !== wanted).slice(0, limit);
+    return all.filter(({ key }) => key.startsWith(wanted) && key !== wanted).slice(0, limit).map(({ prompt }) => prompt);
   };
 }

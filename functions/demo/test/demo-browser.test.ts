@@ -7,9 +7,9 @@
  * turns down is ever on the screen; the subtitle is the served model's description.
  */
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from './browser.js';
 import {
   ISSUE_11,
   ISSUE_11_NEVER_SHOWN,
@@ -25,8 +25,7 @@ import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
 import { NEUTRAL_DESCRIPTION } from '../src/render-page.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const assets = process.env.DEMO_SCREENSHOTS ? resolve(ROOT, process.env.DEMO_SCREENSHOTS) : join(tmpdir(), `mimicbot-demo-screenshots-${process.pid}`);
+const assets = SCREENSHOTS;
 
 let model: RunningModelServer;
 let fn: RunningFunction;
@@ -39,7 +38,7 @@ beforeAll(async () => {
   const config = parseConfig({ MODEL_ENDPOINT: model.url, MAX_TOKENS: '16', RATE_LIMIT_PER_MINUTE: '100', MAX_ATTEMPTS: '8' });
   let draws = 0;
   fn = await runFunction(createDemoHandler({ ...demoDepsFromConfig(config), newSeed: () => 1000 + 7919 * ++draws, log: () => {} }));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

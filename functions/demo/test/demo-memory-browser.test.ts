@@ -8,9 +8,9 @@
  * screenshot of the side-by-side view goes to demo-side-by-side.png in DEMO_SCREENSHOTS (see demo-browser.test.ts).
  */
 import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from './browser.js';
 import { cleanGeneratedText, createMemoryFeedbackStore, type FeedbackStore, type RatedReply } from '@mimicbot/functions-shared';
 import { runFunction, startTinyModelServer, type RunningFunction, type RunningModelServer } from '@mimicbot/functions-shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +18,7 @@ import { parseConfig } from '../src/config.js';
 import { demoDepsFromConfig } from '../src/from-config.js';
 import { createDemoHandler } from '../src/handler.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const assets = process.env.DEMO_SCREENSHOTS ? resolve(ROOT, process.env.DEMO_SCREENSHOTS) : join(tmpdir(), `mimicbot-demo-screenshots-${process.pid}`);
+const assets = SCREENSHOTS;
 
 let server: RunningModelServer;
 let feedback: FeedbackStore;
@@ -49,7 +48,7 @@ beforeAll(async () => {
   server = await startTinyModelServer({ CACHE_MAX_ENTRIES: '0' }, { models: { zippy: 7, dril: 11 } });
   feedback = createMemoryFeedbackStore();
   fn = await startDemo(feedback);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
