@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createProgressBar } from '@mimicbot/training';
 import { ConfigError, modelClientFromConfig, outputFilterFromConfig, parseSharedConfig, replySteps } from '@mimicbot/functions-shared';
 import { formatGateRate, measureGateRate } from '../src/gate-rate.js';
-import { TWEET_STEPS } from '../src/tweet-steps.js';
+import { tweetSteps } from '../src/tweet-steps.js';
 
 const USAGE = 'usage: gate:rate -- --endpoint <server URL> [--drafts 200] [--prompt TEXT]';
 
@@ -30,7 +30,8 @@ async function main(argv: string[]): Promise<void> {
   const bar = createProgressBar('drafts', { unit: 'drafts' });
   const rate = await measureGateRate({
     model,
-    steps: replySteps(outputFilterFromConfig(config), gate, TWEET_STEPS),
+    // POST_DISCLOSURE as the X function reads it: its characters count toward a post's length there too.
+    steps: replySteps(outputFilterFromConfig(config), gate, tweetSteps(process.env.POST_DISCLOSURE ?? '')),
     prompt,
     generation,
     candidates: gate.candidates,

@@ -3,32 +3,29 @@
  * gate, record them as an open set of drafts, and post them to the curation channel with their buttons.
  * Nothing goes to X here; a person's Approve does that (curated-actions.ts).
  */
-import type { Log, ReasonCounts, ReplyLoop } from '@mimicbot/functions-shared';
+import type { Log, ReasonCounts } from '@mimicbot/functions-shared';
 import type { CuratorSlack } from './curator-slack.js';
 import type { DraftLedger } from './draft-ledger.js';
 import { draftsMessage } from './draft-messages.js';
-import { drawCandidates } from './draw-candidates.js';
-import type { RecentPosts } from './recent-posts.js';
+import type { Candidates } from './draw-candidates.js';
 
 export type CuratedRunOutcome =
   | { status: 'drafted'; set: string; candidates: number; channel: string; ts: string; attempts: number }
   | { status: 'skipped'; attempts: number; drafts: number; rejected: ReasonCounts };
 
 export interface CuratedRunOptions {
-  replies: ReplyLoop;
-  prompt: string;
-  candidates: number;
+  /** The candidates of one run (drawCandidates over the reply loop), as Regenerate draws them too. */
+  draw: () => Promise<Candidates>;
   channel: string;
   draftTtlMs: number;
   disclosure: string;
   ledger: DraftLedger;
   slack: CuratorSlack;
-  recent?: RecentPosts;
   log?: Log;
 }
 
 export async function runCurated(options: CuratedRunOptions): Promise<CuratedRunOutcome> {
-  const drawn = await drawCandidates(options.replies, options.prompt, options.candidates, options);
+  const drawn = await options.draw();
   if (drawn.texts.length === 0) return { status: 'skipped', attempts: drawn.draws, drafts: drawn.drafts, rejected: drawn.rejected };
   // Recorded before it is shown, so no button can ever point at a set the store does not know.
   const opened = await options.ledger.open(drawn.texts, options.draftTtlMs);

@@ -13,23 +13,15 @@ export interface CuratorSlack {
   tell(channel: string, user: string, text: string): Promise<void>;
 }
 
-/** Slack refused a call or could not be reached; `slackError` is Slack's own code (channel_not_found, ...). */
-export class CuratorSlackError extends Error {
-  readonly code = 'slack_error';
-  constructor(
-    message: string,
-    readonly slackError?: string,
-  ) {
-    super(message);
-  }
-}
+/** Slack refused a call or could not be reached; the message carries Slack's own code (channel_not_found, ...). */
+export class CuratorSlackError extends Error {}
 
 async function translated<T>(method: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     const data = (error as { data?: { error?: string } }).data;
-    throw new CuratorSlackError(`Slack ${method} failed: ${data?.error ?? (error as Error).message}`, data?.error);
+    throw new CuratorSlackError(`Slack ${method} failed: ${data?.error ?? (error as Error).message}`);
   }
 }
 

@@ -36,7 +36,6 @@ export type DraftSet = Common &
     | { state: 'replaced'; by: string; next: string }
   );
 
-export type DraftState = DraftSet['state'];
 
 /** A record as read: its parsed value, and the raw value a compare-and-set must match. */
 export interface ReadDraftSet {

@@ -151,7 +151,7 @@ function curatorFor(deps: TwitterDeps, curated: CuratedDeps, x: XApi, recent: Re
   const actions = createCuratedActions({ ledger, slack: curated.slack, x, draw, channel: curated.channel, draftTtlMs: curated.draftTtlMs, disclosure: deps.disclosure, recent, log: deps.log });
   return {
     run: () =>
-      runCurated({ replies: deps.replies, prompt: deps.tweetPrompt, candidates: curated.candidates, channel: curated.channel, draftTtlMs: curated.draftTtlMs, disclosure: deps.disclosure, ledger, slack: curated.slack, recent, log: deps.log }),
+      runCurated({ draw, channel: curated.channel, draftTtlMs: curated.draftTtlMs, disclosure: deps.disclosure, ledger, slack: curated.slack, log: deps.log }),
     receiver: createCuratorApp({ signingSecret: curated.signingSecret, botToken: curated.botToken, actions, log: deps.log }),
   };
 }
