@@ -4,21 +4,21 @@
  * server_decoder.onnx) and reused from `models/bench-gpt2-124m/` (git-ignored) afterwards. The quantized
  * graphs a run asks for (q8, q4: both contracts, by the training package's quantizer) are added when missing.
  * A folder whose server graphs an older builder wrote (`bench-build.json` records SERVER_GRAPH_BUILD) gets
- * them written again, so the bench never measures a layout the server has moved on from.
+ * them built again from its standard graphs, so the bench never measures a layout the server has moved on from.
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { graphFile, SERVER_DECODER_FILE, type GraphDtype } from '@mimicbot/model-format';
+import { graphFile, readModelConfig, SERVER_DECODER_FILE, type GraphDtype } from '@mimicbot/model-format';
 import { buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
-import { buildGpt2ServerDecoder, defaultQuantizeSpec, quantizeModelFolder, SERVER_GRAPH_BUILD } from '@mimicbot/training/onnx';
+import { buildGpt2ServerDecoder, buildServerGraphFrom, defaultQuantizeSpec, quantizeModelFolder, SERVER_GRAPH_BUILD, writeOnnxModel } from '@mimicbot/training/onnx';
 
 export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
 
 const BUILD_STAMP = 'bench-build.json';
 
 export async function ensureBenchModel(dtypes: readonly GraphDtype[] = ['fp32'], dir = BENCH_MODEL_DIR): Promise<string> {
-  await dropStaleServerGraphs(dir);
+  await rebuildStaleServerGraphs(dir);
   await ensureFp32Model(dir);
   await writeFile(join(dir, BUILD_STAMP), `${JSON.stringify({ serverGraphBuild: SERVER_GRAPH_BUILD })}\n`);
   for (const dtype of dtypes) {
@@ -31,13 +31,26 @@ export async function ensureBenchModel(dtypes: readonly GraphDtype[] = ['fp32'],
   return dir;
 }
 
-/** Server graphs written by an older builder go; the next steps write them again from the same seeded weights. */
-async function dropStaleServerGraphs(dir: string): Promise<void> {
+/**
+ * Server graphs written by an older builder are built again from the folder's own standard graph of the same
+ * precision (the fast path's builder: the same weights, byte for byte), leaving every other file as it is.
+ */
+async function rebuildStaleServerGraphs(dir: string): Promise<void> {
   if (!existsSync(join(dir, 'config.json'))) return;
   const stamp = await readFile(join(dir, BUILD_STAMP), 'utf8').then((text) => JSON.parse(text) as { serverGraphBuild?: number }, () => ({ serverGraphBuild: undefined }));
   if (stamp.serverGraphBuild === SERVER_GRAPH_BUILD) return;
-  process.stderr.write(`the benchmark model's server graphs predate server graph build ${SERVER_GRAPH_BUILD}: writing them again\n`);
-  for (const dtype of ['fp32', 'q8', 'q4'] as const) await rm(join(dir, graphFile(dtype, 'server')), { force: true });
+  const config = await readModelConfig(dir);
+  for (const dtype of ['fp32', 'q8', 'q4'] as const) {
+    const standard = join(dir, graphFile(dtype, 'standard'));
+    const server = join(dir, graphFile(dtype, 'server'));
+    if (!existsSync(server)) continue;
+    if (!existsSync(standard)) {
+      await rm(server); // the steps below write it anew
+      continue;
+    }
+    process.stderr.write(`the benchmark model's ${graphFile(dtype, 'server')} predates server graph build ${SERVER_GRAPH_BUILD}: building it again from ${graphFile(dtype, 'standard')}\n`);
+    await writeOnnxModel(server, await buildServerGraphFrom({ kind: 'onnx', path: standard }, config));
+  }
 }
 
 async function ensureFp32Model(dir: string): Promise<void> {
