@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GRAPH_CANDIDATES, graphFile, pickGraph } from './graph-files.js';
+import { GRAPH_CANDIDATES, graphFile, isServerGraphFile, pickGraph } from './graph-files.js';
 import { ModelFolderError } from './model-folder-error.js';
 
 let dir: string;
@@ -90,5 +90,12 @@ describe('pickGraph', () => {
     await mkdir(join(dir, 'server_decoder.onnx'));
     await touch('model.onnx');
     expect(pickGraph(dir).file).toBe('model.onnx');
+  });
+});
+
+describe('isServerGraphFile', () => {
+  it('names our server graphs of every precision and nothing else', () => {
+    expect(['server_decoder.onnx', 'server_decoder_q8.onnx', 'server_decoder_q4.onnx'].every(isServerGraphFile)).toBe(true);
+    for (const file of ['model.onnx', 'onnx/model.onnx', 'onnx/model_q4.onnx', 'onnx/server_decoder.onnx', 'server_decoder.onnx_data']) expect(isServerGraphFile(file)).toBe(false);
   });
 });

@@ -48,6 +48,15 @@ export const GRAPH_CANDIDATES: readonly GraphFile[] = [
   { file: 'onnx/decoder_model_merged.onnx', contract: 'standard', dtype: 'fp32' },
 ];
 
+/**
+ * Whether `file` (relative to the folder, `/`-separated) names one of our server graphs. Those are written with
+ * their weights in external data whatever their size (training's `writeOptionsFor` says why); other runtimes
+ * never read them, so the single-file convention does not bind them.
+ */
+export function isServerGraphFile(file: string): boolean {
+  return GRAPH_CANDIDATES.some((g) => g.contract === 'server' && g.file === file);
+}
+
 /** The name a writer gives a graph of this precision and contract: the table's first. */
 export function graphFile(dtype: GraphDtype, contract: GraphContract): string {
   const found = GRAPH_CANDIDATES.find((g) => g.dtype === dtype && g.contract === contract);

@@ -4,7 +4,7 @@ export { ModelFolderError, type ModelFolderErrorCode } from './model-folder-erro
 export { gpt2ParameterCount, type Gpt2Config } from './gpt2-config.js';
 export { CONFIG_LIMITS, parseHfConfig, toGenerationConfig, toHfConfig, type CheckpointLayout } from './hf-config.js';
 export { MAX_CONFIG_BYTES, readModelConfig } from './read-model-config.js';
-export { GRAPH_CANDIDATES, GRAPH_DTYPES, graphFile, pickGraph, SERVER_DECODER_FILE, type GraphContract, type GraphDtype, type GraphFile, type PickedGraph, type PickGraphOptions } from './graph-files.js';
+export { GRAPH_CANDIDATES, GRAPH_DTYPES, graphFile, isServerGraphFile, pickGraph, SERVER_DECODER_FILE, type GraphContract, type GraphDtype, type GraphFile, type PickedGraph, type PickGraphOptions } from './graph-files.js';
 export {
   createTokenizer,
   loadTokenizer,

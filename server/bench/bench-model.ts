@@ -11,7 +11,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { graphFile, readModelConfig, SERVER_DECODER_FILE, type GraphDtype } from '@mimicbot/model-format';
 import { buildGpt2Tokenizer, createProgressBar, GPT2_124M, initGpt2Weights, writeModelFolder, type Gpt2Config } from '@mimicbot/training';
-import { buildGpt2ServerDecoder, buildServerGraphFrom, defaultQuantizeSpec, quantizeModelFolder, SERVER_GRAPH_BUILD, writeOnnxModel } from '@mimicbot/training/onnx';
+import { buildGpt2ServerDecoder, buildServerGraphFrom, defaultQuantizeSpec, quantizeModelFolder, externalDataPath, SERVER_GRAPH_BUILD, writeOnnxModel, writeOptionsFor } from '@mimicbot/training/onnx';
 
 export const BENCH_MODEL_DIR = new URL('../../models/bench-gpt2-124m/', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -46,10 +46,11 @@ async function rebuildStaleServerGraphs(dir: string): Promise<void> {
     if (!existsSync(server)) continue;
     if (!existsSync(standard)) {
       await rm(server); // the steps below write it anew
+      await rm(externalDataPath(server), { force: true });
       continue;
     }
     process.stderr.write(`the benchmark model's ${graphFile(dtype, 'server')} predates server graph build ${SERVER_GRAPH_BUILD}: building it again from ${graphFile(dtype, 'standard')}\n`);
-    await writeOnnxModel(server, await buildServerGraphFrom({ kind: 'onnx', path: standard }, config));
+    await writeOnnxModel(server, await buildServerGraphFrom({ kind: 'onnx', path: standard }, config), writeOptionsFor(graphFile(dtype, 'server')));
   }
 }
 

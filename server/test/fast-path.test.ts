@@ -94,8 +94,26 @@ describe('the fast path: a folder with only an optimum export', () => {
     expect(await fileId(graph)).not.toBe(before);
     expect(lines[0]).toBe(`fast path: building server_decoder.onnx from onnx/model.onnx in ${folder}`);
     expect(lines.at(-1)).toMatch(/^fast path: server_decoder\.onnx built in \d+ ms \(\d+ MB\)$/);
-    // Nothing is left behind but the graph and its stamp.
+    // Nothing is left behind but the graph, its weights and its stamp.
     expect((await readdir(folder)).filter((f) => f.startsWith('.'))).toEqual(['.server_decoder.onnx.source.json']);
+    expect(await readdir(folder)).toContain('server_decoder.onnx_data');
+  });
+
+  it('rebuilds when the weights beside the graph, or the graph itself, are not what it wrote', async () => {
+    expect(await prepareServerGraph(folder, { log: quiet })).toEqual({ dir: folder, outcome: 'reused' });
+    // A half-copied data file (the graph's own size is unchanged, so only the stamp's data size tells).
+    const data = join(folder, 'server_decoder.onnx_data');
+    const bytes = await readFile(data);
+    await writeFile(data, bytes.subarray(0, bytes.length - 4096));
+    expect(await prepareServerGraph(folder, { log: quiet })).toEqual({ dir: folder, outcome: 'built' });
+    expect((await stat(data)).size).toBe(bytes.length);
+    // Another graph of the same size under the name: only its hash tells.
+    const graph = join(folder, 'server_decoder.onnx');
+    const proto = await readFile(graph);
+    proto[proto.length - 1] ^= 1;
+    await writeFile(graph, proto);
+    expect(await prepareServerGraph(folder, { log: quiet })).toEqual({ dir: folder, outcome: 'built' });
+    expect(await prepareServerGraph(folder, { log: quiet })).toEqual({ dir: folder, outcome: 'reused' });
   });
 
   it('takes a stamp naming a file out of the folder for no stamp: the graph is served as exported, nothing is read', async () => {
@@ -116,7 +134,7 @@ describe('the fast path: a quantized optimum export and a checkpoint', () => {
   it("serves onnx/model_q4.onnx's own 4-bit blocks in the server graph, with the export's greedy tokens", async () => {
     const folder = (await writeLayoutModel(root, 'server', MODEL)).dir;
     await quantizeModelFolder(folder, { bits: 4, blockSize: 32, symmetric: false, keepHead: false });
-    for (const f of ['model.onnx', 'server_decoder.onnx', 'server_decoder_q4.onnx']) await rm(join(folder, f));
+    for (const f of ['model.onnx', 'server_decoder.onnx', 'server_decoder.onnx_data', 'server_decoder_q4.onnx', 'server_decoder_q4.onnx_data']) await rm(join(folder, f));
     const exported = await engineGreedy(folder, 'q4');
     const server = await start(folder);
     expect(server.engine.model.graph).toEqual({ file: 'server_decoder_q4.onnx', contract: 'server', dtype: 'q4' });
@@ -220,7 +238,7 @@ describe('the fast path: a read-only folder', () => {
     }
     const entries = await readdir(cacheDir);
     expect(entries).toHaveLength(1);
-    expect((await readdir(join(cacheDir, entries[0]))).sort()).toEqual(['config.json', 'generation_config.json', 'server_decoder.onnx']);
+    expect((await readdir(join(cacheDir, entries[0]))).sort()).toEqual(['config.json', 'generation_config.json', 'server_decoder.onnx', 'server_decoder.onnx_data']);
 
     const second = startProcess({ MODEL_DIR: folder, MODEL_CACHE_DIR: cacheDir });
     try {

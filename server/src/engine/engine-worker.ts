@@ -31,7 +31,7 @@ const options = workerData as WorkerOptions;
 async function main(): Promise<void> {
   let decoder;
   try {
-    decoder = await loadDecoder(options.modelDir, { intraOpNumThreads: options.intraOpNumThreads, dtype: options.dtype });
+    decoder = await loadDecoder(options.modelDir, { intraOpNumThreads: options.intraOpNumThreads, dtype: options.dtype, maxBatchRows: options.maxBatchSize });
     // Warm up: the first run allocates and plans; do it before saying ready.
     const warm = await decoder.prefill([[decoder.config.eosTokenId]]);
     await decoder.step(warm.batch, [decoder.config.eosTokenId]);

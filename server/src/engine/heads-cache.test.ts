@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appendRows, cacheView, emptyHeadsCache, mergeRows, SLOT_CHUNK, type HeadsCache, type HeadsShape } from './heads-cache.js';
+import { appendRows, cacheView, emptyHeadsCache, mergeRows, reservedFloats, SLOT_CHUNK, type HeadsCache, type HeadsShape } from './heads-cache.js';
 
-const shape: HeadsShape = { layers: 2, heads: 2, headSize: 3, maxSlots: 200 };
+const shape: HeadsShape = { layers: 2, heads: 2, headSize: 3, maxSlots: 200, maxRows: 4 };
 const { layers: L, heads: NH, headSize: HS } = shape;
 
 /** A recognisable nonzero value for (sequence, layer, keys|values, head, position, dim). */
@@ -45,6 +45,12 @@ function prefilled(seqs: number[], lengths: number[]): HeadsCache {
   return appendRows(shape, emptyHeadsCache(shape, seqs.length), T, rows.keys, rows.values, lengths);
 }
 
+/** A prefill's rows as the running batch they become: merged once, which moves them into the batch's reservation. */
+function running(seqs: number[], lengths: number[]): HeadsCache {
+  const cache = prefilled(seqs, lengths);
+  return mergeRows(shape, seqs.map((_, row) => ({ cache, row })));
+}
+
 describe('heads cache', () => {
   it('keeps a left-padded prefill\'s real positions from slot 0, with room for the next token and zeros after', () => {
     const cache = prefilled([1, 2], [3, 2]);
@@ -72,14 +78,14 @@ describe('heads cache', () => {
   });
 
   it('closes over rows that leave and writes joining rows after the rest, in the same buffers, with no trace of the leavers', () => {
-    const running = prefilled([1, 2, 3, 4], [10, 12, 20, 7]);
+    const batch = running([1, 2, 3, 4], [10, 12, 20, 7]);
     const joining = prefilled([5], [4]);
     const merged = mergeRows(shape, [
-      { cache: running, row: 1 },
-      { cache: running, row: 3 },
+      { cache: batch, row: 1 },
+      { cache: batch, row: 3 },
       { cache: joining, row: 0 },
     ]);
-    expect(merged.keys[0]).toBe(running.keys[0]); // reused, not reallocated
+    expect(merged.keys[0]).toBe(batch.keys[0]); // reused, not reallocated
     expect(merged.size).toBe(3);
     expect(merged.lengths).toEqual([12, 7, 4]);
     expectRow(merged, 0, 2);
@@ -88,14 +94,14 @@ describe('heads cache', () => {
   });
 
   it('gives up slots when the long row leaves, and grows them when a long row joins', () => {
-    const running = prefilled([1, 2, 3], [100, 6, 9]);
-    expect(running.capacity).toBe(128);
+    const batch = running([1, 2, 3], [100, 6, 9]);
+    expect(batch.capacity).toBe(128);
     const shrunk = mergeRows(shape, [
-      { cache: running, row: 1 },
-      { cache: running, row: 2 },
+      { cache: batch, row: 1 },
+      { cache: batch, row: 2 },
     ]);
     expect(shrunk.capacity).toBe(32);
-    expect(shrunk.keys[0]).toBe(running.keys[0]);
+    expect(shrunk.keys[0]).toBe(batch.keys[0]);
     expectRow(shrunk, 0, 2);
     expectRow(shrunk, 1, 3);
     const long = prefilled([7], [50]);
@@ -105,7 +111,7 @@ describe('heads cache', () => {
       { cache: long, row: 0 },
     ]);
     expect(grown.capacity).toBe(64);
-    expect(grown.keys[0]).toBe(running.keys[0]); // 3 x 64 slots fit in what 3 x 128 needed
+    expect(grown.keys[0]).toBe(batch.keys[0]);
     expectRow(grown, 0, 2);
     expectRow(grown, 1, 3);
     expectRow(grown, 2, 7);
@@ -122,6 +128,41 @@ describe('heads cache', () => {
     expectRow(merged, 0, 3);
     expectRow(merged, 1, 1);
     expect(Array.from(running.keys[1])).toEqual(before);
+  });
+
+  it('reserves a running batch\'s buffers once for maxRows rows of maxSlots slots: rows joining and slots filling never need new ones', () => {
+    const first = prefilled([1], [5]);
+    let batch = mergeRows(shape, [
+      { cache: first, row: 0 },
+      { cache: prefilled([2], [3]), row: 0 },
+    ]);
+    expect(batch.keys[0]).not.toBe(first.keys[0]); // out of the prefill's buffers, into the reservation
+    expect(batch.keys[0].length).toBe(reservedFloats(shape));
+    expect(reservedFloats(shape)).toBe(shape.maxRows * NH * shape.maxSlots * HS);
+    const buffers = [...batch.keys, ...batch.values];
+    for (let seq = 3; seq <= shape.maxRows; seq++) {
+      const rows = Array.from({ length: batch.size }, (_, row) => ({ cache: batch, row }));
+      batch = mergeRows(shape, [...rows, { cache: prefilled([seq], [seq * 10]), row: 0 }]);
+    }
+    // Grow every row to the last slot, one step at a time.
+    while (Math.max(...batch.lengths) < shape.maxSlots - 1) {
+      const lengths = batch.lengths.map((n) => n + 1);
+      const rows = newRows([1, 2, 3, 4], [...batch.lengths], 1);
+      batch = appendRows(shape, batch, 1, rows.keys, rows.values, lengths);
+    }
+    expect(batch.capacity).toBe(shape.maxSlots);
+    expect([...batch.keys, ...batch.values].every((b, i) => b === buffers[i])).toBe(true);
+    for (let b = 0; b < batch.size; b++) expectRow(batch, b, b + 1);
+  });
+
+  it('lays a prefill out in a spare cache\'s buffers, whatever they held, with zeros in every free slot', () => {
+    const old = prefilled([1, 2, 3], [30, 20, 25]); // buffers full of nonzero values
+    const T = 9;
+    const rows = newRows([4, 5], [0, 0], T, [0, 4]);
+    const cache = appendRows(shape, emptyHeadsCache(shape, 2, old), T, rows.keys, rows.values, [9, 5]);
+    expect(cache.keys[0]).toBe(old.keys[0]);
+    expectRow(cache, 0, 4);
+    expectRow(cache, 1, 5);
   });
 
   it('never hands out more slots than n_positions unless a row needs them', () => {

@@ -8,8 +8,9 @@
  * cache is ~100 MB at GPT-2 124M's shape, and allocating it anew (zero-fill and page faults) took 0.1-0.3 s on
  * these cores each time rows joined, left or ran out of slots. Here a row that leaves is closed over by moving
  * the rows after it down (one move per row: its heads are contiguous), a row that joins is written after the
- * others, and more or fewer slots re-space the heads inside the same buffer; a new buffer (with headroom) is
- * allocated only when the batch no longer fits. Pure array work: no onnxruntime here.
+ * others, and more or fewer slots re-space the heads inside the same buffer. A running batch's buffers are
+ * reserved once for the largest batch (`reserve`), so they are allocated again only for a batch larger than
+ * that. Pure array work: no onnxruntime here.
  */
 
 /** The shape every cache of one model shares. */
@@ -19,6 +20,11 @@ export interface HeadsShape {
   headSize: number;
   /** n_positions: no row holds more, so no more slots are ever allocated. */
   maxSlots: number;
+  /**
+   * The most rows a running batch holds (the scheduler's batch size). A running batch's buffers are allocated
+   * once for that many rows of `maxSlots` slots; see `reserve`.
+   */
+  maxRows: number;
 }
 
 export interface HeadsCache {
@@ -35,12 +41,48 @@ export interface HeadsCache {
 /** Slots are handed out in multiples of this: a row runs this many steps between re-spacings, and attention reads at most this many free slots more than it needs. */
 export const SLOT_CHUNK = 32;
 
-/** A new buffer is this much larger than what it must hold, so the next rows or slots fit without another one. */
+/** A prefill's buffer is this much larger than what it must hold, so its first steps fit without another one. */
 const HEADROOM = 1.25;
 
-export function emptyHeadsCache(shape: HeadsShape, rows: number): HeadsCache {
+/**
+ * Floats per buffer when a running batch needs a new one: room for `maxRows` rows of `maxSlots` slots, so it
+ * never needs another. That is 50 MB a layer for GPT-2 124M at 16 rows, but only as address space: a fresh
+ * allocation this large is mapped by the allocator, not written, and the system commits a page only when the
+ * cache first writes it, so memory follows the rows and slots in use. What it saves is the garbage: growing
+ * the buffers as slots filled left each old set (up to ~100 MB) to the garbage collector, and a 16-stream burst
+ * peaked ~150 MB above the cache it needed.
+ */
+function reserve(shape: HeadsShape, need: number): number {
+  return Math.max(need, reservedFloats(shape));
+}
+
+/** Floats per buffer of a running batch's reservation (0 once the system refused one). */
+export function reservedFloats(shape: HeadsShape): number {
+  return reservationRefused ? 0 : shape.maxRows * shape.heads * shape.maxSlots * shape.headSize;
+}
+
+/** Set once the system refuses a reservation's address space (strict overcommit): buffers are then sized as needed. */
+let reservationRefused = false;
+
+/** One buffer per layer of `floats` floats, or, where the system refuses that much address space (strict overcommit), of `fallback`. */
+function allocateBuffers(layers: number, floats: number, fallback: number): Float32Array[] {
+  try {
+    return Array.from({ length: layers }, () => new Float32Array(floats));
+  } catch (error) {
+    if (!(error instanceof RangeError) || floats === fallback) throw error;
+    reservationRefused = true;
+    return Array.from({ length: layers }, () => new Float32Array(fallback));
+  }
+}
+
+/**
+ * A cache of `rows` empty rows. `spare` lends it the buffers of a cache that is no longer used (a prefill's,
+ * once merged): the next prefill writes into them instead of into fresh memory, so a burst of prefills leaves
+ * no trail of garbage behind. Their old contents are zeroed as the rows are laid out.
+ */
+export function emptyHeadsCache(shape: HeadsShape, rows: number, spare?: HeadsCache): HeadsCache {
   const none = () => Array.from({ length: shape.layers }, () => new Float32Array(0));
-  return { size: rows, capacity: 0, lengths: new Array<number>(rows).fill(0), keys: none(), values: none() };
+  return { size: rows, capacity: 0, lengths: new Array<number>(rows).fill(0), keys: spare?.keys ?? none(), values: spare?.values ?? none() };
 }
 
 /** The slots a cache gets to hold `positions` per row: whole chunks, never more than n_positions unless a row needs them. */
@@ -61,7 +103,9 @@ export function cacheView(shape: HeadsShape, cache: HeadsCache, which: 'keys' | 
 export function appendRows(shape: HeadsShape, cache: HeadsCache, T: number, newKeys: readonly Float32Array[], newValues: readonly Float32Array[], lengths: readonly number[]): HeadsCache {
   const { heads: NH, headSize: HS } = shape;
   const needed = Math.max(0, ...lengths);
-  const target = needed > cache.capacity ? resize(shape, cache, cache.size, slotsFor(needed + 1, shape.maxSlots)) : cache;
+  // A step's batch grows into its reservation; a prefill (from an empty cache) gets a buffer of its size.
+  const sizing = cache.capacity > 0 ? 'reserve' : 'headroom';
+  const target = needed > cache.capacity ? resize(shape, cache, cache.size, slotsFor(needed + 1, shape.maxSlots), sizing) : cache;
   const cap = target.capacity;
   for (let b = 0; b < cache.size; b++) {
     const old = cache.lengths[b];
@@ -104,10 +148,10 @@ export function mergeRows(shape: HeadsShape, rows: readonly { cache: HeadsCache;
     const staying: HeadsCache = { ...base, size: kept, lengths: lengths.slice(0, kept) };
     // Fewer slots only when a long row left and the rest use less than half: attention reads every slot.
     const capacity = slots > base.capacity || slots * 2 <= base.capacity ? slots : base.capacity;
-    target = resize(shape, staying, rows.length, capacity);
+    target = resize(shape, staying, rows.length, capacity, 'reserve');
   } else {
     kept = 0;
-    target = resize(shape, emptyHeadsCache(shape, 0), rows.length, slots);
+    target = resize(shape, emptyHeadsCache(shape, 0), rows.length, slots, 'reserve');
   }
   for (let j = kept; j < rows.length; j++) copyRow(shape, rows[j].cache, rows[j].row, target, j);
   return { ...target, size: rows.length, lengths };
@@ -130,16 +174,18 @@ function closeOver(shape: HeadsShape, cache: HeadsCache, sourceRows: readonly nu
  * when they are large enough (heads moved up from the last when slots grow, down from the first when they
  * shrink, so no head overwrites one not yet moved), else new ones.
  */
-function resize(shape: HeadsShape, cache: HeadsCache, rows: number, capacity: number): HeadsCache {
+function resize(shape: HeadsShape, cache: HeadsCache, rows: number, capacity: number, sizing: 'reserve' | 'headroom'): HeadsCache {
   const { heads: NH, headSize: HS } = shape;
   const need = rows * NH * capacity * HS;
-  const fits = cache.keys[0] !== undefined && cache.keys[0].length >= need;
+  // A running batch moves into its reservation at once (out of a prefill's buffers, which are then free to lend).
+  const wanted = sizing === 'reserve' && rows <= shape.maxRows ? reserve(shape, need) : need;
+  const fits = cache.keys[0] !== undefined && cache.keys[0].length >= wanted;
   if (fits && capacity === cache.capacity) return { ...cache, size: rows };
   const blocks = cache.size * NH;
   if (fits) {
     const order = capacity > cache.capacity ? Array.from({ length: blocks }, (_, i) => blocks - 1 - i) : Array.from({ length: blocks }, (_, i) => i);
     for (const i of order) {
-      const run = cache.lengths[Math.floor(i / NH)] * HS;
+      const run = (cache.lengths[Math.floor(i / NH)] ?? 0) * HS;
       for (const buffer of [...cache.keys, ...cache.values]) {
         buffer.copyWithin(i * capacity * HS, i * cache.capacity * HS, i * cache.capacity * HS + run);
         buffer.fill(0, i * capacity * HS + run, (i + 1) * capacity * HS); // free slots hold zeros
@@ -147,8 +193,9 @@ function resize(shape: HeadsShape, cache: HeadsCache, rows: number, capacity: nu
     }
     return { ...cache, size: rows, capacity };
   }
-  const allocate = () => Array.from({ length: shape.layers }, () => new Float32Array(Math.ceil(need * HEADROOM)));
-  const next: HeadsCache = { size: rows, capacity, lengths: cache.lengths, keys: allocate(), values: allocate() };
+  const fallback = Math.ceil(need * HEADROOM);
+  const floats = wanted > need ? wanted : fallback;
+  const next: HeadsCache = { size: rows, capacity, lengths: cache.lengths, keys: allocateBuffers(shape.layers, floats, fallback), values: allocateBuffers(shape.layers, floats, fallback) };
   for (let b = 0; b < cache.size; b++) copyRow(shape, cache, b, next, b);
   return next;
 }

@@ -23,14 +23,18 @@ import { join } from 'node:path';
 import { ModelLoadError } from './errors.js';
 import { checkAgainstRuns, checkCacheShape, checkLayerCount, type ModelFiles, type ProbeResult } from './graph-claims.js';
 import type { GraphDtype, GraphFile } from '@mimicbot/model-format';
-import { appendRows, cacheView, emptyHeadsCache, mergeRows, type HeadsCache, type HeadsShape } from './heads-cache.js';
+import { appendRows, cacheView, emptyHeadsCache, mergeRows, reservedFloats, type HeadsCache, type HeadsShape } from './heads-cache.js';
 import { describeDecoder, findModelGraph, readModelConfig, type DecoderLayout, type ModelConfig } from './model-files.js';
+
+const DEFAULT_BATCH_ROWS = 16;
 
 export interface DecoderOptions {
   /** onnxruntime intra-op threads; default: onnxruntime's own (the physical cores). */
   intraOpNumThreads?: number;
   /** Serve this precision's graph (MODEL_DTYPE); default: the best the folder offers. */
   dtype?: GraphDtype;
+  /** The scheduler's batch size: the rows a running batch's cache is reserved for (heads layout; default 16). */
+  maxBatchRows?: number;
 }
 
 /** A batch's KV cache. Opaque outside this file except for its shape. */
@@ -41,7 +45,10 @@ export interface KvBatch {
 }
 
 export interface StepResult {
-  /** One `[V]` row of next-token logits per batch row: views of the run's own output (rows never overlap), free to rewrite. */
+  /**
+   * One `[V]` row of next-token logits per batch row, free to rewrite: views of a buffer (rows never overlap)
+   * that the decoder's next run writes again (server graphs), so read them before calling it.
+   */
   logits: Float32Array[];
   /**
    * Only from a prefill asked to `scorePrompt`: per batch row, one `[V]` row for each of its prompt positions
@@ -124,7 +131,7 @@ export async function loadDecoder(modelDir: string, options: DecoderOptions = {}
     checkGraphInputs(files, session, layout, config);
     // The contract the graph speaks is read from its names (describeDecoder); the table's is only where it was looked for.
     const graph: GraphFile = { file: picked.file, contract: layout.contract, dtype: picked.dtype };
-    const decoder = new OnnxBatchDecoder(session, config, layout, graphFile, graph);
+    const decoder = new OnnxBatchDecoder(session, config, layout, graphFile, graph, options.maxBatchRows ?? DEFAULT_BATCH_ROWS);
     await checkAgainstRuns(files, config, layout, (position) => decoder.probe(position));
     return decoder;
   } catch (error) {
@@ -154,6 +161,10 @@ class OnnxBatchDecoder implements BatchDecoder {
   private readonly HS: number;
   private readonly V: number;
   private readonly heads: HeadsShape;
+  /** A used-up prefill cache whose buffers the next prefill writes into (keepSpare). */
+  private spare: HeadsCache | undefined;
+  /** runOutputs' buffers, grown to the largest run so far. */
+  private scratch = { logits: new Float32Array(0), keys: [] as Float32Array[], values: [] as Float32Array[] };
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -161,6 +172,7 @@ class OnnxBatchDecoder implements BatchDecoder {
     readonly layout: DecoderLayout,
     readonly graphFile: string,
     readonly graph: GraphFile,
+    maxBatchRows: number,
   ) {
     this.maxBatchSize = layout.hasPositionIds ? Number.MAX_SAFE_INTEGER : 1;
     this.canScorePrompt = layout.canScorePrompt;
@@ -168,7 +180,7 @@ class OnnxBatchDecoder implements BatchDecoder {
     this.NH = config.nHead;
     this.HS = config.nEmbd / config.nHead;
     this.V = config.vocabSize;
-    this.heads = { layers: config.nLayer, heads: this.NH, headSize: this.HS, maxSlots: config.nPositions };
+    this.heads = { layers: config.nLayer, heads: this.NH, headSize: this.HS, maxSlots: config.nPositions, maxRows: maxBatchRows };
   }
 
   async prefill(prompts: readonly (readonly number[])[], options: PrefillOptions = {}): Promise<StepResult> {
@@ -258,7 +270,8 @@ class OnnxBatchDecoder implements BatchDecoder {
   private async run(batch: AnyKv, ids: BigInt64Array, T: number, mask: BigInt64Array, positions: BigInt64Array, newLengths: number[], allPositions = false): Promise<StepResult> {
     const B = batch.size;
     const P = batch.pastLength;
-    const out = await this.session.run(this.feeds(batch, ids, T, mask, positions, allPositions));
+    const feeds = this.feeds(batch, ids, T, mask, positions, allPositions);
+    const out = this.layout.contract === 'server' ? await this.session.run(feeds, this.runOutputs(B, T, allPositions)) : await this.session.run(feeds);
     const logits = this.lastLogits(out[this.layout.logits], B, T);
     const promptLogits = allPositions ? this.positionLogits(out[this.layout.logits], T, newLengths) : undefined;
     const keys = this.layout.outKeys.map((name) => out[name].data as Float32Array);
@@ -275,6 +288,30 @@ class OnnxBatchDecoder implements BatchDecoder {
     return { logits, ...(promptLogits ? { promptLogits } : {}), batch: next };
   }
 
+  /**
+   * A server graph's outputs, written by onnxruntime straight into buffers this decoder keeps for the next run
+   * too: the logits `[B, V]` (unless every position's are asked for) and each layer's new rows
+   * `[B, NH, T, HS]` (or `[T, B, C]`). The caller is done with them (sampled, appended to the cache) before
+   * the next run: the scheduler runs one at a time. Without them onnxruntime-node copies every output into a
+   * new buffer per run, 3.2 MB of logits per step at B = 16 for GPT-2, garbage the allocator then keeps.
+   */
+  private runOutputs(B: number, T: number, allPositions: boolean): Record<string, ort.Tensor | null> {
+    const V = this.V;
+    const rowFloats = B * T * this.C;
+    if (this.scratch.logits.length < B * V) this.scratch.logits = new Float32Array(B * V);
+    if ((this.scratch.keys[0]?.length ?? 0) < rowFloats) {
+      this.scratch.keys = this.layout.outKeys.map(() => new Float32Array(rowFloats));
+      this.scratch.values = this.layout.outValues.map(() => new Float32Array(rowFloats));
+    }
+    const rowDims = this.layout.cache === 'heads' ? [B, this.NH, T, this.HS] : [T, B, this.C];
+    const fetches: Record<string, ort.Tensor | null> = {
+      [this.layout.logits]: allPositions ? null : new ort.Tensor('float32', this.scratch.logits.subarray(0, B * V), [B, V]),
+    };
+    this.layout.outKeys.forEach((name, l) => (fetches[name] = new ort.Tensor('float32', this.scratch.keys[l].subarray(0, rowFloats), rowDims)));
+    this.layout.outValues.forEach((name, l) => (fetches[name] = new ort.Tensor('float32', this.scratch.values[l].subarray(0, rowFloats), rowDims)));
+    return fetches;
+  }
+
   /** `[B, T, V]` (standard) or `[B * T, V]` (server, every position asked): each row's real positions but its last. */
   private positionLogits(tensor: ort.Tensor, T: number, lengths: readonly number[]): Float32Array[][] {
     const data = tensor.data as Float32Array;
@@ -288,7 +325,7 @@ class OnnxBatchDecoder implements BatchDecoder {
 
   /**
    * `[B, T, V]` (standard) or `[B, V]` (server) -> one `[V]` row per sequence, for its last position: a view, not a
-   * copy (onnxruntime-node hands each run's output over in a buffer of its own, which nothing else writes).
+   * copy (of the run's own output buffer, or of runOutputs' logits buffer, which only the next run writes).
    */
   private lastLogits(tensor: ort.Tensor, B: number, T: number): Float32Array[] {
     const data = tensor.data as Float32Array;
@@ -348,7 +385,9 @@ class OnnxBatchDecoder implements BatchDecoder {
       return merged;
     }
     if (this.layout.cache === 'heads') {
-      const cache = mergeRows(this.heads, rows.map(({ batch, row }) => ({ cache: (batch as HeadsKv).cache, row })));
+      const sources = rows.map(({ batch, row }) => ({ cache: (batch as HeadsKv).cache, row }));
+      const cache = mergeRows(this.heads, sources);
+      this.keepSpare(sources.map((s) => s.cache).filter((c) => c.keys[0] !== cache.keys[0]));
       const merged: HeadsKv = { kind: 'heads', size: B, pastLength: P, lengths, cache };
       return merged;
     }
@@ -372,12 +411,29 @@ class OnnxBatchDecoder implements BatchDecoder {
     return merged;
   }
 
+  /**
+   * Keeps the largest of the caches a merge used up (a prefill's, which mergeRows copied out of) for the next
+   * prefill to write into. A running batch's reservation is left to the garbage collector: lent to a prefill it
+   * would keep every page the batch ever touched.
+   */
+  private keepSpare(usedUp: readonly HeadsCache[]): void {
+    const reserved = reservedFloats(this.heads);
+    for (const c of usedUp) {
+      const floats = c.keys[0]?.length ?? 0;
+      if ((reserved === 0 || floats < reserved) && floats > (this.spare?.keys[0]?.length ?? 0)) this.spare = c;
+    }
+  }
+
   private emptyBatch(B: number): AnyKv {
     const L = this.config.nLayer;
     const none = () => Array.from({ length: L }, () => new Float32Array(0));
     const lengths = new Array<number>(B).fill(0);
     if (this.layout.contract === 'standard') return { kind: 'standard', size: B, pastLength: 0, lengths, keys: none(), values: none() };
-    if (this.layout.cache === 'heads') return { kind: 'heads', size: B, pastLength: 0, lengths, cache: emptyHeadsCache(this.heads, B) };
+    if (this.layout.cache === 'heads') {
+      const cache = emptyHeadsCache(this.heads, B, this.spare);
+      this.spare = undefined;
+      return { kind: 'heads', size: B, pastLength: 0, lengths, cache };
+    }
     return { kind: 'time-major', size: B, pastLength: 0, lengths, capacity: 0, keys: none(), values: none() };
   }
 

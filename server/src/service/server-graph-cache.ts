@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GRAPH_CANDIDATES, graphFile, pickGraph, readModelConfig, type GraphDtype } from '@mimicbot/model-format';
-import { buildServerGraphFrom, OnnxModelError, SERVER_GRAPH_BUILD, writeOnnxModel, type ServerGraphSource } from '@mimicbot/training/onnx';
+import { buildServerGraphFrom, externalDataPath, OnnxModelError, SERVER_GRAPH_BUILD, writeOnnxModel, writeOptionsFor, type ServerGraphSource } from '@mimicbot/training/onnx';
 
 export interface ServerGraphOptions {
   /** MODEL_DTYPE; undefined: the best graph the folder offers (fp32 for a checkpoint). */
@@ -47,14 +47,21 @@ const CHECKPOINT_FILES = ['model.safetensors', 'model.safetensors.index.json'];
 /** Every file a server graph may be built from: the standard-contract graphs and the checkpoints. */
 const SOURCE_FILES = [...GRAPH_CANDIDATES.filter((g) => g.contract === 'standard').map((g) => g.file), ...CHECKPOINT_FILES];
 
-/** A stamp: which source a built graph came from, and the graph's own size (a graph renamed without its stamp, or the reverse, does not match). */
+/**
+ * A stamp: which source a built graph came from, and what was written (a graph renamed without its stamp, or the
+ * reverse, does not match): the graph file's hash (it is small: the weights are in its external data file) and
+ * the data file's size.
+ */
 interface Stamp {
   source: string;
   size: number;
   mtimeMs: number;
-  graphBytes: number;
+  graphSha256: string;
+  dataBytes: number;
   build: number;
 }
+
+type Written = Pick<Stamp, 'graphSha256' | 'dataBytes'>;
 
 const defaultLog = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -76,16 +83,18 @@ async function prepare(modelDir: string, options: ServerGraphOptions, log: (line
   if (!wanted) return { dir: modelDir, outcome: 'none' };
   const { target, sourceFile } = wanted;
   const sourceStat = await stat(join(modelDir, sourceFile));
-  const stamp: Omit<Stamp, 'graphBytes'> = { source: sourceFile, size: sourceStat.size, mtimeMs: sourceStat.mtimeMs, build: SERVER_GRAPH_BUILD };
+  const stamp: Omit<Stamp, keyof Written> = { source: sourceFile, size: sourceStat.size, mtimeMs: sourceStat.mtimeMs, build: SERVER_GRAPH_BUILD };
 
   if (await stampMatches(modelDir, target, wanted.stamp, stamp)) return { dir: modelDir, outcome: 'reused' };
   const staging = await stagingIn(modelDir);
   if (staging) {
     try {
-      const bytes = await buildInto(staging, wanted.source, modelDir, target, log, `fast path: building ${target} from ${sourceFile} in ${modelDir}`);
-      // The stamp first, then the graph: a crash between them leaves a stamp that matches no graph, so the next start rebuilds.
-      await writeFile(join(staging, 'stamp.json'), JSON.stringify({ ...stamp, graphBytes: bytes } satisfies Stamp));
+      const written = await buildInto(staging, wanted.source, modelDir, target, log, `fast path: building ${target} from ${sourceFile} in ${modelDir}`);
+      // The stamp first, then the data, then the graph: a crash in between leaves a stamp that matches no
+      // graph (its hash) or no data (its size), so the next start rebuilds.
+      await writeFile(join(staging, 'stamp.json'), JSON.stringify({ ...stamp, ...written } satisfies Stamp));
       await rename(join(staging, 'stamp.json'), join(modelDir, stampName(target)));
+      await rename(join(staging, basename(externalDataPath(target))), join(modelDir, externalDataPath(target)));
       await rename(join(staging, basename(target)), join(modelDir, target));
       return { dir: modelDir, outcome: 'built' };
     } finally {
@@ -157,10 +166,20 @@ async function readStamp(dir: string, target: string): Promise<Stamp | undefined
 }
 
 /** Whether `stamp` (the one beside `target`, if any) says the graph there was built from exactly `wanted`. */
-async function stampMatches(dir: string, target: string, stamp: Stamp | undefined, wanted: Omit<Stamp, 'graphBytes'>): Promise<boolean> {
+async function stampMatches(dir: string, target: string, stamp: Stamp | undefined, wanted: Omit<Stamp, keyof Written>): Promise<boolean> {
   if (!stamp || stamp.source !== wanted.source || stamp.size !== wanted.size || stamp.mtimeMs !== wanted.mtimeMs || stamp.build !== wanted.build) return false;
+  const data = await stat(join(dir, externalDataPath(target))).catch(() => undefined);
+  if (data?.size !== stamp.dataBytes) return false;
   const graph = await stat(join(dir, target)).catch(() => undefined);
-  return graph?.size === stamp.graphBytes;
+  if (!graph || graph.size > MAX_HASHED_GRAPH_BYTES) return false;
+  return (await sha256Of(join(dir, target))) === stamp.graphSha256;
+}
+
+/** A built graph without its weights is ~100 KB at any GPT-2 size; anything far larger was not built here. */
+const MAX_HASHED_GRAPH_BYTES = 16 * 2 ** 20;
+
+async function sha256Of(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
 }
 
 /** A fresh hidden folder inside `dir` to build in, or undefined when `dir` is not writable. */
@@ -176,20 +195,22 @@ async function stagingIn(dir: string): Promise<string | undefined> {
 }
 
 /**
- * Builds the graph and writes it as `<staging>/<basename(target)>`; returns its size in bytes. `building` is
- * logged once the weights are read, so a file that is no model at all gets one line, the engine's, at start-up.
+ * Builds the graph and writes it as `<staging>/<basename(target)>`, its weights beside it in external data (as
+ * every server graph, `writeOptionsFor`); returns what the stamp records of them. `building` is logged once the
+ * weights are read, so a file that is no model at all gets one line, the engine's, at start-up.
  */
-async function buildInto(staging: string, source: ServerGraphSource, modelDir: string, target: string, log: (line: string) => void, building: string): Promise<number> {
+async function buildInto(staging: string, source: ServerGraphSource, modelDir: string, target: string, log: (line: string) => void, building: string): Promise<Written> {
   const started = performance.now();
   const config = await readModelConfig(modelDir);
   const quarter = quarters((percent) => log(`fast path: ${target}: reading the checkpoint ${percent}%`));
   const quantizing = quarters((percent) => log(`fast path: ${target}: quantized ${percent}%`));
   const model = await buildServerGraphFrom(source, config, { onRead: quarter, onWeightsRead: () => log(building), onQuantize: quantizing });
   const written = quarters((percent) => log(`fast path: ${target}: written ${percent}%`));
-  const out = await writeOnnxModel(join(staging, basename(target)), model, { onProgress: written });
-  if (out.externalData) throw new Error(`${target}: the built graph needs external data (over 2 GB), which the fast path does not cache; export the folder with the training package instead`);
+  const graph = join(staging, basename(target));
+  const out = await writeOnnxModel(graph, model, writeOptionsFor(target, { onProgress: written }));
+  if (!out.externalData) throw new Error(`${target}: written without external data, which a server graph always has`);
   log(`fast path: ${target} built in ${Math.round(performance.now() - started)} ms (${(out.bytes / 1e6).toFixed(0)} MB)`);
-  return out.bytes;
+  return { graphSha256: await sha256Of(graph), dataBytes: (await stat(externalDataPath(graph))).size };
 }
 
 /** A progress callback that calls `report` at 25, 50, 75 and 100%: a log, not a terminal, reads start-up. */
@@ -202,14 +223,14 @@ function quarters(report: (percent: number) => void): (done: number, total: numb
 }
 
 /** The cache entry for a read-only folder: reused when its graph is there, built (into a staging folder renamed whole) when not. */
-async function cacheEntry(modelDir: string, cacheDir: string, wanted: Wanted, stamp: Omit<Stamp, 'graphBytes'>, log: (line: string) => void): Promise<ServerGraphPlan> {
+async function cacheEntry(modelDir: string, cacheDir: string, wanted: Wanted, stamp: Omit<Stamp, keyof Written>, log: (line: string) => void): Promise<ServerGraphPlan> {
   const configs = await Promise.all(CONFIG_FILES.map(async (f) => stat(join(modelDir, f)).then((s) => [f, s.size, s.mtimeMs], () => [f])));
   const key = createHash('sha256')
     .update(JSON.stringify({ modelDir, ...stamp, target: wanted.target, configs }))
     .digest('hex')
     .slice(0, 16);
   const entry = join(cacheDir, `${basename(modelDir)}-${key}`);
-  if (existsSync(join(entry, wanted.target)) && existsSync(join(entry, 'config.json'))) return { dir: entry, outcome: 'reused' };
+  if (existsSync(join(entry, wanted.target)) && existsSync(join(entry, externalDataPath(wanted.target))) && existsSync(join(entry, 'config.json'))) return { dir: entry, outcome: 'reused' };
   await mkdir(cacheDir, { recursive: true });
   const staging = join(cacheDir, `.${basename(entry)}-${randomBytes(4).toString('hex')}`);
   try {

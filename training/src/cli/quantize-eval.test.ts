@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,9 +33,11 @@ describe('quantize', () => {
       const io = captureIo();
       expect(await runQuantize([model(), '--bits', bits], io), io.err()).toBe(0);
       const files = bits === '4' ? GRAPH_FILES.q4 : GRAPH_FILES.q8;
-      expect(io.out()).toBe(`wrote ${files.standard}, ${files.server} in ${model()} (q${bits} block 32 asymmetric, head q${bits})\n`);
+      // The server's graph keeps its weights in external data beside it (onnxruntime maps them); the standard one is one file.
+      expect(io.out()).toBe(`wrote ${files.standard}, ${files.server}, ${files.server}_data in ${model()} (q${bits} block 32 asymmetric, head q${bits})\n`);
       expect(existsSync(join(model(), files.standard))).toBe(true);
       expect(existsSync(join(model(), files.server))).toBe(true);
+      expect((await stat(join(model(), `${files.server}_data`))).size).toBeGreaterThan((await stat(join(model(), files.server))).size);
     }
     expect(GRAPH_FILES.q4.standard).toBe('onnx/model_q4.onnx');
     expect(GRAPH_FILES.q8.standard).toBe('onnx/model_quantized.onnx');

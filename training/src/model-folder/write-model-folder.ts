@@ -11,7 +11,7 @@ import { ModelFolderError, modelCardMarkdown, toGenerationConfig, toHfConfig, wr
 import type { Gpt2Config, Gpt2Weights } from '../model/gpt2-config.js';
 import { buildGpt2Decoder } from '../onnx/gpt2-decoder.js';
 import type { ModelProto } from '../onnx/onnx-proto.js';
-import { writeOnnxModel } from '../onnx/write-onnx-model.js';
+import { writeOnnxModel, writeOptionsFor } from '../onnx/write-onnx-model.js';
 
 export interface ModelFolderContents {
   config: Gpt2Config;
@@ -53,7 +53,7 @@ export async function writeModelFolder(dir: string, contents: ModelFolderContent
     // transformers.js loads onnx/model.onnx; external data must sit beside whichever file is loaded.
     for (const file of written.files) await linkOrCopy(file, join(tmp, 'onnx', basename(file)));
     for (const [i, [name, extraModel]] of extra.entries()) {
-      await writeOnnxModel(join(tmp, name), extraModel, { externalDataThresholdBytes: options.externalDataThresholdBytes, onProgress: progress.forFile(i + 1) });
+      await writeOnnxModel(join(tmp, name), extraModel, writeOptionsFor(name, { externalDataThresholdBytes: options.externalDataThresholdBytes, onProgress: progress.forFile(i + 1) }));
     }
     // transformers.js fetches external data only when the config says there is some.
     const externalData = written.externalData ? { 'transformers.js_config': { use_external_data_format: true } } : {};

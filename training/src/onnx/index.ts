@@ -5,7 +5,7 @@
  */
 export { buildGpt2Decoder, type Gpt2DecoderOptions } from './gpt2-decoder.js';
 export { buildGpt2ServerDecoder } from './gpt2-server-decoder.js';
-export { writeOnnxModel, type WriteOnnxOptions, type WrittenOnnx } from './write-onnx-model.js';
+export { externalDataPath, writeOnnxModel, writeOptionsFor, type WriteOnnxOptions, type WrittenOnnx } from './write-onnx-model.js';
 // The message types writeOnnxModel takes, for callers that edit a built graph.
 export { DataType, type GraphProto, type ModelProto, type NodeProto } from './onnx-proto.js';
 // Weight-only quantization of a model folder's graphs (the server's benchmark quantizes its model with it).

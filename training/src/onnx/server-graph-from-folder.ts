@@ -16,7 +16,9 @@ import { defaultQuantizeSpec, quantizeGpt2Weights } from './quantize/quantize-we
  * Bump when the server graph built from the same weights changes (a new input, a different op), so that
  * graphs cached by an older server are rebuilt rather than served.
  */
-export const SERVER_GRAPH_BUILD = 2; // 2: the heads cache layout (past `[B, NH, Pcap, HS]`, attention over the slab as it lies)
+// 2: the heads cache layout (past `[B, NH, Pcap, HS]`, attention over the slab as it lies).
+// 3: the weights in external data (`<graph>_data`), which onnxruntime maps instead of copying.
+export const SERVER_GRAPH_BUILD = 3;
 
 export type ServerGraphSource =
   /** A standard-contract graph file (model.onnx, onnx/model.onnx, onnx/model_quantized.onnx, onnx/model_q4.onnx). */

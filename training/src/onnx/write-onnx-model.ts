@@ -5,10 +5,11 @@
  * their Float32Arrays in both cases: no joined copy of the model is ever made.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, sep } from 'node:path';
+import { isServerGraphFile } from '@mimicbot/model-format';
 import { encodeModel, type ModelProto, type TensorProto } from './onnx-proto.js';
 
-/** Weights above this many bytes go to external data: protobuf's 2 GiB limit, less room for the graph. */
+/** Weights above this many bytes go to external data: protobuf's 2 GiB limit, less room for the graph (but see writeOptionsFor). */
 export const DEFAULT_EXTERNAL_DATA_THRESHOLD = 2 ** 31 - 2 ** 24;
 /** Tensors smaller than this stay inside the model even in external mode (ONNX's own default). */
 const EXTERNAL_MIN_TENSOR_BYTES = 1024;
@@ -20,6 +21,17 @@ export interface WriteOnnxOptions {
   externalDataThresholdBytes?: number;
   /** Called as bytes reach the disk, with the total bytes to write. */
   onProgress?: (written: number, total: number) => void;
+}
+
+/**
+ * How to write the graph that goes in a model folder as `file`. The server's own graphs (`server_decoder*.onnx`)
+ * keep their weights in external data whatever their size: onnxruntime maps a page-aligned external data file
+ * instead of copying the weights into memory, so the pre-packed copies MatMulNBits makes replace pages it no
+ * longer touches rather than adding to a private copy (GPT-2 124M q4: the server at rest 332 MB instead of 408,
+ * docs/quantization.md). Standard graphs stay one file unless past 2 GB, as other runtimes expect them.
+ */
+export function writeOptionsFor(file: string, options: WriteOnnxOptions = {}): WriteOnnxOptions {
+  return isServerGraphFile(file.split(sep).join('/')) ? { ...options, externalDataThresholdBytes: 0 } : options;
 }
 
 export interface WrittenOnnx {

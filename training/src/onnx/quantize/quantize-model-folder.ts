@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { readModelConfig } from '@mimicbot/model-format';
-import { writeOnnxModel } from '../write-onnx-model.js';
+import { writeOnnxModel, writeOptionsFor } from '../write-onnx-model.js';
 import { readFolderWeights } from './folder-weights.js';
 import { buildQuantizedGraphs } from './quantized-graphs.js';
 import type { QuantizeSpec } from './quantize-weights.js';
@@ -34,7 +34,7 @@ export async function quantizeModelFolder(dir: string, spec: QuantizeSpec, hooks
       // Same base name as the target, so an external data file's recorded name stays right after the rename.
       const staged = join(tmp, `${i}`, basename(file));
       await mkdir(dirname(staged), { recursive: true });
-      const out = await writeOnnxModel(staged, model, {
+      const out = await writeOnnxModel(staged, model, writeOptionsFor(file, {
         onProgress: (done, total) => {
           sizes.set(i, { done, total });
           const all = [...sizes.values()];
@@ -43,7 +43,7 @@ export async function quantizeModelFolder(dir: string, spec: QuantizeSpec, hooks
             all.reduce((n, s) => n + s.total, 0),
           );
         },
-      });
+      }));
       for (const f of out.files) {
         const target = join(dir, dirname(file), basename(f));
         await mkdir(dirname(target), { recursive: true });
