@@ -15,6 +15,10 @@ export {
   type TokenizerFiles,
   writeTokenizerFiles,
 } from './tokenizer-files.js';
-export { createTextTokenizer, loadTextTokenizer, type TextTokenizer, type TokenizerSources } from './text-tokenizer.js';
+export { createTextTokenizer, loadTextTokenizer, readTokenizerSources, type TextTokenizer, type TokenizerSources } from './text-tokenizer.js';
+export { resolveSpecialIds, type SpecialIds, type SpecialIdSources } from './special-ids.js';
+export { byteLevelBytes, CHAR_OF_BYTE } from './byte-level-alphabet.js';
+export { createByteLevelDecoder, type TokenDecoder } from './byte-level-decoder.js';
+export { createTokenDecoder, loadTokenDecoder, type FolderTokenDecoder } from './token-decoder.js';
 export { MAX_CARD_BYTES, MAX_DESCRIPTION_CHARS, MODEL_CARD_FILE, modelCardMarkdown, parseModelCard, readModelCard, writeModelCard, type ModelCard, type ModelCardInput } from './model-card.js';
 export { printable } from './printable.js';

@@ -4,10 +4,9 @@
  * everywhere.
  */
 import { join } from 'node:path';
-import type { Tokenizer } from '@huggingface/tokenizers';
-import { ModelFolderError } from './model-folder-error.js';
 import { readJsonObject } from './read-bounded.js';
 import { MAX_CONFIG_BYTES } from './read-model-config.js';
+import { resolveSpecialIds } from './special-ids.js';
 import { createTokenizer, readTokenizerFiles, type TokenizerFiles } from './tokenizer-files.js';
 
 export interface TextTokenizer {
@@ -25,8 +24,6 @@ export interface TextTokenizer {
   idToToken?(id: number): string | undefined;
 }
 
-type Json = Record<string, unknown>;
-
 /** The files a TextTokenizer is built from; `generation_config.json` and `config.json` are optional. */
 export interface TokenizerSources extends TokenizerFiles {
   generationConfig?: object;
@@ -34,32 +31,23 @@ export interface TokenizerSources extends TokenizerFiles {
 }
 
 /** Reads `tokenizer.json`, `tokenizer_config.json` (required) and `generation_config.json`, `config.json` (optional). */
-export async function loadTextTokenizer(dir: string): Promise<TextTokenizer> {
+export async function readTokenizerSources(dir: string): Promise<TokenizerSources> {
   const files = await readTokenizerFiles(dir);
   const optional = { optional: true, maxBytes: MAX_CONFIG_BYTES, notFound: 'MODEL_CONFIG_NOT_FOUND', invalid: 'MODEL_CONFIG_INVALID' } as const;
   const generationConfig = await readJsonObject(join(dir, 'generation_config.json'), optional);
   const modelConfig = await readJsonObject(join(dir, 'config.json'), optional);
-  return createTextTokenizer({ ...files, generationConfig, modelConfig }, dir);
+  return { ...files, generationConfig, modelConfig };
 }
 
-/**
- * The end-of-text id is tokenizer_config.json's `eos_token`, else `eos_token_id` from config.json, else from
- * generation_config.json (readModelConfig's order); the start id likewise, defaulting to the end-of-text id.
- */
+/** readTokenizerSources + createTextTokenizer. */
+export async function loadTextTokenizer(dir: string): Promise<TextTokenizer> {
+  return createTextTokenizer(await readTokenizerSources(dir), dir);
+}
+
+/** The library's tokenizer, with the special ids resolved by resolveSpecialIds. */
 export function createTextTokenizer(sources: TokenizerSources, dir = '.'): TextTokenizer {
   const tokenizer = createTokenizer(sources, dir);
-  const config = sources.tokenizerConfig as Json;
-  const fromConfigs = (name: string) => firstId(sources.modelConfig, name) ?? firstId(sources.generationConfig, name);
-  const eosTokenId = tokenId(tokenizer, config.eos_token) ?? fromConfigs('eos_token_id');
-  if (eosTokenId === undefined) {
-    throw new ModelFolderError(
-      'TOKENIZER_INVALID',
-      join(dir, 'tokenizer_config.json'),
-      'no end-of-text token: set "eos_token" (e.g. "<|endoftext|>") to a token of tokenizer.json',
-      { field: 'eos_token' },
-    );
-  }
-  const bosTokenId = tokenId(tokenizer, config.bos_token) ?? fromConfigs('bos_token_id') ?? eosTokenId;
+  const { eosTokenId, bosTokenId } = resolveSpecialIds(sources, (token) => tokenizer.token_to_id(token), dir);
   let maxId = -1;
   for (const id of tokenizer.get_vocab(true).values()) maxId = Math.max(maxId, id);
 
@@ -72,17 +60,4 @@ export function createTextTokenizer(sources: TokenizerSources, dir = '.'): TextT
     vocabSize: maxId + 1,
     idToToken: (id) => tokenizer.id_to_token(id),
   };
-}
-
-/** `eos_token` is either the token's text or an AddedToken object `{ content: ... }`. */
-function tokenId(tokenizer: Tokenizer, token: unknown): number | undefined {
-  const content = typeof token === 'string' ? token : typeof token === 'object' && token !== null ? (token as Json).content : undefined;
-  return typeof content === 'string' ? tokenizer.token_to_id(content) : undefined;
-}
-
-/** An id field that may be a list (generation ends at any of them; the first is the one we use). */
-function firstId(source: object | undefined, name: string): number | undefined {
-  const value = (source as Json | undefined)?.[name];
-  const first: unknown = Array.isArray(value) ? value[0] : value;
-  return Number.isSafeInteger(first) && (first as number) >= 0 ? (first as number) : undefined;
 }

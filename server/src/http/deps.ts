@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Engine } from '../engine/types.js';
 import type { CompletionCache, CompletionCacheLimits } from '../service/completion-cache.js';
 import type { PromptEncoder } from '../text/prompt-encoder.js';
-import type { TextTokenizer } from '../text/tokenizer.js';
+import type { TokenDecoder } from '../text/tokenizer.js';
 import type { CallerAuth } from './auth.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ServedModels } from './served-models.js';
@@ -24,7 +24,8 @@ export interface AppModel {
   /** The id `/v1/models` lists, `model` selects and responses carry. */
   id: string;
   engine: Engine;
-  tokenizer: TextTokenizer;
+  /** Ids to text; prompts are encoded by `encoder`. */
+  tokenizer: TokenDecoder;
   /** Prompt text to ids, off the event loop in the server (text/tokenizer-thread.ts). */
   encoder: PromptEncoder;
   /** What `/v1/models` says about the model besides its id. */

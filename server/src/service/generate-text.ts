@@ -3,7 +3,7 @@ import { OffsetDecoder } from '../text/offset-decoder.js';
 import { LogprobsRecorder, type TextLogprobs } from '../text/logprobs-recorder.js';
 import { tokenTextOf } from '../text/token-text.js';
 import { StopSequenceMatcher } from '../text/stop-sequences.js';
-import type { TextTokenizer } from '../text/tokenizer.js';
+import type { TokenDecoder } from '../text/tokenizer.js';
 
 export interface TextGenerationRequest {
   promptIds: readonly number[];
@@ -37,7 +37,7 @@ export interface TextGenerationResult {
 
 export interface TextDeps {
   engine: Engine;
-  tokenizer: TextTokenizer;
+  tokenizer: TokenDecoder;
 }
 
 /**

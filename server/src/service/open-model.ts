@@ -3,7 +3,7 @@ import { ModelFolderError, readModelCard, type GraphDtype } from '@mimicbot/mode
 import { createEngine, type OnnxEngine } from '../engine/engine.js';
 import { ModelLoadError } from '../engine/errors.js';
 import { findModelGraph } from '../engine/model-files.js';
-import { loadTextTokenizer, type TextTokenizer } from '../text/tokenizer.js';
+import { loadTokenDecoder, type FolderTokenDecoder } from '../text/tokenizer.js';
 import { prepareServerGraph } from './server-graph-cache.js';
 
 export interface OpenModelOptions {
@@ -20,7 +20,8 @@ export interface OpenModelOptions {
 
 export interface OpenModel {
   engine: OnnxEngine;
-  tokenizer: TextTokenizer;
+  /** Decoding only: prompts are encoded on the model's tokenizer thread (open-models.ts). */
+  tokenizer: FolderTokenDecoder;
   /** The folder's name, as `/v1/models` lists it. */
   modelId: string;
   /** Absolute. */
@@ -40,7 +41,7 @@ export async function openModel(options: OpenModelOptions): Promise<OpenModel> {
   // The fast path: the folder, or the cache entry holding the server graph built from its export or checkpoint.
   const { dir: graphDir } = await prepareServerGraph(modelDir, { dtype: options.modelDtype, cacheDir: options.modelCacheDir });
   findModelGraph(graphDir, options.modelDtype); // a missing folder or graph is reported before the tokenizer files
-  const tokenizer = await loadTextTokenizer(modelDir);
+  const tokenizer = await loadTokenDecoder(modelDir);
   const engine = await createEngine({
     modelDir: graphDir,
     intraOpNumThreads: options.threads > 0 ? options.threads : undefined,

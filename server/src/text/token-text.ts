@@ -4,29 +4,13 @@
  * and accented letters) is shown as OpenAI shows it: `bytes:` and its bytes, each byte outside printable
  * ASCII as `\xNN`, so two different partial tokens never look alike.
  */
+import { byteLevelBytes } from '@mimicbot/model-format';
 import type { TextTokenizer } from './tokenizer.js';
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
-/** GPT-2's byte-level alphabet, reversed: the character a vocabulary entry uses for each byte -> the byte. */
-const BYTE_OF_CHAR: ReadonlyMap<string, number> = (() => {
-  const printable = (b: number) => (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
-  const map = new Map<string, number>();
-  let next = 256;
-  for (let b = 0; b < 256; b++) map.set(String.fromCodePoint(printable(b) ? b : next++), b);
-  return map;
-})();
-
 /** A byte-level vocabulary entry's bytes; undefined when it is not one (another tokenizer family, a special token). */
-export function byteLevelBytes(entry: string): Uint8Array | undefined {
-  const bytes: number[] = [];
-  for (const char of entry) {
-    const b = BYTE_OF_CHAR.get(char);
-    if (b === undefined) return undefined;
-    bytes.push(b);
-  }
-  return Uint8Array.from(bytes);
-}
+export { byteLevelBytes } from '@mimicbot/model-format';
 
 export function formatBytes(bytes: Uint8Array): string {
   let out = 'bytes:';
