@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadBuildContext } from './build-context.js';
 import { parseDockerfile } from './dockerfile.js';
-import { serverBuildOptions } from '../../server/scripts/build.js';
+import { SERVER_NODE_FLAGS, serverBuildOptions } from '../../server/scripts/build.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DOCKERFILE = readFileSync(join(ROOT, 'server/Dockerfile'), 'utf8');
@@ -22,7 +22,7 @@ const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: '
 
 /** A model folder as `mimicbot export` writes it, and what else a maker's checkout holds that git does not. */
 const MAKER_MODEL = 'models/mybot';
-const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.onnx', 'onnx/model.onnx', 'server_decoder.onnx'];
+const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.onnx', 'onnx/model.onnx', 'server_decoder.onnx', 'server_decoder.onnx_data', 'server_decoder_q4.onnx', 'server_decoder_q4.onnx_data'];
 const UNTRACKED_LEFT_OUT = [
   'node_modules/onnxruntime-node/package.json',
   'functions/slack/node_modules/x/index.js',
@@ -77,6 +77,13 @@ describe('the image build context', () => {
         expect(context.inContext(path) || MODEL_FILES.some((file) => context.inContext(`${path}/${file}`)), `${path}: filtered out of the build context`).toBe(true);
       }
     }
+  });
+
+  it('runs the bundle with the server\'s node flags, as `npm start` runs the source and the bench the bundle', () => {
+    const cmd = DOCKERFILE.split('\n').filter((line) => line.startsWith('CMD '));
+    expect(cmd).toEqual([`CMD ${JSON.stringify(['node', ...SERVER_NODE_FLAGS, 'server/dist/main.js']).replaceAll(',', ', ')}`]);
+    const server = JSON.parse(readFileSync(join(ROOT, 'server/package.json'), 'utf8')) as { scripts: { start: string } };
+    expect(server.scripts.start).toBe(['node', ...SERVER_NODE_FLAGS, '--import tsx src/main.ts'].join(' '));
   });
 
   it('keeps a model folder under models/ whole, with every file the server may load', () => {

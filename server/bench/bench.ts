@@ -25,7 +25,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { GRAPH_DTYPES, graphFile, type GraphDtype } from '@mimicbot/model-format';
-import { WORKER_ENTRY_POINTS } from '../scripts/build.js';
+import { SERVER_NODE_FLAGS, WORKER_ENTRY_POINTS } from '../scripts/build.js';
 import { prepareServerGraph } from '../src/service/server-graph-cache.js';
 import { writeBenchChart, type Metric } from './bench-chart.js';
 import { ensureBenchModel } from './bench-model.js';
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
 async function measureServer(modelDir: string, name: string, dtype?: GraphDtype): Promise<SideResult> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [join(OUT_DIR, 'serve-local.js')], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(OUT_DIR, 'serve-local.js')], {
     // No completion cache: the bench repeats greedy prompts, and a cached answer would measure the cache, not the model.
     env: { ...process.env, MODEL_DIR: modelDir, ...(dtype ? { MODEL_DTYPE: dtype } : {}), PORT: String(port), MAX_BATCH: '16', QUEUE_SIZE: '64', CACHE_MAX_ENTRIES: '0', MAX_NEW_TOKENS: String(Math.max(workload.singleTokens, workload.concurrentTokens)) },
     stdio: ['ignore', 'pipe', 'inherit'],

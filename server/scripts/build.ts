@@ -15,6 +15,14 @@ export const WORKER_ENTRY_POINTS = {
   'tokenizer-worker': 'src/text/tokenizer-worker.ts',
 } as const;
 
+/**
+ * Node flags the server runs with: the image's CMD, `npm start` and the bench (the image test checks the first
+ * two say the same). V8's young generation is held to 1 MB semispaces: under 16 streams the main thread's new
+ * space otherwise grows to 16 MB semispaces, ~30 MB of the peak, for a few more scavenges of a small heap.
+ * The worker threads get the same through `resourceLimits` (src/worker-thread.ts).
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=1'] as const;
+
 /** esbuild's options for the server's bundles; the image test builds with them too, to list what the bundle reads. */
 export function serverBuildOptions(outdir = `${serverDir}dist`): BuildOptions {
   const workers = Object.fromEntries(Object.entries(WORKER_ENTRY_POINTS).map(([name, path]) => [name, `${serverDir}${path}`]));

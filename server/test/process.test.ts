@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildByteLevelTokenizer, buildGpt2Tokenizer, initGpt2Weights, tinyGpt2Config, writeModelFolder } from '@mimicbot/training';
 import { SERVER_DECODER_FILE } from '@mimicbot/model-format';
 import { buildGpt2ServerDecoder } from '@mimicbot/training/onnx';
-import { buildServer } from '../scripts/build.js';
+import { buildServer, SERVER_NODE_FLAGS } from '../scripts/build.js';
 import { makeTempDir, sseData, writeTestModel } from './helpers.js';
 
 let root: string;
@@ -30,8 +30,9 @@ afterAll(async () => {
   await rm(join(entry, '..'), { recursive: true, force: true });
 });
 
+/** The bundle as the image's CMD runs it (SERVER_NODE_FLAGS). */
 function startProcess(env: Record<string, string>, cwd?: string): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [entry], { cwd, env: { PATH: process.env.PATH, THREADS: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, entry], { cwd, env: { PATH: process.env.PATH, THREADS: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (data: Buffer) => (stderr += data.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

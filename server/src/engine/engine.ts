@@ -9,12 +9,10 @@
  * (e.g. `esbuild src/main.ts src/engine/engine-worker.ts --bundle --platform=node --format=esm
  * --outdir=dist --entry-names=[name] --external:onnxruntime-node`).
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { GraphDtype } from '@mimicbot/model-format';
+import { startWorker } from '../worker-thread.js';
 import { ModelLoadError, reviveEngineError } from './errors.js';
 import type { Engine, ModelInfo } from './types.js';
 import { createWorkerClient } from './worker-client.js';
@@ -45,7 +43,7 @@ export interface OnnxEngine extends Engine {
 export async function createEngine(options: EngineOptions): Promise<OnnxEngine> {
   const maxBatchSize = options.maxBatchSize ?? 16;
   const maxQueueSize = options.maxQueueSize ?? 64;
-  const worker = startWorker(options.workerUrl, {
+  const worker = startEngineWorker(options.workerUrl, {
     modelDir: options.modelDir,
     intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
     dtype: options.dtype,
@@ -81,14 +79,7 @@ export async function createEngine(options: EngineOptions): Promise<OnnxEngine> 
   return { ...createWorkerClient(worker, { maxInFlight: model.maxBatchSize + maxQueueSize }), model };
 }
 
-function startWorker(workerUrl: URL | undefined, workerData: WorkerOptions): Worker {
+function startEngineWorker(workerUrl: URL | undefined, workerData: WorkerOptions): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = workerUrl ?? new URL(fromSource ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
-  // From source the worker is TypeScript. Node 20 ignores `--import tsx` in a worker's execArgv, so a
-  // two-line ESM bootstrap registers tsx's loader inside the worker, then imports the real entry.
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const bootstrap = `import { register } from ${JSON.stringify(tsxApi)};\nregister();\nawait import(${JSON.stringify(url.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData });
+  return startWorker(workerUrl ?? new URL(fromSource ? './engine-worker.ts' : './engine-worker.js', import.meta.url), workerData);
 }

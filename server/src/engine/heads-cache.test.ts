@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendRows, cacheView, emptyHeadsCache, mergeRows, reservedFloats, SLOT_CHUNK, type HeadsCache, type HeadsShape } from './heads-cache.js';
+import { appendRows, cacheView, emptyHeadsCache, mergeRows, reserveBuffers, SLOT_CHUNK, type HeadsCache, type HeadsShape, type Reservation } from './heads-cache.js';
 
 const shape: HeadsShape = { layers: 2, heads: 2, headSize: 3, maxSlots: 200, maxRows: 4 };
 const { layers: L, heads: NH, headSize: HS } = shape;
@@ -45,10 +45,10 @@ function prefilled(seqs: number[], lengths: number[]): HeadsCache {
   return appendRows(shape, emptyHeadsCache(shape, seqs.length), T, rows.keys, rows.values, lengths);
 }
 
-/** A prefill's rows as the running batch they become: merged once, which moves them into the batch's reservation. */
-function running(seqs: number[], lengths: number[]): HeadsCache {
+/** A prefill's rows as the running batch they become: merged once, which moves them into `reservation`. */
+function running(seqs: number[], lengths: number[], reservation: Reservation): HeadsCache {
   const cache = prefilled(seqs, lengths);
-  return mergeRows(shape, seqs.map((_, row) => ({ cache, row })));
+  return mergeRows(shape, seqs.map((_, row) => ({ cache, row })), reservation);
 }
 
 describe('heads cache', () => {
@@ -78,13 +78,19 @@ describe('heads cache', () => {
   });
 
   it('closes over rows that leave and writes joining rows after the rest, in the same buffers, with no trace of the leavers', () => {
-    const batch = running([1, 2, 3, 4], [10, 12, 20, 7]);
+    const reservation = reserveBuffers(shape)!;
+    const batch = running([1, 2, 3, 4], [10, 12, 20, 7], reservation);
+    expect(batch.keys[0]).toBe(reservation.keys[0]);
     const joining = prefilled([5], [4]);
-    const merged = mergeRows(shape, [
-      { cache: batch, row: 1 },
-      { cache: batch, row: 3 },
-      { cache: joining, row: 0 },
-    ]);
+    const merged = mergeRows(
+      shape,
+      [
+        { cache: batch, row: 1 },
+        { cache: batch, row: 3 },
+        { cache: joining, row: 0 },
+      ],
+      reservation,
+    );
     expect(merged.keys[0]).toBe(batch.keys[0]); // reused, not reallocated
     expect(merged.size).toBe(3);
     expect(merged.lengths).toEqual([12, 7, 4]);
@@ -94,22 +100,31 @@ describe('heads cache', () => {
   });
 
   it('gives up slots when the long row leaves, and grows them when a long row joins', () => {
-    const batch = running([1, 2, 3], [100, 6, 9]);
+    const reservation = reserveBuffers(shape)!;
+    const batch = running([1, 2, 3], [100, 6, 9], reservation);
     expect(batch.capacity).toBe(128);
-    const shrunk = mergeRows(shape, [
-      { cache: batch, row: 1 },
-      { cache: batch, row: 2 },
-    ]);
+    const shrunk = mergeRows(
+      shape,
+      [
+        { cache: batch, row: 1 },
+        { cache: batch, row: 2 },
+      ],
+      reservation,
+    );
     expect(shrunk.capacity).toBe(32);
     expect(shrunk.keys[0]).toBe(batch.keys[0]);
     expectRow(shrunk, 0, 2);
     expectRow(shrunk, 1, 3);
     const long = prefilled([7], [50]);
-    const grown = mergeRows(shape, [
-      { cache: shrunk, row: 0 },
-      { cache: shrunk, row: 1 },
-      { cache: long, row: 0 },
-    ]);
+    const grown = mergeRows(
+      shape,
+      [
+        { cache: shrunk, row: 0 },
+        { cache: shrunk, row: 1 },
+        { cache: long, row: 0 },
+      ],
+      reservation,
+    );
     expect(grown.capacity).toBe(64);
     expect(grown.keys[0]).toBe(batch.keys[0]);
     expectRow(grown, 0, 2);
@@ -130,29 +145,52 @@ describe('heads cache', () => {
     expect(Array.from(running.keys[1])).toEqual(before);
   });
 
-  it('reserves a running batch\'s buffers once for maxRows rows of maxSlots slots: rows joining and slots filling never need new ones', () => {
+  it('keeps a running batch in the reservation: rows joining and slots filling never need new buffers, and the next batch reuses them', () => {
+    const reservation = reserveBuffers(shape)!;
+    expect(reservation.keys[0].length).toBe(shape.maxRows * NH * shape.maxSlots * HS);
     const first = prefilled([1], [5]);
-    let batch = mergeRows(shape, [
-      { cache: first, row: 0 },
-      { cache: prefilled([2], [3]), row: 0 },
-    ]);
-    expect(batch.keys[0]).not.toBe(first.keys[0]); // out of the prefill's buffers, into the reservation
-    expect(batch.keys[0].length).toBe(reservedFloats(shape));
-    expect(reservedFloats(shape)).toBe(shape.maxRows * NH * shape.maxSlots * HS);
-    const buffers = [...batch.keys, ...batch.values];
+    let batch = mergeRows(
+      shape,
+      [
+        { cache: first, row: 0 },
+        { cache: prefilled([2], [3]), row: 0 },
+      ],
+      reservation,
+    );
+    expect(batch.keys[0]).toBe(reservation.keys[0]); // out of the prefill's buffers, into the reservation
     for (let seq = 3; seq <= shape.maxRows; seq++) {
       const rows = Array.from({ length: batch.size }, (_, row) => ({ cache: batch, row }));
-      batch = mergeRows(shape, [...rows, { cache: prefilled([seq], [seq * 10]), row: 0 }]);
+      batch = mergeRows(shape, [...rows, { cache: prefilled([seq], [seq * 10]), row: 0 }], reservation);
     }
     // Grow every row to the last slot, one step at a time.
     while (Math.max(...batch.lengths) < shape.maxSlots - 1) {
       const lengths = batch.lengths.map((n) => n + 1);
       const rows = newRows([1, 2, 3, 4], [...batch.lengths], 1);
-      batch = appendRows(shape, batch, 1, rows.keys, rows.values, lengths);
+      batch = appendRows(shape, batch, 1, rows.keys, rows.values, lengths, reservation);
     }
     expect(batch.capacity).toBe(shape.maxSlots);
-    expect([...batch.keys, ...batch.values].every((b, i) => b === buffers[i])).toBe(true);
+    expect([...batch.keys, ...batch.values].every((b, i) => b === [...reservation.keys, ...reservation.values][i])).toBe(true);
     for (let b = 0; b < batch.size; b++) expectRow(batch, b, b + 1);
+    // The batch ends; the next one moves in over whatever the last one left.
+    const next = mergeRows(shape, [{ cache: prefilled([9], [7]), row: 0 }], reservation);
+    expect(next.keys[0]).toBe(reservation.keys[0]);
+    expectRow(next, 0, 9);
+  });
+
+  it('leaves the reservation alone when a row of the merge still lives in it out of order', () => {
+    const reservation = reserveBuffers(shape)!;
+    const batch = running([1, 2], [5, 6], reservation);
+    const swapped = mergeRows(
+      shape,
+      [
+        { cache: batch, row: 1 },
+        { cache: batch, row: 0 },
+      ],
+      reservation,
+    );
+    expect(swapped.keys[0]).not.toBe(reservation.keys[0]);
+    expectRow(swapped, 0, 2);
+    expectRow(swapped, 1, 1);
   });
 
   it('lays a prefill out in a spare cache\'s buffers, whatever they held, with zeros in every free slot', () => {

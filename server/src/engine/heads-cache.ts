@@ -8,9 +8,9 @@
  * cache is ~100 MB at GPT-2 124M's shape, and allocating it anew (zero-fill and page faults) took 0.1-0.3 s on
  * these cores each time rows joined, left or ran out of slots. Here a row that leaves is closed over by moving
  * the rows after it down (one move per row: its heads are contiguous), a row that joins is written after the
- * others, and more or fewer slots re-space the heads inside the same buffer. A running batch's buffers are
- * reserved once for the largest batch (`reserve`), so they are allocated again only for a batch larger than
- * that. Pure array work: no onnxruntime here.
+ * others, and more or fewer slots re-space the heads inside the same buffer. A running batch lives in one
+ * Reservation, made once for the largest batch, so it is allocated again only for a batch larger than that.
+ * Pure array work: no onnxruntime here.
  */
 
 /** The shape every cache of one model shares. */
@@ -20,10 +20,7 @@ export interface HeadsShape {
   headSize: number;
   /** n_positions: no row holds more, so no more slots are ever allocated. */
   maxSlots: number;
-  /**
-   * The most rows a running batch holds (the scheduler's batch size). A running batch's buffers are allocated
-   * once for that many rows of `maxSlots` slots; see `reserve`.
-   */
+  /** The most rows a running batch holds (the scheduler's batch size): what a Reservation has room for. */
   maxRows: number;
 }
 
@@ -41,39 +38,35 @@ export interface HeadsCache {
 /** Slots are handed out in multiples of this: a row runs this many steps between re-spacings, and attention reads at most this many free slots more than it needs. */
 export const SLOT_CHUNK = 32;
 
-/** A prefill's buffer is this much larger than what it must hold, so its first steps fit without another one. */
+/** A buffer allocated outside the reservation is this much larger than what it must hold, so the next steps fit. */
 const HEADROOM = 1.25;
 
 /**
- * Floats per buffer when a running batch needs a new one: room for `maxRows` rows of `maxSlots` slots, so it
- * never needs another. That is 50 MB a layer for GPT-2 124M at 16 rows, but only as address space: a fresh
- * allocation this large is mapped by the allocator, not written, and the system commits a page only when the
- * cache first writes it, so memory follows the rows and slots in use. What it saves is the garbage: growing
- * the buffers as slots filled left each old set (up to ~100 MB) to the garbage collector, and a 16-stream burst
- * peaked ~150 MB above the cache it needed.
+ * The buffers a running batch lives in: room for `maxRows` rows of `maxSlots` slots, allocated once by the
+ * decoder (`reserveBuffers`) and handed to every merge and step, so a running batch never needs another and
+ * the next batch reuses them. That is 50 MB a layer for GPT-2 124M at 16 rows, but only as address space: an
+ * allocation this large is mapped, not written, and the system commits a page when the cache first writes it,
+ * so memory follows the rows and slots in use. Growing the buffers as slots filled left each old set (up to
+ * ~100 MB) to the garbage collector, and a 16-stream burst peaked ~150 MB above the cache it needed; a fresh
+ * set per batch made every batch fault its pages in anew (a tenth of a second per request on these VMs).
  */
-function reserve(shape: HeadsShape, need: number): number {
-  return Math.max(need, reservedFloats(shape));
+export interface Reservation {
+  readonly keys: Float32Array[];
+  readonly values: Float32Array[];
 }
 
-/** Floats per buffer of a running batch's reservation (0 once the system refused one). */
-export function reservedFloats(shape: HeadsShape): number {
-  return reservationRefused ? 0 : shape.maxRows * shape.heads * shape.maxSlots * shape.headSize;
-}
-
-/** Set once the system refuses a reservation's address space (strict overcommit): buffers are then sized as needed. */
-let reservationRefused = false;
-
-/** One buffer per layer of `floats` floats, or, where the system refuses that much address space (strict overcommit), of `fallback`. */
-function allocateBuffers(layers: number, floats: number, fallback: number): Float32Array[] {
+/** A reservation for `shape`, or undefined where the system refuses that much address space (strict overcommit). */
+export function reserveBuffers(shape: HeadsShape): Reservation | undefined {
+  const floats = shape.maxRows * shape.heads * shape.maxSlots * shape.headSize;
   try {
-    return Array.from({ length: layers }, () => new Float32Array(floats));
+    const allocate = () => Array.from({ length: shape.layers }, () => new Float32Array(floats));
+    return { keys: allocate(), values: allocate() };
   } catch (error) {
-    if (!(error instanceof RangeError) || floats === fallback) throw error;
-    reservationRefused = true;
-    return Array.from({ length: layers }, () => new Float32Array(fallback));
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
 }
+
 
 /**
  * A cache of `rows` empty rows. `spare` lends it the buffers of a cache that is no longer used (a prefill's,
@@ -97,15 +90,24 @@ export function cacheView(shape: HeadsShape, cache: HeadsCache, which: 'keys' | 
 
 /**
  * A run's new rows `[B, NH, T, HS]` into each row's next free slots (re-spacing first when a row would not
- * fit). Row b's real new positions are the last `lengths[b] - cache.lengths[b]` of the T: prefill pads on the left.
- * The cache given is not to be used again.
+ * fit, into `reservation` when the cache is not there yet). Row b's real new positions are the last
+ * `lengths[b] - cache.lengths[b]` of the T: prefill pads on the left. The cache given is not to be used again,
+ * nor any other cache in `reservation`'s buffers.
  */
-export function appendRows(shape: HeadsShape, cache: HeadsCache, T: number, newKeys: readonly Float32Array[], newValues: readonly Float32Array[], lengths: readonly number[]): HeadsCache {
+export function appendRows(
+  shape: HeadsShape,
+  cache: HeadsCache,
+  T: number,
+  newKeys: readonly Float32Array[],
+  newValues: readonly Float32Array[],
+  lengths: readonly number[],
+  reservation?: Reservation,
+): HeadsCache {
   const { heads: NH, headSize: HS } = shape;
   const needed = Math.max(0, ...lengths);
-  // A step's batch grows into its reservation; a prefill (from an empty cache) gets a buffer of its size.
-  const sizing = cache.capacity > 0 ? 'reserve' : 'headroom';
-  const target = needed > cache.capacity ? resize(shape, cache, cache.size, slotsFor(needed + 1, shape.maxSlots), sizing) : cache;
+  // A step's batch grows into the reservation; a prefill (from an empty cache) gets buffers of its size.
+  const into = cache.capacity > 0 ? reservation : undefined;
+  const target = needed > cache.capacity ? resize(shape, cache, cache.size, slotsFor(needed + 1, shape.maxSlots), into) : cache;
   const cap = target.capacity;
   for (let b = 0; b < cache.size; b++) {
     const old = cache.lengths[b];
@@ -132,26 +134,28 @@ export function appendRows(shape: HeadsShape, cache: HeadsCache, T: number, newK
 /**
  * A cache of the given rows, in that order. When the first rows are rows of one cache in their order (the
  * running batch's that stay, as the scheduler lists them) and that cache gives no other row, its buffers are
- * reused: leavers are closed over, then the joining rows are written after. The caches given are not to be
- * used again.
+ * reused: leavers are closed over, then the joining rows are written after. Otherwise the rows go into
+ * `reservation` when no row comes from it. The caches given are not to be used again, nor any other cache in
+ * `reservation`'s buffers.
  */
-export function mergeRows(shape: HeadsShape, rows: readonly { cache: HeadsCache; row: number }[]): HeadsCache {
+export function mergeRows(shape: HeadsShape, rows: readonly { cache: HeadsCache; row: number }[], reservation?: Reservation): HeadsCache {
   const lengths = rows.map(({ cache, row }) => cache.lengths[row]);
   const slots = slotsFor(Math.max(0, ...lengths) + 1, shape.maxSlots);
   const base = rows[0]?.cache;
   let kept = 0;
   while (kept < rows.length && rows[kept].cache === base && rows[kept].row >= kept && (kept === 0 || rows[kept].row > rows[kept - 1].row)) kept++;
   const reusable = base !== undefined && rows.slice(kept).every((r) => r.cache !== base);
+  const into = reservation && rows.every((r) => r.cache.keys[0] !== reservation.keys[0]) ? reservation : undefined;
   let target: HeadsCache;
   if (reusable) {
     closeOver(shape, base, rows.slice(0, kept).map((r) => r.row));
     const staying: HeadsCache = { ...base, size: kept, lengths: lengths.slice(0, kept) };
     // Fewer slots only when a long row left and the rest use less than half: attention reads every slot.
     const capacity = slots > base.capacity || slots * 2 <= base.capacity ? slots : base.capacity;
-    target = resize(shape, staying, rows.length, capacity, 'reserve');
+    target = resize(shape, staying, rows.length, capacity, into ?? (base.keys[0] === reservation?.keys[0] ? reservation : undefined));
   } else {
     kept = 0;
-    target = resize(shape, emptyHeadsCache(shape, 0), rows.length, slots, 'reserve');
+    target = resize(shape, emptyHeadsCache(shape, 0), rows.length, slots, into);
   }
   for (let j = kept; j < rows.length; j++) copyRow(shape, rows[j].cache, rows[j].row, target, j);
   return { ...target, size: rows.length, lengths };
@@ -170,16 +174,18 @@ function closeOver(shape: HeadsShape, cache: HeadsCache, sourceRows: readonly nu
 }
 
 /**
- * The cache's `size` rows re-spaced to `capacity` slots, in buffers with room for `rows` rows: the same buffers
- * when they are large enough (heads moved up from the last when slots grow, down from the first when they
- * shrink, so no head overwrites one not yet moved), else new ones.
+ * The cache's `size` rows re-spaced to `capacity` slots, in buffers with room for `rows` rows: `reservation`'s
+ * when given, large enough, and not the cache's own yet (a running batch moves into it at once, out of a
+ * prefill's buffers, which are then free to lend); else the same buffers when they are large enough (heads
+ * moved up from the last when slots grow, down from the first when they shrink, so no head overwrites one
+ * not yet moved); else new ones, with headroom.
  */
-function resize(shape: HeadsShape, cache: HeadsCache, rows: number, capacity: number, sizing: 'reserve' | 'headroom'): HeadsCache {
+function resize(shape: HeadsShape, cache: HeadsCache, rows: number, capacity: number, reservation?: Reservation): HeadsCache {
   const { heads: NH, headSize: HS } = shape;
   const need = rows * NH * capacity * HS;
-  // A running batch moves into its reservation at once (out of a prefill's buffers, which are then free to lend).
-  const wanted = sizing === 'reserve' && rows <= shape.maxRows ? reserve(shape, need) : need;
-  const fits = cache.keys[0] !== undefined && cache.keys[0].length >= wanted;
+  const own = reservation !== undefined && reservation.keys[0] === cache.keys[0];
+  const into = reservation !== undefined && !own && reservation.keys[0].length >= need ? reservation : undefined;
+  const fits = !into && cache.keys[0] !== undefined && cache.keys[0].length >= need;
   if (fits && capacity === cache.capacity) return { ...cache, size: rows };
   const blocks = cache.size * NH;
   if (fits) {
@@ -193,9 +199,10 @@ function resize(shape: HeadsShape, cache: HeadsCache, rows: number, capacity: nu
     }
     return { ...cache, size: rows, capacity };
   }
-  const fallback = Math.ceil(need * HEADROOM);
-  const floats = wanted > need ? wanted : fallback;
-  const next: HeadsCache = { size: rows, capacity, lengths: cache.lengths, keys: allocateBuffers(shape.layers, floats, fallback), values: allocateBuffers(shape.layers, floats, fallback) };
+  const allocate = () => Array.from({ length: shape.layers }, () => new Float32Array(Math.ceil(need * HEADROOM)));
+  const next: HeadsCache = into
+    ? { size: rows, capacity, lengths: cache.lengths, keys: into.keys, values: into.values }
+    : { size: rows, capacity, lengths: cache.lengths, keys: allocate(), values: allocate() };
   for (let b = 0; b < cache.size; b++) copyRow(shape, cache, b, next, b);
   return next;
 }

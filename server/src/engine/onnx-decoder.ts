@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { ModelLoadError } from './errors.js';
 import { checkAgainstRuns, checkCacheShape, checkLayerCount, type ModelFiles, type ProbeResult } from './graph-claims.js';
 import type { GraphDtype, GraphFile } from '@mimicbot/model-format';
-import { appendRows, cacheView, emptyHeadsCache, mergeRows, reservedFloats, type HeadsCache, type HeadsShape } from './heads-cache.js';
+import { appendRows, cacheView, emptyHeadsCache, mergeRows, reserveBuffers, type HeadsCache, type HeadsShape, type Reservation } from './heads-cache.js';
 import { describeDecoder, findModelGraph, readModelConfig, type DecoderLayout, type ModelConfig } from './model-files.js';
 
 const DEFAULT_BATCH_ROWS = 16;
@@ -71,7 +71,11 @@ export interface BatchDecoder {
   readonly canScorePrompt: boolean;
   /** Runs prompts together, left-padded to the longest; returns each one's last-position logits and their cache. */
   prefill(prompts: readonly (readonly number[])[], options?: PrefillOptions): Promise<StepResult>;
-  /** A new batch made of the given rows of existing batches, in that order (padding trimmed). */
+  /**
+   * A new batch made of the given rows of existing batches, in that order (padding trimmed). One running batch
+   * at a time: the batches given are used up, and so is any batch merged (or stepped from a merge) before
+   * that is not among them, because the decoder keeps one set of buffers for its running batch.
+   */
   merge(rows: readonly { batch: KvBatch; row: number }[]): KvBatch;
   /** Feeds one token per row. */
   step(batch: KvBatch, tokenIds: readonly number[]): Promise<StepResult>;
@@ -161,6 +165,8 @@ class OnnxBatchDecoder implements BatchDecoder {
   private readonly HS: number;
   private readonly V: number;
   private readonly heads: HeadsShape;
+  private reserved: Reservation | undefined;
+  private reservationRefused = false;
   /** A used-up prefill cache whose buffers the next prefill writes into (keepSpare). */
   private spare: HeadsCache | undefined;
   /** runOutputs' buffers, grown to the largest run so far. */
@@ -280,7 +286,7 @@ class OnnxBatchDecoder implements BatchDecoder {
     if (batch.kind === 'standard') {
       next = { kind: 'standard', size: B, pastLength: P + T, lengths: newLengths, keys, values };
     } else if (batch.kind === 'heads') {
-      const cache = appendRows(this.heads, batch.cache, T, keys, values, newLengths);
+      const cache = appendRows(this.heads, batch.cache, T, keys, values, newLengths, this.reservation());
       next = { kind: 'heads', size: B, pastLength: Math.max(...newLengths), lengths: newLengths, cache };
     } else {
       next = this.appendToSlab(batch, T, keys, values, newLengths);
@@ -386,7 +392,7 @@ class OnnxBatchDecoder implements BatchDecoder {
     }
     if (this.layout.cache === 'heads') {
       const sources = rows.map(({ batch, row }) => ({ cache: (batch as HeadsKv).cache, row }));
-      const cache = mergeRows(this.heads, sources);
+      const cache = mergeRows(this.heads, sources, this.reservation());
       this.keepSpare(sources.map((s) => s.cache).filter((c) => c.keys[0] !== cache.keys[0]));
       const merged: HeadsKv = { kind: 'heads', size: B, pastLength: P, lengths, cache };
       return merged;
@@ -411,17 +417,21 @@ class OnnxBatchDecoder implements BatchDecoder {
     return merged;
   }
 
-  /**
-   * Keeps the largest of the caches a merge used up (a prefill's, which mergeRows copied out of) for the next
-   * prefill to write into. A running batch's reservation is left to the garbage collector: lent to a prefill it
-   * would keep every page the batch ever touched.
-   */
+  /** Keeps the largest of the caches a merge used up (a prefill's, which mergeRows copied out of) for the next prefill to write into. */
   private keepSpare(usedUp: readonly HeadsCache[]): void {
-    const reserved = reservedFloats(this.heads);
     for (const c of usedUp) {
       const floats = c.keys[0]?.length ?? 0;
-      if ((reserved === 0 || floats < reserved) && floats > (this.spare?.keys[0]?.length ?? 0)) this.spare = c;
+      if (c.keys[0] !== this.reserved?.keys[0] && floats > (this.spare?.keys[0]?.length ?? 0)) this.spare = c;
     }
+  }
+
+  /** The running batch's buffers (heads-cache.ts's Reservation), made at the first merge; none where the system refuses them. */
+  private reservation(): Reservation | undefined {
+    if (this.reserved === undefined && !this.reservationRefused) {
+      this.reserved = reserveBuffers(this.heads);
+      this.reservationRefused = this.reserved === undefined;
+    }
+    return this.reserved;
   }
 
   private emptyBatch(B: number): AnyKv {
