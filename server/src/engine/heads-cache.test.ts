@@ -51,6 +51,11 @@ function running(seqs: number[], lengths: number[], reservation: Reservation): H
   return mergeRows(shape, seqs.map((_, row) => ({ cache, row })), reservation);
 }
 
+/** mergeRows of `[cache, row]` pairs, into `reservation`. */
+function merge(reservation: Reservation | undefined, ...rows: [HeadsCache, number][]): HeadsCache {
+  return mergeRows(shape, rows.map(([cache, row]) => ({ cache, row })), reservation);
+}
+
 describe('heads cache', () => {
   it('keeps a left-padded prefill\'s real positions from slot 0, with room for the next token and zeros after', () => {
     const cache = prefilled([1, 2], [3, 2]);
@@ -82,15 +87,7 @@ describe('heads cache', () => {
     const batch = running([1, 2, 3, 4], [10, 12, 20, 7], reservation);
     expect(batch.keys[0]).toBe(reservation.keys[0]);
     const joining = prefilled([5], [4]);
-    const merged = mergeRows(
-      shape,
-      [
-        { cache: batch, row: 1 },
-        { cache: batch, row: 3 },
-        { cache: joining, row: 0 },
-      ],
-      reservation,
-    );
+    const merged = merge(reservation, [batch, 1], [batch, 3], [joining, 0]);
     expect(merged.keys[0]).toBe(batch.keys[0]); // reused, not reallocated
     expect(merged.size).toBe(3);
     expect(merged.lengths).toEqual([12, 7, 4]);
@@ -103,28 +100,13 @@ describe('heads cache', () => {
     const reservation = reserveBuffers(shape)!;
     const batch = running([1, 2, 3], [100, 6, 9], reservation);
     expect(batch.capacity).toBe(128);
-    const shrunk = mergeRows(
-      shape,
-      [
-        { cache: batch, row: 1 },
-        { cache: batch, row: 2 },
-      ],
-      reservation,
-    );
+    const shrunk = merge(reservation, [batch, 1], [batch, 2]);
     expect(shrunk.capacity).toBe(32);
     expect(shrunk.keys[0]).toBe(batch.keys[0]);
     expectRow(shrunk, 0, 2);
     expectRow(shrunk, 1, 3);
     const long = prefilled([7], [50]);
-    const grown = mergeRows(
-      shape,
-      [
-        { cache: shrunk, row: 0 },
-        { cache: shrunk, row: 1 },
-        { cache: long, row: 0 },
-      ],
-      reservation,
-    );
+    const grown = merge(reservation, [shrunk, 0], [shrunk, 1], [long, 0]);
     expect(grown.capacity).toBe(64);
     expect(grown.keys[0]).toBe(batch.keys[0]);
     expectRow(grown, 0, 2);
@@ -149,14 +131,7 @@ describe('heads cache', () => {
     const reservation = reserveBuffers(shape)!;
     expect(reservation.keys[0].length).toBe(shape.maxRows * NH * shape.maxSlots * HS);
     const first = prefilled([1], [5]);
-    let batch = mergeRows(
-      shape,
-      [
-        { cache: first, row: 0 },
-        { cache: prefilled([2], [3]), row: 0 },
-      ],
-      reservation,
-    );
+    let batch = merge(reservation, [first, 0], [prefilled([2], [3]), 0]);
     expect(batch.keys[0]).toBe(reservation.keys[0]); // out of the prefill's buffers, into the reservation
     for (let seq = 3; seq <= shape.maxRows; seq++) {
       const rows = Array.from({ length: batch.size }, (_, row) => ({ cache: batch, row }));
@@ -180,14 +155,7 @@ describe('heads cache', () => {
   it('leaves the reservation alone when a row of the merge still lives in it out of order', () => {
     const reservation = reserveBuffers(shape)!;
     const batch = running([1, 2], [5, 6], reservation);
-    const swapped = mergeRows(
-      shape,
-      [
-        { cache: batch, row: 1 },
-        { cache: batch, row: 0 },
-      ],
-      reservation,
-    );
+    const swapped = merge(reservation, [batch, 1], [batch, 0]);
     expect(swapped.keys[0]).not.toBe(reservation.keys[0]);
     expectRow(swapped, 0, 2);
     expectRow(swapped, 1, 1);
