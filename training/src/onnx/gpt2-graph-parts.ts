@@ -57,11 +57,17 @@ export interface Gpt2GraphOptions {
    * is not kept in fp32 at all.
    */
   quantized?: QuantizedGpt2Weights;
+  /**
+   * The MLP's c_fc bias and gelu_new as one `com.microsoft.FastGelu` (the same tanh formula) instead of ten
+   * standard ops a layer. The server's graph takes it: onnxruntime pays a dispatch per node, and at batch 1 the
+   * small ops cost as much as the matrix products. The standard graph keeps standard ops for other runtimes.
+   */
+  fusedGelu?: boolean;
 }
 
-/** The opsets a decoder built with these options imports: contrib ops only when quantized. */
+/** The opsets a decoder built with these options imports: contrib ops only when quantized or fused. */
 export function gpt2Opsets(opset: number, options: Gpt2GraphOptions): { domain: string; version: number }[] {
-  return options.quantized ? [{ domain: '', version: opset }, { domain: MS_DOMAIN, version: 1 }] : [{ domain: '', version: opset }];
+  return options.quantized || options.fusedGelu ? [{ domain: '', version: opset }, { domain: MS_DOMAIN, version: 1 }] : [{ domain: '', version: opset }];
 }
 
 /** Call after the graph's inputs are declared: it adds the shared constants and the attention mask. */
@@ -93,10 +99,10 @@ export function gpt2GraphParts(
   const headsShape = g.constInt64([0, 0, NH, HS], [4], 'heads_shape'); // [B, T, C] -> [B, T, NH, HS]
   const mergedShape = g.constInt64([0, 0, C], [3], 'merged_shape'); // [B, T, NH, HS] -> [B, T, C]
   const qkvSplit = g.constInt64([C, C, C], [3], 'qkv_split');
-  const geluK = g.constFloat(Math.sqrt(2 / Math.PI), [], 'gelu_k');
-  const geluCubic = g.constFloat(0.044715, [], 'gelu_cubic');
-  const half = g.constFloat(0.5, [], 'half');
-  const oneF = g.constFloat(1, [], 'one');
+  // gelu_new's constants, only where it is spelled out (a fused graph would carry them unused, and onnxruntime says so at load).
+  const gelu = options.fusedGelu
+    ? undefined
+    : { k: g.constFloat(Math.sqrt(2 / Math.PI), [], 'gelu_k'), cubic: g.constFloat(0.044715, [], 'gelu_cubic'), half: g.constFloat(0.5, [], 'half'), one: g.constFloat(1, [], 'one') };
 
   const layerNorm = (x: string, prefix: string): string =>
     g.op('LayerNormalization', [x, weight(`${prefix}.weight`), weight(`${prefix}.bias`)], { axis: { i: -1 }, epsilon: { f: epsilon } }, { name: prefix });
@@ -111,13 +117,13 @@ export function gpt2GraphParts(
     return { m, tensors };
   };
 
-  const linear = (x: string, prefix: string): string => {
+  const product = (x: string, prefix: string): string => {
     const q = quantizedWeight(`${prefix}.weight`);
-    const product = q
+    return q
       ? matMulNBits(g, x, q.m, q.tensors, { name: `${prefix}.matmul`, accuracyLevel })
       : g.op('MatMul', [x, weight(`${prefix}.weight`)], {}, { name: `${prefix}.matmul` });
-    return g.op('Add', [product, weight(`${prefix}.bias`)], {}, { name: `${prefix}.add` });
   };
+  const linear = (x: string, prefix: string): string => g.op('Add', [product(x, prefix), weight(`${prefix}.bias`)], {}, { name: `${prefix}.add` });
   const toHeads = (x: string): string => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: { ints: [0, 2, 1, 3] } }); // [B, NH, T, HS]
 
   const embeddings = (): string => {
@@ -142,6 +148,15 @@ export function gpt2GraphParts(
     return g.op('MatMul', [attentionWeights(g.op('MatMul', [q, kT])), values]); // [B, NH, T, HS]
   };
 
+  const geluNew = (fc: string): string => {
+    const { k, cubic, half, one } = gelu!;
+    const cube = g.op('Mul', [g.op('Mul', [fc, fc]), fc]);
+    const inner = g.op('Mul', [g.op('Add', [fc, g.op('Mul', [cube, cubic])]), k]);
+    return g.op('Mul', [g.op('Mul', [fc, half]), g.op('Add', [one, g.op('Tanh', [inner])])]);
+  };
+  const fastGelu = (x: string, h: string): string =>
+    g.op('FastGelu', [product(x, `${h}.mlp.c_fc`), weight(`${h}.mlp.c_fc.bias`)], {}, { name: `${h}.mlp.gelu`, domain: MS_DOMAIN });
+
   const block = (x: string, layer: number, attention: CachedAttention): string => {
     const h = `h.${layer}`;
     // Attention.
@@ -151,11 +166,9 @@ export function gpt2GraphParts(
     const merged = g.op('Reshape', [g.op('Transpose', [y], { perm: { ints: [0, 2, 1, 3] } }), mergedShape]); // [B, T, C]
     x = g.op('Add', [x, linear(merged, `${h}.attn.c_proj`)], {}, { name: `${h}.residual_1` });
     // MLP with gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
-    const fc = linear(layerNorm(x, `${h}.ln_2`), `${h}.mlp.c_fc`); // [B, T, 4C]
-    const cube = g.op('Mul', [g.op('Mul', [fc, fc]), fc]);
-    const inner = g.op('Mul', [g.op('Add', [fc, g.op('Mul', [cube, geluCubic])]), geluK]);
-    const gelu = g.op('Mul', [g.op('Mul', [fc, half]), g.op('Add', [oneF, g.op('Tanh', [inner])])]);
-    return g.op('Add', [x, linear(gelu, `${h}.mlp.c_proj`)], {}, { name: `${h}.residual_2` });
+    const normed = layerNorm(x, `${h}.ln_2`);
+    const activated = options.fusedGelu ? fastGelu(normed, h) : geluNew(linear(normed, `${h}.mlp.c_fc`)); // [B, T, 4C]
+    return g.op('Add', [x, linear(activated, `${h}.mlp.c_proj`)], {}, { name: `${h}.residual_2` });
   };
 
   return { weight, layerNorm, toHeads, headsShape, embeddings, head, attend, attentionWeights, block };

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { initGpt2Weights } from '../model/init-weights.js';
 import { gpt2Forward } from '../model/reference-forward.js';
 import { tinyGpt2Config } from '../model/tiny-config.js';
+import { buildGpt2Decoder } from './gpt2-decoder.js';
 import { buildGpt2ServerDecoder } from './gpt2-server-decoder.js';
-import { encodeModel } from './onnx-proto.js';
+import { encodeModel, type ModelProto } from './onnx-proto.js';
 import { maxAbsDiff } from '../model/max-abs-diff.js';
 
 const config = tinyGpt2Config();
@@ -52,6 +53,16 @@ async function prefillTwoPrompts(session: ort.InferenceSession, emptyPast: numbe
 }
 
 describe('buildGpt2ServerDecoder', () => {
+  it("runs each layer's c_fc bias and gelu as one com.microsoft.FastGelu, where the standard graph keeps standard ops", () => {
+    const ops = (model: ModelProto) => model.graph.nodes.map((n) => `${n.domain ?? ''}:${n.opType}`);
+    const server = ops(buildGpt2ServerDecoder(config, weights));
+    expect(server.filter((op) => op === 'com.microsoft:FastGelu')).toHaveLength(config.nLayer);
+    expect(server).not.toContain(':Tanh');
+    const standard = ops(buildGpt2Decoder(config, weights));
+    expect(standard.some((op) => op.startsWith('com.microsoft:'))).toBe(false);
+    expect(standard.filter((op) => op === ':Tanh')).toHaveLength(config.nLayer);
+  });
+
   it('gives the reference logits and new K/V rows in prefill, and in a step over a head-major slab whose rows hold different lengths and free slots', async () => {
     const session = await ort.InferenceSession.create(encodeModel(buildGpt2ServerDecoder(config, weights)).concat());
     const { prefill, ref } = await prefillTwoPrompts(session, [2, NH, 0, HS]);

@@ -64,7 +64,7 @@ export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights,
     config,
     weights,
     { inputIds, attentionMask, positionIds },
-    options,
+    { fusedGelu: true, ...options },
   );
   const headsInto = (x: string, output: string): string =>
     g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm: { ints: [0, 2, 1, 3] } }, { output }); // [B, T, C] -> [B, NH, T, HS]
@@ -112,5 +112,5 @@ export function buildGpt2ServerDecoder(config: Gpt2Config, weights: Gpt2Weights,
     g.output(`new_key.${l}`, DataType.FLOAT, newShape);
     g.output(`new_value.${l}`, DataType.FLOAT, newShape);
   }
-  return g.model(gpt2Opsets(OPSET, options), { model_type: 'gpt2', mimicbot_contract: 'server', mimicbot_cache_layout: layout, ...quantizationMetadata(options) });
+  return g.model(gpt2Opsets(OPSET, { fusedGelu: true, ...options }), { model_type: 'gpt2', mimicbot_contract: 'server', mimicbot_cache_layout: layout, ...quantizationMetadata(options) });
 }

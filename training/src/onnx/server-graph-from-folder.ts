@@ -18,7 +18,8 @@ import { defaultQuantizeSpec, quantizeGpt2Weights } from './quantize/quantize-we
  */
 // 2: the heads cache layout (past `[B, NH, Pcap, HS]`, attention over the slab as it lies).
 // 3: the weights in external data (`<graph>_data`), which onnxruntime maps instead of copying.
-export const SERVER_GRAPH_BUILD = 3;
+// 4: the MLP's bias and gelu as one com.microsoft.FastGelu.
+export const SERVER_GRAPH_BUILD = 4;
 
 export type ServerGraphSource =
   /** A standard-contract graph file (model.onnx, onnx/model.onnx, onnx/model_quantized.onnx, onnx/model_q4.onnx). */
