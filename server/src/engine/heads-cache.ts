@@ -67,7 +67,6 @@ export function reserveBuffers(shape: HeadsShape): Reservation | undefined {
   }
 }
 
-
 /**
  * A cache of `rows` empty rows. `spare` lends it the buffers of a cache that is no longer used (a prefill's,
  * once merged): the next prefill writes into them instead of into fresh memory, so a burst of prefills leaves

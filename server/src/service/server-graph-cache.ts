@@ -90,11 +90,12 @@ async function prepare(modelDir: string, options: ServerGraphOptions, log: (line
   if (staging) {
     try {
       const written = await buildInto(staging, wanted.source, modelDir, target, log, `fast path: building ${target} from ${sourceFile} in ${modelDir}`);
-      // The stamp first, then the data, then the graph: a crash in between leaves a stamp that matches no
-      // graph (its hash) or no data (its size), so the next start rebuilds.
+      // The data, then the stamp, then the graph. A crash after the data leaves the old stamp, which names the
+      // source as it was, so the next start rebuilds; a crash after the stamp leaves a graph that matches it
+      // (the same bytes: a graph without its weights depends only on the config) or does not (its hash).
       await writeFile(join(staging, 'stamp.json'), JSON.stringify({ ...stamp, ...written } satisfies Stamp));
-      await rename(join(staging, 'stamp.json'), join(modelDir, stampName(target)));
       await rename(join(staging, basename(externalDataPath(target))), join(modelDir, externalDataPath(target)));
+      await rename(join(staging, 'stamp.json'), join(modelDir, stampName(target)));
       await rename(join(staging, basename(target)), join(modelDir, target));
       return { dir: modelDir, outcome: 'built' };
     } finally {
