@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { GraphDtype } from '@mimicbot/model-format';
-import { buildServer } from '../scripts/build.js';
+import { buildServer, SERVER_NODE_FLAGS } from '../scripts/build.js';
 import { BENCH_MODEL_DIR, ensureBenchModel } from './bench-model.js';
 import { streamedCompletion } from './http-client.js';
 import { peakRssMb } from './load.js';
@@ -35,7 +35,7 @@ async function ready(child: ChildProcess): Promise<number> {
 }
 
 async function measure(folder: string, ids: string[], dtype: GraphDtype): Promise<{ restMiB: number; burstPeakMiB: number }> {
-  const child = spawn(process.execPath, [join(OUT_DIR, 'main.js')], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(OUT_DIR, 'main.js')], {
     env: { ...process.env, MODEL_DIR: folder, MODEL_DTYPE: dtype, PORT: '0', CACHE_MAX_ENTRIES: '0', MAX_BATCH: '16' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

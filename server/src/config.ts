@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRAPH_DTYPES, type GraphDtype } from '@mimicbot/model-format';
+import { DEFAULT_MAX_BATCH } from './engine/types.js';
 
 /** The embedded model `npm start` serves when MODEL_DIR is not set (see server/default-model/README.md). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../default-model/', import.meta.url));
@@ -99,7 +100,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig
     // Sequences waiting for a batch slot; more get 429 + Retry-After.
     queueSize: int('QUEUE_SIZE', 64, 0),
     // Sequences decoded together per step.
-    maxBatch: int('MAX_BATCH', 16, 1),
+    maxBatch: int('MAX_BATCH', DEFAULT_MAX_BATCH, 1),
     // Per request, queueing included; past it the request ends with 504.
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 60_000, 1),
     // From the request's headers to the last byte of its body; past it, 408. 64 KiB in 10 s is 6.4 KB/s,

@@ -10,11 +10,10 @@
  * --outdir=dist --entry-names=[name] --external:onnxruntime-node`).
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import type { GraphDtype } from '@mimicbot/model-format';
-import { startWorker } from '../worker-thread.js';
+import { startWorker, startWorkerThread } from '../worker-thread.js';
 import { ModelLoadError, reviveEngineError } from './errors.js';
-import type { Engine, ModelInfo } from './types.js';
+import { DEFAULT_MAX_BATCH, type Engine, type ModelInfo } from './types.js';
 import { createWorkerClient } from './worker-client.js';
 import type { FromWorker, WorkerOptions } from './worker-protocol.js';
 
@@ -41,14 +40,15 @@ export interface OnnxEngine extends Engine {
  * why. A worker that dies while loading is a load failure too. Then the worker client takes over.
  */
 export async function createEngine(options: EngineOptions): Promise<OnnxEngine> {
-  const maxBatchSize = options.maxBatchSize ?? 16;
+  const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH;
   const maxQueueSize = options.maxQueueSize ?? 64;
-  const worker = startEngineWorker(options.workerUrl, {
+  const workerData: WorkerOptions = {
     modelDir: options.modelDir,
     intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
     dtype: options.dtype,
     maxBatchSize,
-  });
+  };
+  const worker = options.workerUrl ? startWorker(options.workerUrl, workerData) : startWorkerThread('engine-worker', import.meta.url, workerData);
   const model = await new Promise<ModelInfo>((resolve, reject) => {
     const onMessage = (m: FromWorker) => {
       if (m.type === 'ready') resolve(m.model);
@@ -77,9 +77,4 @@ export async function createEngine(options: EngineOptions): Promise<OnnxEngine> 
   });
   // Full when every batch slot is taken and the queue behind them too.
   return { ...createWorkerClient(worker, { maxInFlight: model.maxBatchSize + maxQueueSize }), model };
-}
-
-function startEngineWorker(workerUrl: URL | undefined, workerData: WorkerOptions): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return startWorker(workerUrl ?? new URL(fromSource ? './engine-worker.ts' : './engine-worker.js', import.meta.url), workerData);
 }

@@ -25,15 +25,14 @@ import { checkAgainstRuns, checkCacheShape, checkLayerCount, type ModelFiles, ty
 import type { GraphDtype, GraphFile } from '@mimicbot/model-format';
 import { appendRows, cacheView, emptyHeadsCache, mergeRows, reserveBuffers, type HeadsCache, type HeadsShape, type Reservation } from './heads-cache.js';
 import { describeDecoder, findModelGraph, readModelConfig, type DecoderLayout, type ModelConfig } from './model-files.js';
-
-const DEFAULT_BATCH_ROWS = 16;
+import { DEFAULT_MAX_BATCH } from './types.js';
 
 export interface DecoderOptions {
   /** onnxruntime intra-op threads; default: onnxruntime's own (the physical cores). */
   intraOpNumThreads?: number;
   /** Serve this precision's graph (MODEL_DTYPE); default: the best the folder offers. */
   dtype?: GraphDtype;
-  /** The scheduler's batch size: the rows a running batch's cache is reserved for (heads layout; default 16). */
+  /** The scheduler's batch size: the rows a running batch's cache is reserved for (heads layout; default DEFAULT_MAX_BATCH). */
   maxBatchRows?: number;
 }
 
@@ -135,7 +134,7 @@ export async function loadDecoder(modelDir: string, options: DecoderOptions = {}
     checkGraphInputs(files, session, layout, config);
     // The contract the graph speaks is read from its names (describeDecoder); the table's is only where it was looked for.
     const graph: GraphFile = { file: picked.file, contract: layout.contract, dtype: picked.dtype };
-    const decoder = new OnnxBatchDecoder(session, config, layout, graphFile, graph, options.maxBatchRows ?? DEFAULT_BATCH_ROWS);
+    const decoder = new OnnxBatchDecoder(session, config, layout, graphFile, graph, options.maxBatchRows ?? DEFAULT_MAX_BATCH);
     await checkAgainstRuns(files, config, layout, (position) => decoder.probe(position));
     return decoder;
   } catch (error) {

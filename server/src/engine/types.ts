@@ -12,6 +12,9 @@ export type { TokenLogprob };
 /** How the next token is picked: the one sampler's parameters (it lives in @mimicbot/model-format/sampling). */
 export type { SamplingParams };
 
+/** Sequences decoded together per step unless MAX_BATCH says otherwise; the KV cache is reserved for this many rows. */
+export const DEFAULT_MAX_BATCH = 16;
+
 export interface TokenRequest {
   promptIds: readonly number[];
   maxNewTokens: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGpt2Tokenizer } from '@mimicbot/training';
 import { createTextTokenizer } from '@mimicbot/model-format';
-import { byteLevelBytes, formatBytes, tokenTextOf } from './token-text.js';
+import { formatBytes, tokenTextOf } from './token-text.js';
 
 const tokenizer = createTextTokenizer(buildGpt2Tokenizer());
 const tokenText = tokenTextOf(tokenizer);
@@ -23,10 +23,7 @@ describe('a token as logprobs shows it', () => {
     expect(hex).toBe([...Buffer.from('🦀')].map((b) => `\\x${b.toString(16)}`).join(''));
   });
 
-  it('reads byte-level vocabulary entries back to bytes, and refuses what is not one', () => {
-    expect(byteLevelBytes('Ġhi')).toEqual(Uint8Array.of(0x20, 0x68, 0x69));
-    expect(byteLevelBytes('<|endoftext|>')).toEqual(Uint8Array.from(Buffer.from('<|endoftext|>')));
-    expect(byteLevelBytes('▁word')).toBeUndefined(); // SentencePiece's space is not in the byte alphabet
+  it('shows bytes outside printable ASCII, and the backslash, as \\xNN', () => {
     expect(formatBytes(Uint8Array.of(0x41, 0x5c, 0xf0))).toBe('bytes:A\\x5c\\xf0');
   });
 });

@@ -9,9 +9,6 @@ import type { TextTokenizer } from './tokenizer.js';
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
-/** A byte-level vocabulary entry's bytes; undefined when it is not one (another tokenizer family, a special token). */
-export { byteLevelBytes } from '@mimicbot/model-format';
-
 export function formatBytes(bytes: Uint8Array): string {
   let out = 'bytes:';
   for (const b of bytes) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
