@@ -107,6 +107,8 @@ async function main(): Promise<void> {
       log(`round ${round}: measuring transformers.js ${dtype}`);
       sides.push(await measureTransformersJs(modelDir, dtype));
     }
+    // Each round's own figures, so the spread between rounds (this machine's noise) shows beside the best.
+    for (const side of sides) log(`  ${side.name}: single ${side.singleStream.tps.toFixed(1)} tok/s, ${side.concurrent.map((c) => `${c.clients} concurrent ${c.aggregateTps.toFixed(1)}`).join(', ')} tok/s, peak RSS ${Math.round(side.peakRssMb)} MB`);
     measurements.push(sides);
   }
   const sides = measurements[0].map((_, i) => bestOf(measurements.map((m) => m[i])));

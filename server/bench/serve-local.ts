@@ -5,6 +5,6 @@
 import { parseConfig } from '../src/config.js';
 import { startMimicbotServer } from '../src/start-server.js';
 
-const server = await startMimicbotServer(parseConfig(process.env), { host: '127.0.0.1', logError: (line) => process.stderr.write(`${line}\n`) });
+const server = await startMimicbotServer(parseConfig(process.env), { host: '127.0.0.1', logError: (line) => process.stderr.write(`${line}\n`), warmUp: true });
 process.stdout.write(`READY ${server.url} ${server.engine.model.graphFile}\n`);
 process.once('SIGTERM', () => void server.shutdown().then(() => process.exit(0)));

@@ -15,6 +15,7 @@ describe('parseConfig', () => {
       maxCount: 16,
       queueSize: 64,
       maxBatch: 16,
+      streamIntervalMs: 20,
       requestTimeoutMs: 60_000,
       bodyTimeoutMs: 10_000,
       threads: 0,
@@ -30,6 +31,12 @@ describe('parseConfig', () => {
   it('reads values, splitting API_KEYS on commas', () => {
     const config = parseConfig({ PORT: '3000', MODEL_DIR: '/m', API_KEYS: 'a, b,,', REQUEST_TOKEN: 's', THREADS: '2' });
     expect(config).toMatchObject({ port: 3000, modelDir: '/m', apiKeys: ['a', 'b'], requestToken: 's', threads: 2 });
+  });
+
+  it('reads STREAM_INTERVAL_MS from 0 (every step\'s tokens at once) to 1000', () => {
+    expect(parseConfig({ STREAM_INTERVAL_MS: '0' }).streamIntervalMs).toBe(0);
+    expect(parseConfig({ STREAM_INTERVAL_MS: '50' }).streamIntervalMs).toBe(50);
+    expect(() => parseConfig({ STREAM_INTERVAL_MS: '1001' })).toThrow(new ConfigError('STREAM_INTERVAL_MS', 'must be a whole number from 0 to 1000, got "1001"'));
   });
 
   it('reads MODEL_DTYPE as fp32, q8 or q4, and leaves it unset (the best the folder has) when empty', () => {

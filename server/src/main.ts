@@ -14,7 +14,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const started = performance.now();
-  const server = await startMimicbotServer(config, { logError: log });
+  const server = await startMimicbotServer(config, { logError: log, warmUp: true });
   // Handlers first: once "ready" is printed, a SIGTERM must find them.
   const stop = (signal: string) => {
     log(`${signal}: finishing in-flight requests (up to ${config.shutdownGraceMs} ms)`);

@@ -3,6 +3,7 @@ import type { OnnxEngine } from './engine/engine.js';
 import { createApp } from './http/app.js';
 import { listen, type Listening } from './http/listen.js';
 import { closeModels, openModels, type ServingModel } from './service/open-models.js';
+import { warmUpOverHttp } from './warm-up.js';
 
 /** One model as the running server serves it. */
 export interface RunningModel {
@@ -37,6 +38,11 @@ export interface StartOptions {
   logError?: (message: string) => void;
   /** Decorates each model's engine as the app sees it (tests observe results through it). */
   wrapEngine?: (engine: OnnxEngine, modelId: string) => OnnxEngine;
+  /**
+   * Send the server's own warm-up requests through its socket before returning (warm-up.ts), /readyz 503
+   * meanwhile. main.ts and the bench do; tests that count requests leave it off.
+   */
+  warmUp?: boolean;
 }
 
 /** The whole server: models, tokenizer threads, engines, app, socket. Used by main.ts and by the integration tests. */
@@ -47,6 +53,7 @@ export async function startMimicbotServer(config: ServerConfig, options: StartOp
   const close = () => closeModels(served.map((m) => ({ engine: m.wrapped, encoder: m.encoder })));
   let listening: Listening;
   let shuttingDown = false;
+  let warmingUp = options.warmUp === true;
   try {
     const { app, metrics } = createApp({
       models: served.map((m) => ({
@@ -67,6 +74,7 @@ export async function startMimicbotServer(config: ServerConfig, options: StartOp
       limits: config,
       auth: { requestToken: config.requestToken, apiKeys: config.apiKeys },
       isShuttingDown: () => shuttingDown,
+      isWarmingUp: () => warmingUp,
       logError: options.logError,
     });
     listening = await listen(app, {
@@ -80,6 +88,18 @@ export async function startMimicbotServer(config: ServerConfig, options: StartOp
     throw error;
   }
   const port = listening.port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  if (warmingUp) {
+    const problems = await warmUpOverHttp({
+      url,
+      modelIds: served.map((m) => m.modelId),
+      secret: config.apiKeys[0] ?? config.requestToken,
+      maxNewTokens: config.maxNewTokens,
+    });
+    // Not fatal: the model loaded and answered the engine's own warm-up; a refused request here is worth a line.
+    for (const line of problems) options.logError?.(line);
+    warmingUp = false;
+  }
   const models = served.map(
     (m): RunningModel => ({
       id: m.modelId,
@@ -91,7 +111,7 @@ export async function startMimicbotServer(config: ServerConfig, options: StartOp
   const fallback = models.find((m) => m.id === config.defaultModel) ?? models[0];
   let shutdown: Promise<{ cutOff: boolean }> | undefined;
   return {
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url,
     port,
     models,
     engine: fallback.engine,

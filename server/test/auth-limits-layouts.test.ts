@@ -88,7 +88,13 @@ describe('overload and deadlines', () => {
       // One sequence running long enough to measure the rate, sixteen more queued behind it.
       const running = await send('first');
       const reader = running!.body!.getReader();
-      for (let chunks = 0; chunks < 50; chunks++) await reader.read();
+      // 50 tokens in (one SSE event each; a read may carry several, as the engine sends a stream's tokens in groups).
+      const text = new TextDecoder();
+      for (let events = 0; events < 50; ) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the running stream ended before 50 tokens');
+        events += text.decode(value, { stream: true }).split('data: ').length - 1;
+      }
       const queued = Array.from({ length: 16 }, (_, i) => send(`queued ${i}`));
       await waitFor(() => server.engine.stats().queueDepth === 16);
       const refused = await postJson(`${server.url}/v1/completions`, { prompt: 'one more', max_tokens: 2 });

@@ -8,25 +8,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from './errors.js';
 import { loadDecoder } from './onnx-decoder.js';
+import { createOutbox } from './outbox.js';
 import { Scheduler } from './scheduler.js';
-import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol.js';
+import type { ToWorker, WorkerOptions } from './worker-protocol.js';
 
 const port = parentPort!;
+const options = workerData as WorkerOptions;
 /**
  * What the worker says within one tick (a step's token for every row, a batch's first tokens) goes out as one
- * message: at 16 rows a message per token cost the engine thread, which is also onnxruntime's, ~2 ms a step.
+ * message, and a stream's later tokens wait up to the interval for company: each message wakes the main
+ * thread, which competes with onnxruntime for the cores (outbox.ts).
  */
-let outbox: FromWorker[] = [];
-const flush = () => {
-  const messages = outbox;
-  outbox = [];
-  port.postMessage(messages.length === 1 ? messages[0] : ({ type: 'many', messages } satisfies FromWorker));
-};
-const post = (message: FromWorker) => {
-  if (outbox.length === 0) queueMicrotask(flush);
-  outbox.push(message);
-};
-const options = workerData as WorkerOptions;
+const { post } = createOutbox({ intervalMs: options.streamIntervalMs, send: (message) => port.postMessage(message) });
 
 async function main(): Promise<void> {
   let decoder;

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import type { GraphDtype } from '@mimicbot/model-format';
 import { startWorker, startWorkerThread } from '../worker-thread.js';
 import { ModelLoadError, reviveEngineError } from './errors.js';
-import { DEFAULT_MAX_BATCH, type Engine, type ModelInfo } from './types.js';
+import { DEFAULT_MAX_BATCH, DEFAULT_STREAM_INTERVAL_MS, type Engine, type ModelInfo } from './types.js';
 import { createWorkerClient } from './worker-client.js';
 import type { FromWorker, WorkerOptions } from './worker-protocol.js';
 
@@ -25,6 +25,8 @@ export interface EngineOptions {
   dtype?: GraphDtype;
   /** Most sequences decoded together (default 16). */
   maxBatchSize?: number;
+  /** Most ms a streamed token after a stream's first is held to go out with the next (outbox.ts; default 20). */
+  streamIntervalMs?: number;
   /** Most requests waiting for a batch slot before generate() rejects with QueueFullError (default 64). */
   maxQueueSize?: number;
   /** Override where the worker script is (default: engine-worker.ts/.js beside this module). */
@@ -47,6 +49,7 @@ export async function createEngine(options: EngineOptions): Promise<OnnxEngine> 
     intraOpNumThreads: options.intraOpNumThreads ?? availableParallelism(),
     dtype: options.dtype,
     maxBatchSize,
+    streamIntervalMs: options.streamIntervalMs ?? DEFAULT_STREAM_INTERVAL_MS,
   };
   const worker = options.workerUrl ? startWorker(options.workerUrl, workerData) : startWorkerThread('engine-worker', import.meta.url, workerData);
   const model = await new Promise<ModelInfo>((resolve, reject) => {

@@ -15,6 +15,9 @@ export type { SamplingParams };
 /** Sequences decoded together per step unless MAX_BATCH says otherwise; the KV cache is reserved for this many rows. */
 export const DEFAULT_MAX_BATCH = 16;
 
+/** STREAM_INTERVAL_MS unless set: how long a stream's later tokens may wait to go out together (outbox.ts). */
+export const DEFAULT_STREAM_INTERVAL_MS = 20;
+
 export interface TokenRequest {
   promptIds: readonly number[];
   maxNewTokens: number;

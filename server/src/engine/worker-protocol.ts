@@ -10,6 +10,8 @@ export interface WorkerOptions {
   /** MODEL_DTYPE; undefined: the best graph the folder offers. */
   dtype?: GraphDtype;
   maxBatchSize: number;
+  /** outbox.ts's interval. */
+  streamIntervalMs: number;
 }
 
 export type ToWorker =

@@ -48,6 +48,8 @@ export interface AppOptions {
   auth: { requestToken?: string; apiKeys: readonly string[] };
   /** True from SIGTERM on: new requests get 503, /readyz says not ready. */
   isShuttingDown: () => boolean;
+  /** True while the server sends itself its warm-up requests (warm-up.ts): /readyz says not ready yet, everything else serves. */
+  isWarmingUp?: () => boolean;
   /** Where unexpected errors are reported (never with request bodies or secrets). */
   logError?: (message: string) => void;
   /** Unix milliseconds, for `created` fields. */

@@ -11,9 +11,11 @@ export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']
  */
 export function registerHealthRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', (c) =>
-    deps.isShuttingDown() ? c.json({ status: 'not ready' }, 503) : c.json({ status: 'ready', model: deps.models.fallback.id }),
-  );
+  app.get('/readyz', (c) => {
+    if (deps.isShuttingDown()) return c.json({ status: 'not ready' }, 503);
+    if (deps.isWarmingUp?.()) return c.json({ status: 'warming up' }, 503);
+    return c.json({ status: 'ready', model: deps.models.fallback.id });
+  });
   app.get('/metrics', async (c) => {
     const body = await deps.metrics.registry.metrics();
     return c.body(body, 200, { 'Content-Type': deps.metrics.registry.contentType });

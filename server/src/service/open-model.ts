@@ -15,6 +15,8 @@ export interface OpenModelOptions {
   /** MODEL_CACHE_DIR: where a read-only folder's built server graph goes. */
   modelCacheDir?: string;
   maxBatch: number;
+  /** STREAM_INTERVAL_MS (engine/outbox.ts). */
+  streamIntervalMs?: number;
   queueSize: number;
 }
 
@@ -47,6 +49,7 @@ export async function openModel(options: OpenModelOptions): Promise<OpenModel> {
     intraOpNumThreads: options.threads > 0 ? options.threads : undefined,
     dtype: options.modelDtype,
     maxBatchSize: options.maxBatch,
+    streamIntervalMs: options.streamIntervalMs,
     maxQueueSize: options.queueSize,
   });
   try {

@@ -29,7 +29,7 @@ export class DefaultModelError extends Error {
   }
 }
 
-export type OpenModelsOptions = Pick<ServerConfig, 'modelDir' | 'threads' | 'modelDtype' | 'modelCacheDir' | 'maxBatch' | 'queueSize' | 'defaultModel'>;
+export type OpenModelsOptions = Pick<ServerConfig, 'modelDir' | 'threads' | 'modelDtype' | 'modelCacheDir' | 'maxBatch' | 'streamIntervalMs' | 'queueSize' | 'defaultModel'>;
 
 /**
  * Every model MODEL_DIR names (service/model-folders.ts), each with its own engine worker and tokenizer
