@@ -6,7 +6,7 @@
  * Measures cold start (process start to ready, and to the first token of the first request), single-stream
  * tokens/s and time to first token, and aggregate tokens/s with 1, 4 and 16 concurrent clients (greedy, so
  * both sides do the same work), then prints a table with the ratios and draws it as a chart (--chart,
- * assets/bench.svg). Options: --single-tokens N (128), --tokens N per concurrent request (64),
+ * assets/bench.svg). Options: --single-tokens N (128), --single-repeats N (3 single-stream requests in a row per round, their median kept), --tokens N per concurrent request (64),
  * --concurrency 1,4,16, --dtype fp32,q8,q4 (this server once per dtype, MODEL_DTYPE; the folder is quantized
  * by the training package's quantizer on first use), --transformers-js-dtype fp32,q8 (transformers.js on the
  * same folder's onnx/model.onnx and onnx/model_quantized.onnx), --standard-graph (also run this server, at
@@ -30,11 +30,12 @@ import { prepareServerGraph } from '../src/service/server-graph-cache.js';
 import { writeBenchChart, type Metric } from './bench-chart.js';
 import { ensureBenchModel } from './bench-model.js';
 import { streamedCompletion } from './http-client.js';
-import { peakRssMb, runConcurrent, type ConcurrencyResult, type SideResult, type Workload } from './load.js';
+import { peakRssMb, runConcurrent, singleStream, type ConcurrencyResult, type SideResult, type Workload } from './load.js';
 
 const { values: args } = parseArgs({
   options: {
     'single-tokens': { type: 'string', default: '128' },
+    'single-repeats': { type: 'string', default: '3' },
     tokens: { type: 'string', default: '64' },
     concurrency: { type: 'string', default: '1,4,16' },
     dtype: { type: 'string', default: 'fp32,q8,q4' },
@@ -49,6 +50,7 @@ const workload: Workload = {
   // ~16 GPT-2 tokens, about a tweet's prompt.
   prompt: 'The quick brown fox jumps over the lazy dog, and then it writes a tweet about',
   singleTokens: Number(args['single-tokens']),
+  singleRepeats: Number(args['single-repeats']),
   concurrentTokens: Number(args.tokens),
   concurrency: args.concurrency!.split(',').map(Number),
 };
@@ -139,7 +141,7 @@ async function measureServer(modelDir: string, name: string, dtype?: GraphDtype)
     if ((await fetch(`${url}/readyz`)).status !== 200) throw new Error('/readyz is not 200 after READY');
     const model = ((await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] }).data[0].id;
     const one = (tokens: number) => () => streamedCompletion(url, model, workload.prompt, tokens);
-    const single = await one(workload.singleTokens)();
+    const single = await singleStream(workload.singleRepeats, one(workload.singleTokens));
     const concurrent: ConcurrencyResult[] = [];
     for (const clients of workload.concurrency) concurrent.push(await runConcurrent(clients, one(workload.concurrentTokens)));
     const rss = await peakRssMb(child.pid!);
@@ -147,7 +149,7 @@ async function measureServer(modelDir: string, name: string, dtype?: GraphDtype)
       name,
       coldStartMs,
       coldStartFirstTokenMs,
-      singleStream: { tps: (single.tokens / single.totalMs) * 1000, ttftMs: single.ttftMs, tokens: single.tokens },
+      singleStream: single,
       concurrent,
       peakRssMb: rss,
       note: `HTTP /v1/completions, streamed, ${ready.split(' ')[2]}`,
@@ -252,8 +254,8 @@ function printTable(sides: SideResult[]): Metric[] {
   const rows: Metric[] = [
     { label: 'cold start to ready (ms)', get: (s) => s.coldStartMs, better: 'lower', digits: 0 },
     { label: 'cold start to first token (ms)', get: (s) => s.coldStartFirstTokenMs, better: 'lower', digits: 0 },
-    { label: `single stream tokens/s (${workload.singleTokens} tokens)`, get: (s) => s.singleStream.tps, better: 'higher', digits: 1 },
-    { label: 'single stream time to first token (ms)', get: (s) => s.singleStream.ttftMs, better: 'lower', digits: 0 },
+    { label: `single stream tokens/s (${workload.singleTokens} tokens, median of ${workload.singleRepeats})`, get: (s) => s.singleStream.tps, better: 'higher', digits: 1 },
+    { label: `single stream time to first token (ms, median of ${workload.singleRepeats})`, get: (s) => s.singleStream.ttftMs, better: 'lower', digits: 0 },
     ...workload.concurrency.flatMap((c, i): Metric[] => [
       { label: `aggregate tokens/s, ${c} concurrent`, get: (s) => s.concurrent[i].aggregateTps, better: 'higher', digits: 1 },
       { label: `mean time to first token, ${c} concurrent (ms)`, get: (s) => s.concurrent[i].meanTtftMs, better: 'lower', digits: 0 },

@@ -4,6 +4,12 @@ export interface Workload {
   prompt: string;
   /** New tokens for the single-stream run. */
   singleTokens: number;
+  /**
+   * Single-stream requests per round, one after another; their median is the figure. The first request after a
+   * start pays first-use costs (page faults, JIT) on both sides, which the cold-start rows measure; one request
+   * alone also swings with this shared machine's load.
+   */
+  singleRepeats: number;
   /** New tokens per request in the concurrent runs. */
   concurrentTokens: number;
   concurrency: number[];
@@ -35,6 +41,27 @@ export interface SideResult {
   concurrent: ConcurrencyResult[];
   peakRssMb: number;
   note: string;
+}
+
+/** The single-stream figures of `repeats` requests in a row: the median request by tokens/s, and the median time to first token. */
+export async function singleStream(repeats: number, one: () => Promise<RequestTiming>): Promise<SideResult['singleStream']> {
+  const timings: RequestTiming[] = [];
+  for (let i = 0; i < repeats; i++) timings.push(await one());
+  return medianSingleStream(timings);
+}
+
+export function medianSingleStream(timings: readonly RequestTiming[]): SideResult['singleStream'] {
+  if (timings.length === 0) throw new Error('no single-stream requests');
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  return {
+    tps: median(timings.map((t) => (t.tokens / t.totalMs) * 1000)),
+    ttftMs: median(timings.map((t) => t.ttftMs)),
+    tokens: timings[0].tokens,
+  };
 }
 
 /** Runs `clients` requests at once and sums their tokens over the wall time. */

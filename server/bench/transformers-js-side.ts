@@ -10,7 +10,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
-import { peakRssMb, runConcurrent, type RequestTiming, type SideResult, type Workload } from './load.js';
+import { peakRssMb, runConcurrent, singleStream, type RequestTiming, type SideResult, type Workload } from './load.js';
 
 const [modelDir, workloadJson, dtypeArg = 'fp32'] = process.argv.slice(2);
 const dtype = dtypeArg as 'fp32' | 'q8' | 'q4';
@@ -43,12 +43,12 @@ async function generate(tokens: number, onFirstToken?: () => void): Promise<Requ
 // The first request, which also warms up, as the server warms up before it is ready: cold start ends at its first token.
 await generate(2, () => process.stdout.write('FIRST_TOKEN\n'));
 process.stdout.write('READY\n');
-const single = await generate(workload.singleTokens);
+const single = await singleStream(workload.singleRepeats, () => generate(workload.singleTokens));
 const concurrent = [];
 for (const clients of workload.concurrency) concurrent.push(await runConcurrent(clients, () => generate(workload.concurrentTokens)));
 const result: Omit<SideResult, 'coldStartMs' | 'coldStartFirstTokenMs'> = {
   name: `transformers.js ${dtype}`,
-  singleStream: { tps: (single.tokens / single.totalMs) * 1000, ttftMs: single.ttftMs, tokens: single.tokens },
+  singleStream: single,
   concurrent,
   peakRssMb: await peakRssMb(),
   note: `in-process generate() calls, dtype ${dtype}`,
