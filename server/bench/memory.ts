@@ -7,15 +7,15 @@
  * the two servers over the models added; the fixed part = the one-model server minus one model.
  * Options: --dtype fp32,q8,q4, --models N (3).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { GraphDtype } from '@mimicbot/model-format';
 import { buildServer, SERVER_NODE_FLAGS } from '../scripts/build.js';
 import { BENCH_MODEL_DIR, ensureBenchModel } from './bench-model.js';
 import { streamedCompletion } from './http-client.js';
+import { readyPort } from './ready-port.js';
 import { peakRssMb } from './load.js';
 
 const { values: args } = parseArgs({ options: { dtype: { type: 'string', default: 'fp32,q8,q4' }, models: { type: 'string', default: '3' } } });
@@ -24,15 +24,6 @@ const many = Number(args.models);
 const OUT_DIR = join(BENCH_MODEL_DIR, '..', 'bench-memory-dist');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** The server's port, from its ready line on stderr. */
-async function ready(child: ChildProcess): Promise<number> {
-  for await (const line of createInterface({ input: child.stderr! })) {
-    const port = /ready on port (\d+)/.exec(line)?.[1];
-    if (port) return Number(port);
-    if (/cannot start/.test(line)) throw new Error(line);
-  }
-  throw new Error('the server exited before it was ready');
-}
 
 async function measure(folder: string, ids: string[], dtype: GraphDtype): Promise<{ restMiB: number; burstPeakMiB: number }> {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(OUT_DIR, 'main.js')], {
@@ -40,7 +31,7 @@ async function measure(folder: string, ids: string[], dtype: GraphDtype): Promis
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   try {
-    const url = `http://127.0.0.1:${await ready(child)}`;
+    const url = `http://127.0.0.1:${await readyPort(child)}`;
     for (const id of ids) await streamedCompletion(url, id, 'The quick brown fox jumps over the lazy dog', 16);
     const restMiB = await peakRssMb(child.pid!, 'VmRSS');
     await Promise.all(Array.from({ length: 16 }, (_, i) => streamedCompletion(url, ids[0], `The quick brown fox number ${i} jumps over`, 64)));

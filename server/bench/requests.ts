@@ -10,16 +10,16 @@
  * touch is ~20 us on these VMs), and what a setting does to one stream's speed.
  * Options: --dtype q4, --requests 4, --tokens 128, --rounds 3, --env NAME=VALUE (repeatable; none: the defaults).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { GraphDtype } from '@mimicbot/model-format';
 import { buildServer, SERVER_NODE_FLAGS } from '../scripts/build.js';
 import { BENCH_MODEL_DIR, ensureBenchModel } from './bench-model.js';
 import { streamedCompletion } from './http-client.js';
+import { readyPort } from './ready-port.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,14 +45,6 @@ async function minorFaults(pid: number): Promise<number> {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
 }
 
-async function ready(child: ChildProcess): Promise<number> {
-  for await (const line of createInterface({ input: child.stderr! })) {
-    const port = /ready on port (\d+)/.exec(line)?.[1];
-    if (port) return Number(port);
-    if (/cannot start/.test(line)) throw new Error(line);
-  }
-  throw new Error('the server exited before it was ready');
-}
 
 /** The client's own first-use costs (fetch, stream reading, JSON) paid against a local stand-in, not the server. */
 async function warmClient(): Promise<void> {
@@ -78,7 +70,7 @@ async function measure(env: Record<string, string>): Promise<RequestFigures[]> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   try {
-    const url = `http://127.0.0.1:${await ready(child)}`;
+    const url = `http://127.0.0.1:${await readyPort(child)}`;
     const model = ((await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] }).data[0].id;
     await streamedCompletion(url, model, PROMPT, 4);
     const figures: RequestFigures[] = [];
