@@ -103,8 +103,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): ServerConfig
     queueSize: int('QUEUE_SIZE', 64, 0),
     // Sequences decoded together per step.
     maxBatch: int('MAX_BATCH', DEFAULT_MAX_BATCH, 1),
-    // 20 ms: at most 50 updates a second per stream, faster than anyone reads, and one stream decodes ~30%
-    // faster on 2 vCPUs than with a message per token (engine/outbox.ts). First tokens are never held.
+    // 20 ms: at most 50 updates a second per stream, faster than anyone reads, and one stream decodes ~10%
+    // faster on 2 vCPUs than with a message per step (engine/outbox.ts). First tokens are never held.
     streamIntervalMs: int('STREAM_INTERVAL_MS', DEFAULT_STREAM_INTERVAL_MS, 0, 1000),
     // Per request, queueing included; past it the request ends with 504.
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 60_000, 1),

@@ -2,14 +2,12 @@
  * The requests the server sends itself, over its own socket, before it says it is ready (`/readyz` answers 503
  * "warming up" until they are done, so Cloud Run's startup probe holds traffic back).
  *
- * Why: the engine's own warm-up step (engine-worker.ts) readies onnxruntime, but the first HTTP requests still
- * ran slow. Measured on GPT-2 124M q4 (2 vCPUs): the first 16-token streamed request took 433 ms against 131 for
- * the second, and the first 128-token one after a 4-token probe 0.9-1.0 s against 0.62-0.68 s, the first ~30
- * steps of onnxruntime running at 10 ms instead of 4. Node loads parts of its HTTP and web-stream code on first
- * use and V8 compiles the hot paths on background threads; on two cores that work takes them from onnxruntime.
- * A hundred extra engine steps at start-up did not help; two requests through the socket did (the next
- * 128-token request: its first steps at 4 ms). They cost their time once, at start-up, instead of to the
- * first user after every cold start.
+ * Why: the engine's own warm-up step (engine-worker.ts) readies onnxruntime, but the first HTTP request still
+ * paid for the first use of everything around it: Node loads parts of its HTTP and web-stream code on first use,
+ * the tokenizer thread encodes for the first time, and V8 compiles the hot paths on background threads, which on
+ * two cores compete with onnxruntime. Measured on GPT-2 124M q4 (2 vCPUs, the client's own first-use costs paid
+ * beforehand): the first request, a 4-token probe, had its first token in 82-88 ms without these requests and
+ * 35-75 ms with them. They cost their time once, at start-up, instead of to the first user after every cold start.
  *
  * Sampled without a seed, so the completion cache keeps nothing of them; they show in `/metrics` as requests
  * like any other (two per model).

@@ -2,8 +2,9 @@
  * What the engine worker says to the main thread, gathered into as few messages as keep streams prompt.
  *
  * Each message wakes the main thread, which then decodes and writes tokens while onnxruntime's two threads want
- * both of a 2-vCPU instance's cores: at one stream and ~4 ms a step, a message per token made every step ~30%
- * slower (measured in the server: 128 tokens in 0.73-0.86 s against 0.55-0.62 s with a message per 4 tokens).
+ * both of a 2-vCPU instance's cores: at one stream and ~4 ms a step, 128 tokens took 0.73-0.86 s with a message
+ * per token against 0.55-0.62 s with one per 4 tokens (a first, instrumented try), and this outbox at 20 ms makes
+ * one stream 1.10x faster than a message per step (`npm run bench:requests -w server`, docs/quantization.md).
  * So tokens after a stream's first are held up to `intervalMs` since the last message and go out together,
  * as SGLang's `--stream-interval` does by token count; a time bound keeps the held tokens' delay the same
  * whatever a step costs, and at 16 rows a step already takes longer than the interval, so every step's tokens
