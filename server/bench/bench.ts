@@ -54,6 +54,7 @@ const workload: Workload = {
   concurrentTokens: Number(args.tokens),
   concurrency: args.concurrency!.split(',').map(Number),
 };
+if (!Number.isInteger(workload.singleRepeats) || workload.singleRepeats < 1) throw new Error(`--single-repeats takes a whole number from 1, got "${args['single-repeats']}"`);
 const dtypes = dtypeList(args.dtype!, '--dtype');
 const peerDtypes = dtypeList(args['transformers-js-dtype']!, '--transformers-js-dtype');
 const log = (line: string) => process.stderr.write(`${line}\n`);
