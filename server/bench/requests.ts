@@ -34,7 +34,13 @@ const dtype = args.dtype as GraphDtype;
 const requests = Number(args.requests);
 if (!(requests >= 2)) throw new Error(`--requests must be at least 2 (the first against the ones after it), got ${args.requests}`);
 const tokens = Number(args.tokens);
-const variants: Record<string, string>[] = args.env!.length === 0 ? [{}] : args.env!.map((pair) => Object.fromEntries([pair.split('=', 2) as [string, string]]));
+const variants: Record<string, string>[] = args.env!.length === 0 ? [{}] : args.env!.map(parseEnvPair);
+
+function parseEnvPair(pair: string): Record<string, string> {
+  const at = pair.indexOf('=');
+  if (at < 1) throw new Error(`--env takes NAME=VALUE, got "${pair}"`);
+  return { [pair.slice(0, at)]: pair.slice(at + 1) };
+}
 const OUT_DIR = join(BENCH_MODEL_DIR, '..', 'bench-requests-dist');
 const PROMPT = 'The quick brown fox jumps over the lazy dog, and then it writes a tweet about';
 const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -56,7 +56,8 @@ export interface Reservation {
 }
 
 /**
- * Slots of the reservation's first row whose pages are written at start-up (`reserveBuffers`): a stream of up to
+ * Slots of the reservation's first row whose pages are written when it is made (`reserveBuffers`, at the engine
+ * worker's warm-up step, before the server says it is ready): a stream of up to
  * 256 positions (a tweet-sized prompt and MAX_NEW_TOKENS's default 256 reply) then finds its cache's pages
  * committed. A page's first touch is what costs: ~20 us each on these VMs (64 MB took 0.28-0.36 s), and the first
  * 128-token request after a start took ~2,600 page faults more than the next ones (0.72 s against 0.65). Like a
